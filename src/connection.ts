@@ -1,0 +1,95 @@
+/**
+ * A connection as the runtime uses it: the caller's fields checked against the
+ * connection's schema, defaults filled in, and the secrets it holds listed so
+ * they can be kept out of every output.
+ */
+import { ConnectorError } from './errors.js';
+import type { ConnectionDeclaration } from './manifest.js';
+import { getConnection } from './manifest.js';
+import { getSchema, getValidator } from './schemas.js';
+import { assertValid } from './validation.js';
+
+export interface ResolvedConnection {
+  /** The connection id from connector.json (`invicti`, `attackforge`). */
+  readonly id: string;
+  readonly declaration: ConnectionDeclaration;
+  /** The caller's fields with the schema's defaults filled in. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The url without trailing slashes; paths are appended to it. */
+  readonly baseUrl: string;
+  readonly verifySsl: boolean;
+  readonly timeoutMs: number;
+  readonly httpProxy: string | undefined;
+  /** Every secret value this connection holds, in each form it may take on the wire. */
+  readonly secrets: readonly string[];
+}
+
+export interface ConnectionOverrides {
+  timeoutMs?: number | undefined;
+}
+
+type SchemaProperties = Record<string, { default?: unknown; writeOnly?: boolean }>;
+
+export function resolveConnection(connectionId: string, supplied: unknown, overrides: ConnectionOverrides = {}): ResolvedConnection {
+  const declaration = getConnection(connectionId);
+  if (!supplied || typeof supplied !== 'object' || Array.isArray(supplied)) {
+    throw new ConnectorError('CONFIG_INVALID', `Invalid ${connectionId} connection: connection must be an object`, [
+      { field: 'connection', message: 'must be an object' },
+    ]);
+  }
+  const schema = getSchema(declaration.schema);
+  const properties = (schema.properties ?? {}) as SchemaProperties;
+  const fields: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    if (property.default !== undefined) fields[name] = property.default;
+  }
+  for (const [name, value] of Object.entries(supplied)) if (value !== undefined) fields[name] = value;
+  if (overrides.timeoutMs !== undefined) fields.timeout_ms = overrides.timeoutMs;
+
+  assertValid(getValidator(declaration.schema), fields, 'CONFIG_INVALID', `Invalid ${connectionId} connection`, 'connection');
+
+  const baseUrl = checkBaseUrl(connectionId, String(fields.url));
+  const httpProxy = typeof fields.http_proxy === 'string' ? fields.http_proxy : undefined;
+  const secrets = Object.entries(properties)
+    .filter(([name, property]) => property.writeOnly && typeof fields[name] === 'string')
+    .map(([name]) => fields[name] as string);
+  if (declaration.auth.type === 'basic') {
+    const basic = Buffer.from(`${fields[declaration.auth.username]}:${fields[declaration.auth.password]}`).toString('base64');
+    secrets.push(basic);
+  }
+  if (httpProxy) {
+    const password = safeUrl(httpProxy)?.password;
+    if (password) secrets.push(password, decodeURIComponent(password));
+  }
+  return {
+    id: connectionId,
+    declaration,
+    fields,
+    baseUrl,
+    verifySsl: fields.verify_ssl !== false,
+    timeoutMs: Number(fields.timeout_ms),
+    httpProxy,
+    secrets: [...new Set(secrets.filter((s) => s.length > 0))],
+  };
+}
+
+function safeUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function checkBaseUrl(connectionId: string, url: string): string {
+  const parsed = safeUrl(url);
+  const fail = (message: string): never => {
+    throw new ConnectorError('CONFIG_INVALID', `Invalid ${connectionId} connection: connection.url ${message}`, [
+      { field: 'connection.url', message },
+    ]);
+  };
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return fail('must be an http(s) URL');
+  if (parsed.username || parsed.password) return fail('must not contain credentials (use the connection\'s secret fields)');
+  if (parsed.search || parsed.hash) return fail('must not contain a query or fragment');
+  return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
+}

@@ -1,0 +1,83 @@
+/**
+ * From an action's declaration and a valid input to the exact HTTP request:
+ * URL, headers (auth applied here, and only here), body bytes. Pure: the same
+ * function feeds the transport and --dry-run.
+ */
+import { ConnectorError } from './errors.js';
+import type { ActionDeclaration } from './manifest.js';
+import { manifest } from './manifest.js';
+import type { ResolvedConnection } from './connection.js';
+
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The body exactly as sent, or undefined for none. */
+  body: string | undefined;
+}
+
+const USER_AGENT = `${manifest.name}/${manifest.version}`;
+
+/** RFC 6901 JSON Pointer lookup. */
+export function resolvePointer(document: unknown, pointer: string): unknown {
+  let node = document;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** One path segment, percent-encoded; a value that could change the path is refused outright. */
+export function encodePathSegment(name: string, value: unknown): string {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || text.length === 0) {
+    throw new ConnectorError('INPUT_INVALID', `path_parameters.${name} must be a non-empty string`, [
+      { field: `path_parameters.${name}`, message: 'must be a non-empty string' },
+    ]);
+  }
+  let decoded = text;
+  try {
+    decoded = decodeURIComponent(text);
+  } catch {
+    /* not percent-encoded: keep as is */
+  }
+  if (decoded === '.' || decoded === '..' || /[/\\?#]/.test(decoded)) {
+    throw new ConnectorError('INPUT_INVALID', `path_parameters.${name} must not contain path syntax (/ \\ ? # . ..)`, [
+      { field: `path_parameters.${name}`, message: 'must not contain path syntax (/ \\ ? # . ..)' },
+    ]);
+  }
+  return encodeURIComponent(text).replace(/\./g, '%2E');
+}
+
+export function expandPath(action: ActionDeclaration, input: unknown): string {
+  const params = action.request.path_parameters ? resolvePointer(input, action.request.path_parameters) : undefined;
+  return action.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+    const value = params && typeof params === 'object' ? (params as Record<string, unknown>)[name] : undefined;
+    return encodePathSegment(name, value);
+  });
+}
+
+export function authHeaders(connection: ResolvedConnection): Record<string, string> {
+  const { auth } = connection.declaration;
+  const f = connection.fields;
+  if (auth.type === 'basic') {
+    return { Authorization: `Basic ${Buffer.from(`${f[auth.username]}:${f[auth.password]}`).toString('base64')}` };
+  }
+  return { [auth.header]: String(f[auth.value]) };
+}
+
+export function prepareRequest(action: ActionDeclaration, input: unknown, connection: ResolvedConnection): PreparedRequest {
+  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
+  let body: string | undefined;
+  if (action.request.body) {
+    const value = resolvePointer(input, action.request.body.source);
+    if (value !== undefined) {
+      body = JSON.stringify(value);
+      headers['Content-Type'] = 'application/json';
+    }
+  }
+  Object.assign(headers, authHeaders(connection));
+  return { method: action.method, url: connection.baseUrl + expandPath(action, input), headers, body };
+}

@@ -1,0 +1,57 @@
+/**
+ * runAction: the one path every action takes, declared or typed, library or CLI:
+ * look the action up, check the connection and the input, build the request,
+ * send it, return the envelope.
+ */
+import { resolveConnection, type ResolvedConnection } from './connection.js';
+import type { Envelope } from './envelope.js';
+import { toEnvelope } from './envelope.js';
+import { type ActionDeclaration, getAction } from './manifest.js';
+import { redactRequest } from './redact.js';
+import { type PreparedRequest, prepareRequest } from './request.js';
+import { getValidator } from './schemas.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, gotTransport, type Transport } from './transport.js';
+import { assertValid } from './validation.js';
+
+export interface RunOptions {
+  /** Overrides the connection's timeout_ms for this call. */
+  timeoutMs?: number;
+  /** Response bodies larger than this end with RESPONSE_TOO_LARGE (default 10 MiB). */
+  maxResponseBytes?: number;
+  /** Replaces the HTTP transport (tests, platforms with their own HTTP stack). */
+  transport?: Transport;
+}
+
+export interface PreparedAction {
+  action: ActionDeclaration;
+  connection: ResolvedConnection;
+  request: PreparedRequest;
+}
+
+/** Everything up to the wire: throws UNKNOWN_ACTION, CONFIG_INVALID or INPUT_INVALID, sends nothing. */
+export function prepareAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): PreparedAction {
+  const action = getAction(actionId);
+  const resolved = resolveConnection(action.connection, connection, { timeoutMs: options.timeoutMs });
+  assertValid(getValidator(action.input_schema), input, 'INPUT_INVALID', `Invalid input for ${action.id}`);
+  return { action, connection: resolved, request: prepareRequest(action, input, resolved) };
+}
+
+/** The exact request runAction would send, with secrets masked. Sends nothing. */
+export function dryRun(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): PreparedRequest {
+  const prepared = prepareAction(actionId, input, connection, options);
+  return redactRequest(prepared.request, prepared.connection);
+}
+
+/**
+ * Runs an action. Resolves with the envelope for every HTTP status (4xx and 5xx
+ * included); rejects with a ConnectorError only when the input or connection is
+ * invalid or no HTTP response came back.
+ */
+export async function runAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): Promise<Envelope> {
+  const prepared = prepareAction(actionId, input, connection, options);
+  const transport = options.transport ?? gotTransport;
+  const response = await transport.send(prepared.request, prepared.connection, {
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  });
+  return toEnvelope(response);
+}

@@ -1,0 +1,92 @@
+/**
+ * Turns Ajv's errors into problems a playbook author can act on:
+ * `json_body.BaseScanId is required`, never a schema path. Values are never
+ * echoed back: a connection's fields may be secrets, and an input can be huge.
+ */
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ConnectorError, type ErrorCode, type FieldProblem } from './errors.js';
+
+/** '/json_body/vulnerability_ids/0' -> 'json_body.vulnerability_ids[0]' (with an optional root prefix). */
+export function fieldName(pointer: string, root = ''): string {
+  let out = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(part) ? `[${part}]` : out ? `.${part}` : part;
+  }
+  return out;
+}
+
+const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+function describe(error: ErrorObject, root: string): FieldProblem {
+  const field = fieldName(error.instancePath, root);
+  const child = (name: string) => (field ? `${field}.${name}` : name);
+  const params = error.params as Record<string, unknown>;
+  const parent = (error.parentSchema ?? {}) as { examples?: unknown[]; title?: string };
+  const example = Array.isArray(parent.examples) && typeof parent.examples[0] === 'string' ? ` (e.g. ${parent.examples[0]})` : '';
+  const here = field || '(input)';
+  switch (error.keyword) {
+    case 'required':
+      return { field: child(String(params.missingProperty)), message: 'is required' };
+    case 'additionalProperties':
+      return { field: child(String(params.additionalProperty)), message: 'is not an allowed property' };
+    case 'type': {
+      const types = String(params.type).split(',');
+      return { field: here, message: `must be ${types.map(article).join(' or ')}` };
+    }
+    case 'pattern':
+      return { field: here, message: `does not have the expected format${example}` };
+    case 'format':
+      return { field: here, message: `must be a valid ${params.format}${example}` };
+    case 'formatMinimum':
+    case 'formatExclusiveMinimum': {
+      const other = typeof error.schema === 'object' && error.schema && '$data' in error.schema ? String((error.schema as { $data: string }).$data) : '';
+      // "1/name" is a sibling of this field: swap the last segment of the field's name.
+      const sibling = other.startsWith('1/') ? field.replace(/[^.]*$/, '') + other.slice(2) : 'the lower bound';
+      return { field: here, message: `must not be before ${sibling}` };
+    }
+    case 'minLength':
+      return { field: here, message: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters long` };
+    case 'maxLength':
+      return { field: here, message: `must be at most ${params.limit} characters long` };
+    case 'minItems':
+      return { field: here, message: params.limit === 1 ? 'must not be empty' : `must have at least ${params.limit} items` };
+    case 'maxItems':
+      return { field: here, message: `must have at most ${params.limit} items` };
+    case 'uniqueItems':
+      return { field: here, message: `must not contain duplicates (items ${params.j} and ${params.i} are equal)` };
+    case 'minimum':
+    case 'maximum':
+      return { field: here, message: `must be ${error.keyword === 'minimum' ? '>=' : '<='} ${params.limit}` };
+    case 'enum':
+      return { field: here, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    default:
+      return { field: here, message: error.message ?? `fails ${error.keyword}` };
+  }
+}
+
+/** Problems for the errors of a failed validation, duplicates removed, in document order. */
+export function problemsOf(errors: readonly ErrorObject[] | null | undefined, root = ''): FieldProblem[] {
+  const seen = new Set<string>();
+  const out: FieldProblem[] = [];
+  for (const error of errors ?? []) {
+    const p = describe(error, root);
+    const key = `${p.field}\u0000${p.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+export function problemsMessage(problems: readonly FieldProblem[]): string {
+  return problems.map((p) => `${p.field} ${p.message}`).join('; ');
+}
+
+/** Validates `value`; throws a ConnectorError naming every field that is wrong. */
+export function assertValid(validate: ValidateFunction, value: unknown, code: ErrorCode, what: string, root = ''): void {
+  if (validate(value)) return;
+  const problems = problemsOf(validate.errors, root);
+  throw new ConnectorError(code, `${what}: ${problemsMessage(problems)}`, problems);
+}

@@ -1,0 +1,139 @@
+// connector.json is what a platform loads: it must validate against its
+// meta-schema, and every schema it names must exist, compile under Ajv strict
+// mode, and be used (no orphans).
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { manifest } from '../../src/manifest.js';
+import { packageRoot } from '../../src/package-root.js';
+import { createAjv, getSchema, getValidator, listSchemaFiles } from '../../src/schemas.js';
+
+const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
+
+/** Every schema file reachable from connector.json, following $refs. */
+function referencedSchemaFiles(): Set<string> {
+  const seen = new Set<string>(['schemas/connector.schema.json']);
+  const queue = [
+    ...Object.values(manifest.connections).map((c) => c.schema),
+    ...manifest.actions.flatMap((a) => [a.input_schema, a.output_schema]),
+  ];
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    JSON.stringify(getSchema(file), (key, value) => {
+      if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) {
+        queue.push(new URL(value.split('#')[0]!, `file:///${file}`).pathname.slice(1));
+      }
+      return value;
+    });
+  }
+  return seen;
+}
+
+describe('connector.json', () => {
+  test('validates against schemas/connector.schema.json', () => {
+    const validate = getValidator('schemas/connector.schema.json');
+    expect(validate(manifest)).toBe(true);
+    expect(validate.errors ?? null).toBeNull();
+  });
+
+  test('has the package name and version', () => {
+    expect(manifest.name).toBe(pkg.name);
+    expect(manifest.version).toBe(pkg.version);
+  });
+
+  test('declares the three actions under their fixed ids', () => {
+    expect(manifest.actions.map((a) => a.id)).toEqual([
+      'invicti_scan_retest',
+      'invicti_scan_launch_new_from_scan',
+      'attackforge_request_new_project_retest',
+    ]);
+  });
+
+  test('every action creates something: not idempotent, not read-only, not destructive', () => {
+    for (const action of manifest.actions) {
+      expect(action.hints).toEqual({ destructive: false, readOnly: false, idempotent: false });
+    }
+  });
+
+  test('actions name declared connections and vendors, and the two connections exist', () => {
+    expect(Object.keys(manifest.connections).sort()).toEqual(['attackforge', 'invicti']);
+    const vendors = new Set(manifest.vendors.map((v) => v.id));
+    for (const action of manifest.actions) {
+      expect(manifest.connections[action.connection]).toBeDefined();
+      expect(vendors.has(action.vendor)).toBe(true);
+    }
+  });
+
+  test('path placeholders are exactly the declared path parameters', () => {
+    for (const action of manifest.actions) {
+      const placeholders = [...action.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      if (!action.request.path_parameters) {
+        expect(placeholders).toEqual([]);
+        continue;
+      }
+      const input = getSchema(action.input_schema) as any;
+      const segment = action.request.path_parameters.split('/').pop()!;
+      expect(Object.keys(input.properties[segment].properties).sort()).toEqual([...placeholders].sort());
+      expect(input.properties[segment].required.sort()).toEqual([...placeholders].sort());
+    }
+  });
+});
+
+describe('schema files', () => {
+  test('every schema connector.json references exists and compiles under Ajv strict mode', () => {
+    for (const file of referencedSchemaFiles()) {
+      expect(listSchemaFiles()).toContain(file);
+      expect(() => getValidator(file)).not.toThrow();
+    }
+  });
+
+  test('no schema file is orphaned', () => {
+    expect(listSchemaFiles().filter((f) => !referencedSchemaFiles().has(f))).toEqual([]);
+  });
+
+  test('each file compiles on its own in a fresh strict Ajv too (no hidden reliance on load order)', () => {
+    const ajv = createAjv();
+    for (const file of listSchemaFiles()) ajv.addSchema(getSchema(file));
+    for (const file of listSchemaFiles()) expect(ajv.getSchema(getSchema(file).$id as string)).toBeDefined();
+  });
+
+  test('all are draft-07 with definitions, never $defs', () => {
+    for (const file of listSchemaFiles()) {
+      const schema = getSchema(file);
+      expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+      expect(JSON.stringify(schema)).not.toContain('"$defs"');
+    }
+  });
+
+  test('every input property has a title, a description and examples (forms render them)', () => {
+    const missing: string[] = [];
+    const walk = (node: any, path: string) => {
+      for (const [name, prop] of Object.entries<any>(node.properties ?? {})) {
+        const here = `${path}.${name}`;
+        for (const key of ['title', 'description', 'examples']) if (!(key in prop)) missing.push(`${here} lacks ${key}`);
+        if (prop.type === 'object') walk(prop, here);
+        if (prop.type === 'array' && prop.items?.type === 'object') walk(prop.items, `${here}[]`);
+      }
+    };
+    for (const action of manifest.actions) walk(getSchema(action.input_schema), action.id);
+    for (const connection of Object.values(manifest.connections)) walk(getSchema(connection.schema), connection.schema);
+    expect(missing).toEqual([]);
+  });
+
+  test('secrets are masked for forms: format password and writeOnly', () => {
+    expect((getSchema('schemas/connections/invicti.json') as any).properties.api_token).toMatchObject({ format: 'password', writeOnly: true });
+    expect((getSchema('schemas/connections/attackforge.json') as any).properties.api_key).toMatchObject({ format: 'password', writeOnly: true });
+  });
+
+  test('connection defaults are as documented', () => {
+    const invicti = getSchema('schemas/connections/invicti.json') as any;
+    expect(invicti.properties.url.default).toBe('https://www.netsparkercloud.com');
+    expect(invicti.properties.verify_ssl.default).toBe(true);
+    expect(invicti.properties.timeout_ms.default).toBe(30000);
+    const attackforge = getSchema('schemas/connections/attackforge.json') as any;
+    expect(attackforge.required).toContain('url');
+    expect(attackforge.properties.verify_ssl.default).toBe(true);
+  });
+});

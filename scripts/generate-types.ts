@@ -14,7 +14,7 @@ import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
-import { listSchemaFiles, readSchemaFile } from '../src/schemas.js';
+import { getSchema, listSchemaFiles } from '../src/schema-files.js';
 
 const OUT = join(packageRoot, 'src/generated/types.ts');
 
@@ -43,7 +43,7 @@ function buildDocument(): JSONSchema {
   const nameOfFile = new Map<string, string>();
   const schemas = new Map<string, Json>();
   for (const file of files) {
-    const schema = readSchemaFile(file);
+    const schema = getSchema(file);
     schemas.set(file, schema);
     nameOfFile.set(file, typeName(file, schema));
   }

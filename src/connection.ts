@@ -6,7 +6,8 @@
 import { ConnectorError } from './errors.js';
 import type { ConnectionDeclaration } from './manifest.js';
 import { getConnection } from './manifest.js';
-import { getSchema, getValidator } from './schemas.js';
+import { getSchema } from './schema-files.js';
+import { getValidator } from './validators.js';
 import { assertValid } from './validation.js';
 
 export interface ResolvedConnection {

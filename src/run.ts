@@ -9,7 +9,7 @@ import { toEnvelope } from './envelope.js';
 import { type ActionDeclaration, getAction } from './manifest.js';
 import { redactRequest } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
-import { getValidator } from './schemas.js';
+import { getValidator } from './validators.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, gotTransport, type Transport } from './transport.js';
 import { assertValid } from './validation.js';
 

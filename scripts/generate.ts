@@ -1,0 +1,8 @@
+/**
+ * npm run generate: everything derived from schemas/ that is checked in.
+ *   - src/generated/types.ts       (json-schema-to-typescript)
+ *   - src/generated/validators.ts  (Ajv standalone code)
+ * With --check, writes nothing and exits 1 when a file is stale.
+ */
+await import('./generate-types.js');
+await import('./generate-validators.js');

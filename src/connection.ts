@@ -21,6 +21,10 @@ export interface ResolvedConnection {
   readonly verifySsl: boolean;
   readonly timeoutMs: number;
   readonly httpProxy: string | undefined;
+  /** Path to a PEM bundle of extra CAs to trust (ca_file), read by the transport. */
+  readonly caFile: string | undefined;
+  /** Response bodies larger than this end with RESPONSE_TOO_LARGE (max_response_bytes). */
+  readonly maxResponseBytes: number;
   /** Every secret value this connection holds, in each form it may take on the wire. */
   readonly secrets: readonly string[];
 }
@@ -60,7 +64,7 @@ export function resolveConnection(connectionId: string, supplied: unknown, overr
   }
   if (httpProxy) {
     const password = safeUrl(httpProxy)?.password;
-    if (password) secrets.push(password, decodeURIComponent(password));
+    if (password) secrets.push(password, safeDecode(password));
   }
   return {
     id: connectionId,
@@ -70,8 +74,18 @@ export function resolveConnection(connectionId: string, supplied: unknown, overr
     verifySsl: fields.verify_ssl !== false,
     timeoutMs: Number(fields.timeout_ms),
     httpProxy,
+    caFile: typeof fields.ca_file === 'string' ? fields.ca_file : undefined,
+    maxResponseBytes: Number(fields.max_response_bytes),
     secrets: [...new Set(secrets.filter((s) => s.length > 0))],
   };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function safeUrl(text: string): URL | undefined {

@@ -29,25 +29,37 @@ export function resolvePointer(document: unknown, pointer: string): unknown {
   return node;
 }
 
+/** Every form a server might decode the segment to: repeated percent-decoding, then Unicode compatibility folding (／ → /, ． → .). */
+function decodedForms(text: string): string[] {
+  const forms = [text];
+  let current = text;
+  for (let i = 0; i < 4 && current.includes('%'); i += 1) {
+    try {
+      const next = decodeURIComponent(current);
+      if (next === current) break;
+      forms.push(next);
+      current = next;
+    } catch {
+      break; // a stray % is not an escape: the rest is literal
+    }
+  }
+  return forms.flatMap((form) => [form, form.normalize('NFKC')]);
+}
+
+const PATH_SYNTAX = /[/\\?#;\u0000-\u001f\u007f]/;
+
 /** One path segment, percent-encoded; a value that could change the path is refused outright. */
 export function encodePathSegment(name: string, value: unknown): string {
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || text.length === 0) {
-    throw new ConnectorError('INPUT_INVALID', `path_parameters.${name} must be a non-empty string`, [
-      { field: `path_parameters.${name}`, message: 'must be a non-empty string' },
-    ]);
+  const refuse = (message: string): never => {
+    throw new ConnectorError('INPUT_INVALID', `path_parameters.${name} ${message}`, [{ field: `path_parameters.${name}`, message }]);
+  };
+  if (typeof text !== 'string' || text.length === 0) return refuse('must be a non-empty string');
+  if (decodedForms(text).some((form) => form === '.' || form === '..' || PATH_SYNTAX.test(form))) {
+    return refuse('must not contain path syntax (/ \\ ? # ; . .. or their encoded forms)');
   }
-  let decoded = text;
-  try {
-    decoded = decodeURIComponent(text);
-  } catch {
-    /* not percent-encoded: keep as is */
-  }
-  if (decoded === '.' || decoded === '..' || /[/\\?#]/.test(decoded)) {
-    throw new ConnectorError('INPUT_INVALID', `path_parameters.${name} must not contain path syntax (/ \\ ? # . ..)`, [
-      { field: `path_parameters.${name}`, message: 'must not contain path syntax (/ \\ ? # . ..)' },
-    ]);
-  }
+  if (/\p{Surrogate}/u.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) return refuse('must be well-formed Unicode');
+  // Dots are encoded too, so no server can read the segment as "." or "..".
   return encodeURIComponent(text).replace(/\./g, '%2E');
 }
 

@@ -6,18 +6,22 @@
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
 import { toEnvelope } from './envelope.js';
+import { assertInputWithinLimits } from './input-limits.js';
 import { type ActionDeclaration, getAction } from './manifest.js';
 import { redactRequest } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
-import { getValidator } from './validators.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, gotTransport, type Transport } from './transport.js';
+import { getValidator } from './schemas.js';
+import { DEFAULT_RETRY, realClock, type RetryOptions, withRetry } from './retry.js';
+import { gotTransport, type Transport } from './transport.js';
 import { assertValid } from './validation.js';
 
 export interface RunOptions {
   /** Overrides the connection's timeout_ms for this call. */
   timeoutMs?: number;
-  /** Response bodies larger than this end with RESPONSE_TOO_LARGE (default 10 MiB). */
+  /** Response bodies larger than this end with RESPONSE_TOO_LARGE; wins over the connection's max_response_bytes (default 10 MiB). */
   maxResponseBytes?: number;
+  /** Tunes the retry policy (attempts, waits) and injects its clock; see retry.ts. */
+  retry?: RetryOptions;
   /** Replaces the HTTP transport (tests, platforms with their own HTTP stack). */
   transport?: Transport;
 }
@@ -32,6 +36,7 @@ export interface PreparedAction {
 export function prepareAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): PreparedAction {
   const action = getAction(actionId);
   const resolved = resolveConnection(action.connection, connection, { timeoutMs: options.timeoutMs });
+  assertInputWithinLimits(input);
   assertValid(getValidator(action.input_schema), input, 'INPUT_INVALID', `Invalid input for ${action.id}`);
   return { action, connection: resolved, request: prepareRequest(action, input, resolved) };
 }
@@ -50,8 +55,17 @@ export function dryRun(actionId: string, input: unknown, connection: unknown, op
 export async function runAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): Promise<Envelope> {
   const prepared = prepareAction(actionId, input, connection, options);
   const transport = options.transport ?? gotTransport;
-  const response = await transport.send(prepared.request, prepared.connection, {
-    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-  });
+  const { connection: resolved, request, action } = prepared;
+  const maxResponseBytes = options.maxResponseBytes ?? resolved.maxResponseBytes;
+  // One policy for every action, from its manifest hints: a non-idempotent POST is resent only when provably unprocessed.
+  const { sleep, now, random, ...tuning } = options.retry ?? {};
+  const policy = { ...DEFAULT_RETRY, ...tuning, idempotent: action.hints?.idempotent === true };
+  const clock = { now: now ?? realClock.now, sleep: sleep ?? realClock.sleep, random: random ?? realClock.random };
+  const response = await withRetry(
+    (remainingMs) => transport.send(request, resolved, { maxResponseBytes, timeoutMs: remainingMs }),
+    policy,
+    resolved.timeoutMs,
+    clock,
+  );
   return toEnvelope(response);
 }

@@ -87,6 +87,10 @@ export function problemsMessage(problems: readonly FieldProblem[]): string {
 /** Validates `value`; throws a ConnectorError naming every field that is wrong. */
 export function assertValid(validate: ValidateFunction, value: unknown, code: ErrorCode, what: string, root = ''): void {
   if (validate(value)) return;
-  const problems = problemsOf(validate.errors, root);
+  const all = problemsOf(validate.errors, root);
+  // A thousand bad items make one readable error, not a thousand lines.
+  const problems = all.length > MAX_PROBLEMS ? [...all.slice(0, MAX_PROBLEMS), { field: '(input)', message: `and ${all.length - MAX_PROBLEMS} more problems` }] : all;
   throw new ConnectorError(code, `${what}: ${problemsMessage(problems)}`, problems);
 }
+
+export const MAX_PROBLEMS = 20;

@@ -790,17 +790,25 @@ export interface AttackforgeConnection {
    */
   api_key: string;
   /**
-   * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out.
+   * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.
    */
   verify_ssl?: boolean;
   /**
-   * Forward proxy for requests to this host, e.g. http://proxy.example.com:3128.
+   * Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.
+   */
+  ca_file?: string;
+  /**
+   * Forward proxy (HTTP CONNECT) for requests to this host, e.g. http://proxy.example.com:3128. Takes precedence over HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. Credentials in it are treated as secrets.
    */
   http_proxy?: string;
   /**
-   * Upper bound for a whole request, connect and response included, in milliseconds.
+   * Upper bound for a whole call in milliseconds: connect, response and any retry waits included.
    */
   timeout_ms?: number;
+  /**
+   * A response body larger than this is not read: the call ends with RESPONSE_TOO_LARGE. Default 10 MiB.
+   */
+  max_response_bytes?: number;
 }
 /**
  * Credentials and transport settings for Invicti Enterprise (formerly Netsparker Enterprise). Authenticates with HTTP Basic USER_ID:API_TOKEN from the user's account page.
@@ -819,17 +827,25 @@ export interface InvictiConnection {
    */
   api_token: string;
   /**
-   * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out.
+   * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.
    */
   verify_ssl?: boolean;
   /**
-   * Forward proxy for requests to this host, e.g. http://proxy.example.com:3128.
+   * Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.
+   */
+  ca_file?: string;
+  /**
+   * Forward proxy (HTTP CONNECT) for requests to this host, e.g. http://proxy.example.com:3128. Takes precedence over HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. Credentials in it are treated as secrets.
    */
   http_proxy?: string;
   /**
-   * Upper bound for a whole request, connect and response included, in milliseconds.
+   * Upper bound for a whole call in milliseconds: connect, response and any retry waits included.
    */
   timeout_ms?: number;
+  /**
+   * A response body larger than this is not read: the call ends with RESPONSE_TOO_LARGE. Default 10 MiB.
+   */
+  max_response_bytes?: number;
 }
 /**
  * connector.json: what a platform needs to list, render and run the bundle's actions. Schema paths are relative to the manifest's folder.

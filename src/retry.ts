@@ -1,0 +1,138 @@
+/**
+ * When a request is sent again. The bundle's actions create scans and retest
+ * rounds, so a request that may have reached the server is never resent: a
+ * non-idempotent action is retried only when the request provably was not
+ * processed (no connection was ever made, or the server answered 429/503,
+ * i.e. "not now"). An idempotent action (none yet) may also retry 502, 504
+ * and a reset connection. Every wait honours Retry-After, is capped, has
+ * jitter, and stays inside the call's timeout budget.
+ */
+import { ConnectorError } from './errors.js';
+import type { TransportResponse } from './transport.js';
+
+export interface RetryPolicy {
+  /** From the action's manifest hints: may the request be repeated safely? */
+  idempotent: boolean;
+  /** Attempts in all, the first included (default 3). */
+  maxAttempts: number;
+  /** Longest single wait, whatever Retry-After asks (default 60 s). */
+  maxDelayMs: number;
+  /** First backoff when the server gives no Retry-After; doubled on each retry (default 500 ms). */
+  baseDelayMs: number;
+}
+
+/** Injectable time and randomness, so tests can be deterministic. */
+export interface RetryClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+export type RetryOptions = Partial<Omit<RetryPolicy, 'idempotent'>> & Partial<RetryClock>;
+
+export const DEFAULT_RETRY: Omit<RetryPolicy, 'idempotent'> = { maxAttempts: 3, maxDelayMs: 60_000, baseDelayMs: 500 };
+
+const RETRY_AFTER_MARGIN_MS = 20;
+
+export const realClock: RetryClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};
+
+/** Statuses that say "not processed, try later" (429, 503) and, for idempotent requests only, gateway failures. */
+const SAFE_STATUSES = new Set([429, 503]);
+const IDEMPOTENT_STATUSES = new Set([502, 504]);
+
+/**
+ * Transport failures that happened before a byte of the request was sent.
+ * The transport marks them here instead of on the error, so the public error
+ * keeps only code, message and details.
+ */
+const notSent = new WeakSet<ConnectorError>();
+/** Failures after which an idempotent request may be resent (the request may have been delivered). */
+const resetAfterSend = new WeakSet<ConnectorError>();
+
+export function markNotSent(error: ConnectorError): ConnectorError {
+  notSent.add(error);
+  return error;
+}
+
+export function markConnectionReset(error: ConnectorError): ConnectorError {
+  resetAfterSend.add(error);
+  return error;
+}
+
+export function wasNotSent(error: unknown): boolean {
+  return error instanceof ConnectorError && notSent.has(error);
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP-date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/[a-z]/i.test(text)) return undefined;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function retryAfterHeader(response: TransportResponse): string | undefined {
+  for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
+    if (response.rawHeaders[i]!.toLowerCase() === 'retry-after') return response.rawHeaders[i + 1];
+  }
+  return undefined;
+}
+
+/** Exponential backoff with ±20 % jitter: 500 ms, 1 s, 2 s ... (attempt counts from 1). */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const base = policy.baseDelayMs * 2 ** (attempt - 1);
+  return Math.min(policy.maxDelayMs, Math.round(base * (0.8 + 0.4 * random())));
+}
+
+/** Does this outcome allow another attempt under the policy? */
+export function isRetryable(outcome: { response: TransportResponse } | { error: unknown }, policy: RetryPolicy): boolean {
+  if ('response' in outcome) {
+    const status = outcome.response.statusCode;
+    return SAFE_STATUSES.has(status) || (policy.idempotent && IDEMPOTENT_STATUSES.has(status));
+  }
+  const { error } = outcome;
+  if (wasNotSent(error)) return true;
+  return policy.idempotent && error instanceof ConnectorError && resetAfterSend.has(error);
+}
+
+/**
+ * Runs `attempt` until it gives a final outcome. `attempt` receives the time
+ * left in the budget (ms) and must not take longer. When the next wait would
+ * not leave time for another attempt, the last response is returned (or the
+ * last error thrown) instead of waiting.
+ */
+export async function withRetry(
+  attempt: (remainingMs: number) => Promise<TransportResponse>,
+  policy: RetryPolicy,
+  budgetMs: number,
+  clock: RetryClock = realClock,
+): Promise<TransportResponse> {
+  const deadline = clock.now() + budgetMs;
+  for (let n = 1; ; n += 1) {
+    let outcome: { response: TransportResponse } | { error: unknown };
+    try {
+      outcome = { response: await attempt(Math.max(1, deadline - clock.now())) };
+    } catch (error) {
+      outcome = { error };
+    }
+    const finish = () => {
+      if ('response' in outcome) return outcome.response;
+      throw outcome.error;
+    };
+    if (n >= policy.maxAttempts || !isRetryable(outcome, policy)) return finish();
+
+    const asked = 'response' in outcome ? parseRetryAfter(retryAfterHeader(outcome.response), clock.now()) : undefined;
+    // Retry-After is a minimum: a small margin and jitter keep the retry from landing early or in step with other clients.
+    const wait =
+      asked === undefined ? backoffDelay(n, policy, clock.random) : Math.min(asked, policy.maxDelayMs) + RETRY_AFTER_MARGIN_MS + Math.round(clock.random() * 100);
+    // A wait that ends at or past the deadline would leave no time to send: stop here.
+    if (clock.now() + wait >= deadline) return finish();
+    await clock.sleep(wait);
+  }
+}

@@ -10,7 +10,7 @@ import { assertInputWithinLimits } from './input-limits.js';
 import { type ActionDeclaration, getAction } from './manifest.js';
 import { redactRequest } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
-import { getValidator } from './schemas.js';
+import { getValidator } from './validators.js';
 import { DEFAULT_RETRY, realClock, type RetryOptions, withRetry } from './retry.js';
 import { gotTransport, type Transport } from './transport.js';
 import { assertValid } from './validation.js';

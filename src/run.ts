@@ -6,14 +6,13 @@
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
 import { toEnvelope } from './envelope.js';
-import { assertInputWithinLimits } from './input-limits.js';
+import { assertValidInput } from './input-limits.js';
 import { type ActionDeclaration, getAction } from './manifest.js';
 import { redactRequest } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
 import { getValidator } from './validators.js';
 import { DEFAULT_RETRY, realClock, type RetryOptions, withRetry } from './retry.js';
 import { gotTransport, type Transport } from './transport.js';
-import { assertValid } from './validation.js';
 
 export interface RunOptions {
   /** Overrides the connection's timeout_ms for this call. */
@@ -36,8 +35,7 @@ export interface PreparedAction {
 export function prepareAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): PreparedAction {
   const action = getAction(actionId);
   const resolved = resolveConnection(action.connection, connection, { timeoutMs: options.timeoutMs });
-  assertInputWithinLimits(input);
-  assertValid(getValidator(action.input_schema), input, 'INPUT_INVALID', `Invalid input for ${action.id}`);
+  assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
   return { action, connection: resolved, request: prepareRequest(action, input, resolved) };
 }
 

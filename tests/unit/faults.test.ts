@@ -262,6 +262,13 @@ describe('input hardening', () => {
     await expect(runAction('invicti_scan_retest', { json_body: { BaseScanId: 10n } }, invicti)).rejects.toMatchObject({ code: 'INPUT_INVALID' });
   });
 
+  test('a value the validator cannot even compare (null-prototype object in a date field) is INPUT_INVALID', async () => {
+    const input = afInput([VULN_ID]);
+    (input.json_body as Record<string, unknown>).retesting_window_start = [Object.create(null)];
+    (input.json_body as Record<string, unknown>).retesting_window_end = '2025-03-30T00:00:00.000Z';
+    await expect(runAction('attackforge_request_new_project_retest', input, attackforge)).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+  });
+
   test('unknown properties are refused', async () => {
     await expect(
       runAction('attackforge_request_new_project_retest', { ...afInput([VULN_ID]), query: { x: 1 } }, attackforge),

@@ -1,0 +1,76 @@
+/**
+ * The command line: dispatches to one command module, loaded on demand so a
+ * `run` never loads the simulator and `list` never loads got or ajv.
+ */
+import { UsageError, reportError } from './errors.js';
+import { EXIT, EXIT_STATUS_TABLE, type ExitCode } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  list: async () => (await import('./commands/list.js')).listCommand,
+  describe: async () => (await import('./commands/describe.js')).describeCommand,
+  run: async () => (await import('./commands/run.js')).runCommand,
+  simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
+};
+
+export const HELP = `retest-connectors: ask Invicti or AttackForge for a retest, from a shell or a playbook step.
+
+Usage:
+  retest-connectors list [--json]                    the actions
+  retest-connectors describe <action> [--json]       an action's input and output schemas, an example input
+  retest-connectors run <action> --input <file | -> [--connection <file>] [--timeout-ms N] [--dry-run]
+                                                     run an action; the envelope is printed on stdout as JSON
+  retest-connectors simulate [--port N] [--host H]   the built-in Invicti / AttackForge simulator
+  retest-connectors help [command]                   help for a command (same as: <command> --help)
+  retest-connectors --version
+
+The connection comes from --connection <file> or the environment (INVICTI_URL, INVICTI_USER_ID,
+INVICTI_API_TOKEN, INVICTI_VERIFY_SSL, ATTACKFORGE_URL, ATTACKFORGE_API_KEY, ATTACKFORGE_VERIFY_SSL, ...);
+see: retest-connectors run --help.
+
+Exit statuses:
+${EXIT_STATUS_TABLE.map(([code, text]) => `  ${String(code).padEnd(3)} ${text}`).join('\n')}
+`;
+
+async function version(): Promise<string> {
+  const { manifest } = await import('../manifest.js');
+  return `${manifest.name} ${manifest.version}\n`;
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError(`No command given. Commands: ${Object.keys(COMMANDS).join(', ')}, help.`);
+  if (first === '--help' || first === '-h') {
+    io.stdout(HELP);
+    return EXIT.OK;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(await version());
+    return EXIT.OK;
+  }
+  if (first === 'help') {
+    const [topic, ...extra] = rest;
+    if (topic === undefined) {
+      io.stdout(HELP);
+      return EXIT.OK;
+    }
+    if (extra.length > 0 || !Object.hasOwn(COMMANDS, topic)) throw new UsageError(`Unknown command ${JSON.stringify(extra[0] ?? topic)}.`);
+    return (await COMMANDS[topic]!())(['--help'], io);
+  }
+  if (first.startsWith('-')) throw new UsageError(`Unknown flag ${first}; flags go after the command.`);
+  if (!Object.hasOwn(COMMANDS, first)) {
+    throw new UsageError(`Unknown command ${JSON.stringify(first)}. Commands: ${Object.keys(COMMANDS).join(', ')}, help.`);
+  }
+  return (await COMMANDS[first]!())(rest, io);
+}
+
+/** Runs the command line `argv` (without node and the script) and returns the exit status. */
+export async function cli(argv: string[], io: CliIo): Promise<ExitCode> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    return reportError(io, error);
+  }
+}

@@ -1,0 +1,118 @@
+/** `retest-connectors describe <action> [--json]`: input schema, output schema, an example input. */
+import { getConnection, type ActionDeclaration } from '../../manifest.js';
+import { readSchemaFile } from '../../schemas.js';
+import { actionFromArgument } from '../actions.js';
+import { expectPositionals, parseCommandArgs } from '../args.js';
+import { connectionVariables } from '../connection-env.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { indent, table } from '../text.js';
+
+export const HELP = `Usage: retest-connectors describe <action> [--json]
+
+Shows an action: its request, its connection, its input fields, its output,
+and an example input you can save and pass to \`run --input\`.
+
+Options:
+  --json      one JSON document on stdout: {id, title, description, vendor, connection, method, path,
+              input_schema, output_schema, example_input} (the schemas in full, as JSON Schema draft-07)
+  -h, --help  this help
+`;
+
+interface SchemaNode {
+  type?: string | string[];
+  description?: string;
+  title?: string;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  items?: SchemaNode;
+  examples?: unknown[];
+}
+
+export interface ActionDescription {
+  id: string;
+  title: string;
+  description: string;
+  vendor: string;
+  connection: string;
+  method: string;
+  path: string;
+  input_schema: Record<string, unknown>;
+  output_schema: Record<string, unknown>;
+  example_input: unknown;
+}
+
+export function describeAction(action: ActionDeclaration): ActionDescription {
+  const input = readSchemaFile(action.input_schema);
+  const output = readSchemaFile(action.output_schema);
+  const examples = (input as SchemaNode).examples;
+  return {
+    id: action.id,
+    title: action.title,
+    description: action.description,
+    vendor: action.vendor,
+    connection: action.connection,
+    method: action.method,
+    path: action.path,
+    input_schema: input,
+    output_schema: output,
+    example_input: Array.isArray(examples) ? examples[0] : null,
+  };
+}
+
+/** One row per input field, nested objects and arrays flattened to dotted names. */
+function fieldRows(node: SchemaNode, prefix = '', parentRequired = true): string[][] {
+  const rows: string[][] = [];
+  const required = new Set(node.required ?? []);
+  for (const [name, child] of Object.entries(node.properties ?? {})) {
+    const field = prefix ? `${prefix}.${name}` : name;
+    const isRequired = parentRequired && required.has(name);
+    const type = Array.isArray(child.type) ? child.type.join('|') : (child.type ?? 'any');
+    const itemType = child.items?.type ? `${type} of ${String(child.items.type)}` : type;
+    rows.push([field, itemType, isRequired ? 'required' : 'optional', child.description ?? child.title ?? '']);
+    if (child.properties) rows.push(...fieldRows(child, field, isRequired));
+  }
+  return rows;
+}
+
+function humanDescription(action: ActionDeclaration, description: ActionDescription): string {
+  const connection = getConnection(action.connection);
+  const variables = connectionVariables(action.connection);
+  const fields = variables.map((v) => `${v.field}${v.required ? '' : '?'}${v.secret ? ' [secret]' : ''}`).join(', ');
+  return [
+    `${action.id}: ${action.title} (${connection.title})`,
+    action.description,
+    '',
+    `Request:     ${action.method} {url}${action.path}`,
+    `Connection:  ${action.connection}: ${fields}`,
+    `             from --connection <file> or the environment: ${variables.map((v) => v.name).join(', ')}`,
+    '',
+    'Input fields:',
+    indent(table(['FIELD', 'TYPE', '', 'DESCRIPTION'], fieldRows(description.input_schema as SchemaNode))).trimEnd(),
+    '',
+    'Example input:',
+    indent(JSON.stringify(description.example_input, null, 2)),
+    '',
+    'Output: the envelope {status_code, reason, response_headers, json_body, response_text?}.',
+    indent(String(description.output_schema.description ?? '')),
+    `  Schemas: ${action.input_schema}, ${action.output_schema} (in full: describe ${action.id} --json)`,
+    '',
+    'Try it:',
+    `  retest-connectors describe ${action.id} --json | jq .example_input > input.json`,
+    `  retest-connectors run ${action.id} --input input.json --dry-run`,
+    '',
+  ].join('\n');
+}
+
+export async function describeCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals, help } = parseCommandArgs('describe', args, { json: { type: 'boolean' } });
+  if (help) {
+    io.stdout(HELP);
+    return EXIT.OK;
+  }
+  const [id] = expectPositionals('describe', positionals, ['action']);
+  const action = actionFromArgument('describe', id!);
+  const description = describeAction(action);
+  io.stdout(values.json ? JSON.stringify(description, null, 2) + '\n' : humanDescription(action, description));
+  return EXIT.OK;
+}

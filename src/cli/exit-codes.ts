@@ -1,0 +1,53 @@
+/**
+ * The CLI's exit statuses, in one place: playbooks and scripts branch on them,
+ * so they are part of the contract (README "Exit statuses", `--help`).
+ */
+
+export const EXIT = {
+  /** An HTTP response with a 2xx status came back (or --dry-run / list / describe / help succeeded). */
+  OK: 0,
+  /** An HTTP response came back with a non-2xx status (3xx included); the envelope is still on stdout. */
+  HTTP_STATUS: 1,
+  /** Usage error: unknown command, action or flag; missing or bad argument; unreadable --input/--connection file. */
+  USAGE: 2,
+  /** Invalid input or configuration (INPUT_INVALID, CONFIG_INVALID): nothing was sent. */
+  INVALID: 3,
+  /** Transport failure, no usable HTTP response (TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED). */
+  TRANSPORT: 4,
+  /** A bug: an error nobody anticipated. */
+  INTERNAL: 70,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The table as shown by --help and the README. */
+export const EXIT_STATUS_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
+  [EXIT.OK, 'an HTTP response with a 2xx status came back (and --dry-run, list, describe, --help)'],
+  [EXIT.HTTP_STATUS, 'an HTTP response with a non-2xx status came back; the envelope is still printed on stdout'],
+  [EXIT.USAGE, 'usage error: unknown command, action or flag, missing or bad argument, unreadable file (code USAGE)'],
+  [EXIT.INVALID, 'invalid input or configuration, nothing was sent (codes INPUT_INVALID, CONFIG_INVALID)'],
+  [EXIT.TRANSPORT, 'no usable HTTP response (codes TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED)'],
+  [EXIT.INTERNAL, 'internal error (code INTERNAL): a bug, please report it'],
+];
+
+const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
+  USAGE: EXIT.USAGE,
+  UNKNOWN_ACTION: EXIT.USAGE,
+  INPUT_INVALID: EXIT.INVALID,
+  CONFIG_INVALID: EXIT.INVALID,
+  TIMEOUT: EXIT.TRANSPORT,
+  CONNECTION_FAILED: EXIT.TRANSPORT,
+  TLS_FAILED: EXIT.TRANSPORT,
+  RESPONSE_TOO_LARGE: EXIT.TRANSPORT,
+  REQUEST_FAILED: EXIT.TRANSPORT,
+};
+
+/** The exit status for an error code; a code this table does not know is an internal error. */
+export function exitCodeForError(code: string): ExitCode {
+  return BY_ERROR_CODE[code] ?? EXIT.INTERNAL;
+}
+
+/** The exit status for an HTTP response's status code. */
+export function exitCodeForStatus(statusCode: number): ExitCode {
+  return statusCode >= 200 && statusCode <= 299 ? EXIT.OK : EXIT.HTTP_STATUS;
+}

@@ -1,0 +1,259 @@
+/**
+ * The simulated Invicti account: a few websites and scans in each state the
+ * retest rules care about. Scan bodies have exactly the shape of a real
+ * ScanTaskModel capture (every property, nulls where Invicti sends nulls), so
+ * what a playbook sees from the simulator is what it will see from Invicti.
+ */
+
+export type ScanTask = Record<string, unknown> & { Id: string; State: string; ScanType: string; WebsiteId: string };
+
+export interface SeedWebsite {
+  Id: string;
+  Name: string;
+  RootUrl: string;
+  Protocol: 'Http' | 'Https';
+  GroupId: string;
+}
+
+export const INVICTI_USER = {
+  UserId: '7d85ab71-641d-4fed-096f-b11404a17c3d',
+  UserName: 'Demo User',
+};
+
+export const SEED_WEBSITES: readonly SeedWebsite[] = [
+  {
+    Id: 'f3a1c84e-bf9f-452d-1525-b11d048449cf',
+    Name: 'Sample',
+    RootUrl: 'http://php.testinvicti.com/',
+    Protocol: 'Http',
+    GroupId: 'dafa9879-4ce8-4e74-0973-b11404a17c78',
+  },
+  {
+    Id: '0b5e3c2a-6f1d-4e8b-9a7c-2d4f6b8e0a13',
+    Name: 'Demo Shop',
+    RootUrl: 'https://shop.demo.invalid/',
+    Protocol: 'Https',
+    GroupId: 'dafa9879-4ce8-4e74-0973-b11404a17c78',
+  },
+];
+
+/** Seeded scan ids, by what the simulator does with them. */
+export const SEED_SCAN_IDS = {
+  /** Complete: retest and newfromscan succeed (the id in every schema example). */
+  completed: 'af6d0ffd-529e-4056-b39f-b141021fae74',
+  /** Complete, on the second website. */
+  completedShop: '3c9e1a57-2b84-4d6f-a0c3-7e5b9d1f2a46',
+  /** Scanning: a retest is refused with 400. */
+  running: '5d2b8f41-9c07-4e3a-b6d5-1a8c3e7f9b20',
+  /** Cancelled: a retest is refused with 400. */
+  cancelled: '8e4f0a96-d1b3-4c27-9f58-6b2a0c4e8d13',
+} as const;
+
+interface ScanSeed {
+  id: string;
+  website: SeedWebsite;
+  scanType: 'Full' | 'Retest' | 'Incremental';
+  state: 'Queued' | 'Scanning' | 'Complete' | 'Cancelled';
+  initiatedAt: string;
+  agentName?: string | null;
+}
+
+/** dd/MM/yyyy and hh:mm AM, as Invicti renders InitiatedDate and InitiatedTime. */
+function invictiDate(iso: string): { date: string; time: string } {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hours = d.getUTCHours();
+  const h12 = hours % 12 === 0 ? 12 : hours % 12;
+  return {
+    date: `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`,
+    time: `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(h12)}:${pad(d.getUTCMinutes())} ${hours < 12 ? 'AM' : 'PM'}`,
+  };
+}
+
+/** What the scan's progress fields look like in each state. */
+function progressFields(state: ScanSeed['state']): Record<string, unknown> {
+  switch (state) {
+    case 'Complete':
+      return { IsCompleted: true, Percentage: 100, Phase: 'Complete', CompletedSteps: 1250, EstimatedSteps: 1250, Duration: '00:42:17' };
+    case 'Scanning':
+      return { IsCompleted: false, Percentage: 37, Phase: 'CrawlingAndAttacking', CompletedSteps: 412, EstimatedSteps: 1100, Duration: '00:12:05' };
+    case 'Cancelled':
+      return { IsCompleted: false, Percentage: 8, Phase: 'Crawling', CompletedSteps: 96, EstimatedSteps: 1200, Duration: '00:03:40' };
+    case 'Queued':
+      return { IsCompleted: false, Percentage: 0, Phase: 'Pending', CompletedSteps: 0, EstimatedSteps: 0, Duration: '00:00:00' };
+  }
+}
+
+const FINDINGS_COMPLETE = { critical: 1, high: 2, medium: 4, low: 3, info: 9, bestPractice: 5 };
+const NO_FINDINGS = { critical: 0, high: 0, medium: 0, low: 0, info: 0, bestPractice: 0 };
+
+/**
+ * The fields a scan launch sets afresh (everything else a retest or a
+ * new-from-scan copies from its base scan): id, type, state, times, progress,
+ * and this scan's own findings, none yet.
+ */
+export function launchFields(id: string, scanType: ScanSeed['scanType'], initiatedAt: string): Record<string, unknown> {
+  const { date, time } = invictiDate(initiatedAt);
+  return {
+    InitiatedTime: time,
+    InitiatedDate: date,
+    InitiatedAt: initiatedAt,
+    DeletedOn: null,
+    IsWebsiteLatestCompletedFullScanTask: false,
+    QueuedScanTaskExist: false,
+    EstimatedLaunchTime: null,
+    FailureReason: null,
+    FailureReasonDescription: null,
+    FailureReasonString: null,
+    Id: id,
+    ScanType: scanType,
+    State: 'Queued',
+    StateChanged: null,
+    ThreatLevel: 'Unknown',
+    TotalVulnerabilityCount: 0,
+    VulnerabilityCriticalCount: 0,
+    VulnerabilityHighCount: 0,
+    VulnerabilityInfoCount: 0,
+    VulnerabilityBestPracticeCount: 0,
+    VulnerabilityLowCount: 0,
+    VulnerabilityMediumCount: 0,
+    Initiated: initiatedAt,
+    ...progressFields('Queued'),
+  };
+}
+
+/** A full ScanTaskModel for a scan of `website`. */
+export function scanTask(seed: ScanSeed): ScanTask {
+  const { date, time } = invictiDate(seed.initiatedAt);
+  const findings = seed.state === 'Complete' ? FINDINGS_COMPLETE : NO_FINDINGS;
+  const total = Object.values(findings).reduce((a, b) => a + b, 0);
+  const threat = seed.state === 'Complete' ? 'Critical' : 'Unknown';
+  const site = seed.website;
+  return {
+    AdditionalWebsites: null,
+    AgentId: null,
+    AgentName: seed.agentName ?? null,
+    Cookies: null,
+    CrawlAndAttack: true,
+    DeletedOn: null,
+    EnableHeuristicChecksInCustomUrlRewrite: true,
+    ExcludedLinks: '["gtm\\\\.js","WebResource\\\\.axd","ScriptResource\\\\.axd"]',
+    ExcludeLinks: true,
+    DisallowedHttpMethods: '[]',
+    FindAndFollowNewLinks: true,
+    ImportedLinks: null,
+    AllImportedLinks: '',
+    DesktopScanId: null,
+    InitiatedTime: time,
+    InitiatedDate: date,
+    InitiatedAt: seed.initiatedAt,
+    MaxDynamicSignatures: 60,
+    MaxScanDuration: 48,
+    Duration: '00:00:00',
+    PolicyDescription: 'Performs recommended security checks',
+    PolicyId: 'b2018666-2a01-e411-976c-0a45dbb897e8',
+    PolicyUserId: INVICTI_USER.UserId,
+    PolicyIsDefault: true,
+    PolicyIsShared: true,
+    PolicyName: 'Default Security Checks',
+    AuthenticationProfileId: null,
+    AuthenticationProfileOption: 'DontUse',
+    ReportPolicyDescription: 'Default report policy.',
+    ReportPolicyId: '013660af-56b7-4176-85be-cf2b84966816',
+    ReportPolicyUserId: INVICTI_USER.UserId,
+    ReportPolicyIsDefault: true,
+    ReportPolicyIsShared: true,
+    ReportPolicyName: 'Default Report Policy',
+    Scope: 'EnteredPathAndBelow',
+    SubPathMaxDynamicSignatures: 30,
+    TargetPath: '/',
+    TargetUrl: site.RootUrl,
+    TargetUrlRoot: site.RootUrl,
+    TimeWindow: null,
+    TotalVulnerabilityCount: total,
+    UrlRewriteAnalyzableExtensions: 'htm,html',
+    UrlRewriteBlockSeparators: '/$.,;|:',
+    UrlRewriteMode: 'Heuristic',
+    UrlRewriteRules: null,
+    UrlRewriteExcludedLinks: null,
+    UserId: INVICTI_USER.UserId,
+    VcsCommitInfo: {
+      CiBuildConfigurationName: null,
+      CiBuildHasChange: null,
+      CiBuildId: null,
+      CiBuildServerName: '',
+      CiBuildServerVersion: null,
+      CiBuildUrl: null,
+      CiNcPluginVersion: null,
+      CiTimestamp: null,
+      ComitterId: null,
+      Committer: null,
+      CommitterName: null,
+      CommitterOverride: null,
+      IntegrationSystem: null,
+      IsCommiterExistAndAuthorizedInNc: null,
+      VcsName: null,
+      VcsVersion: null,
+    },
+    WebsiteName: site.Name,
+    WebsiteUrl: site.RootUrl,
+    WebsiteDescription: null,
+    WebsiteProtocol: site.Protocol,
+    WebsiteIsDeleted: false,
+    IsWebsiteLatestCompletedFullScanTask: false,
+    EnablePciScanTask: false,
+    PciScanTask: null,
+    UserName: INVICTI_USER.UserName,
+    QueuedScanTaskExist: false,
+    ScanTaskProfileId: null,
+    ScanTaskProfile: null,
+    WebsiteGroupIds: [site.GroupId],
+    Comments: null,
+    BusinessLogicRecorderSetting: null,
+    ScanProfileChanged: false,
+    CompletedSteps: 0,
+    EstimatedLaunchTime: null,
+    EstimatedSteps: 0,
+    FailureReason: null,
+    FailureReasonDescription: null,
+    FailureReasonString: null,
+    GlobalThreatLevel: threat,
+    GlobalVulnerabilityCriticalCount: findings.critical,
+    GlobalVulnerabilityHighCount: findings.high,
+    GlobalVulnerabilityInfoCount: findings.info,
+    GlobalVulnerabilityBestPracticeCount: findings.bestPractice,
+    GlobalVulnerabilityLowCount: findings.low,
+    GlobalVulnerabilityMediumCount: findings.medium,
+    Id: seed.id,
+    IsCompleted: false,
+    Percentage: 0,
+    Phase: 'Pending',
+    ScanTaskGroupId: '9725ef27-50d8-4f96-e85f-b13b04474c98',
+    ScanType: seed.scanType,
+    ScheduledScanId: null,
+    State: seed.state,
+    StateChanged: seed.state === 'Queued' ? null : seed.initiatedAt,
+    ThreatLevel: threat,
+    VulnerabilityCriticalCount: findings.critical,
+    VulnerabilityHighCount: findings.high,
+    VulnerabilityInfoCount: findings.info,
+    VulnerabilityBestPracticeCount: findings.bestPractice,
+    VulnerabilityLowCount: findings.low,
+    VulnerabilityMediumCount: findings.medium,
+    WebsiteId: site.Id,
+    Initiated: seed.initiatedAt,
+    Tags: [],
+    ...progressFields(seed.state),
+  };
+}
+
+/** The scans the simulator starts with (a fresh copy each time, so simulators never share state). */
+export function seedScans(): ScanTask[] {
+  const [sample, shop] = SEED_WEBSITES as [SeedWebsite, SeedWebsite];
+  return [
+    scanTask({ id: SEED_SCAN_IDS.completed, website: sample, scanType: 'Full', state: 'Complete', initiatedAt: '2024-03-27T08:15:02.1180000+00:00' }),
+    scanTask({ id: SEED_SCAN_IDS.completedShop, website: shop, scanType: 'Full', state: 'Complete', initiatedAt: '2024-03-26T21:40:11.5020000+00:00' }),
+    scanTask({ id: SEED_SCAN_IDS.running, website: shop, scanType: 'Full', state: 'Scanning', initiatedAt: '2024-03-28T09:30:45.0070000+00:00' }),
+    scanTask({ id: SEED_SCAN_IDS.cancelled, website: sample, scanType: 'Full', state: 'Cancelled', initiatedAt: '2024-03-25T14:02:33.7300000+00:00' }),
+  ];
+}

@@ -1,0 +1,51 @@
+/**
+ * Spawns the built CLI (dist/src/cli/main.js, what `npm test` builds and the
+ * package's bin points at) as a child process. Asynchronous, so a simulator
+ * running in the test process keeps answering while the child waits.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/package-root.js';
+
+export const CLI_PATH = join(packageRoot, 'dist/src/cli/main.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Written to the child's stdin (which is closed either way). */
+  stdin?: string;
+  /** Added to the environment; the parent's INVICTI_* and ATTACKFORGE_* variables are never inherited. */
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run "npm run build" first (npm test does).`);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!/^(INVICTI|ATTACKFORGE)_/.test(name)) env[name] = value;
+  Object.assign(env, options.env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { env, cwd: options.cwd ?? packageRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', () => {
+      /* the CLI may exit before reading stdin (usage errors) */
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+/** The one JSON error line a failed run writes on stderr. */
+export function errorOf(result: CliResult): { code: string; message: string; details?: { field: string; message: string }[] } {
+  const lines = result.stderr.trim().split('\n');
+  return (JSON.parse(lines[lines.length - 1]!) as { error: ReturnType<typeof errorOf> }).error;
+}

@@ -1,0 +1,32 @@
+// The exit-status table is a contract: every error code the runtime can raise
+// has its documented status, and only 2xx responses exit 0.
+import { describe, expect, test } from '@jest/globals';
+import { EXIT, EXIT_STATUS_TABLE, exitCodeForError, exitCodeForStatus } from '../../src/cli/exit-codes.js';
+import { ERROR_CODES } from '../../src/errors.js';
+
+describe('exit statuses', () => {
+  test('every runtime error code maps to its documented status', () => {
+    const expected: Record<string, number> = {
+      UNKNOWN_ACTION: 2,
+      INPUT_INVALID: 3,
+      CONFIG_INVALID: 3,
+      TIMEOUT: 4,
+      CONNECTION_FAILED: 4,
+      TLS_FAILED: 4,
+      RESPONSE_TOO_LARGE: 4,
+      REQUEST_FAILED: 4,
+    };
+    for (const code of ERROR_CODES) expect([code, exitCodeForError(code)]).toEqual([code, expected[code] ?? 4]);
+    expect(exitCodeForError('USAGE')).toBe(2);
+    expect(exitCodeForError('SOMETHING_NEW')).toBe(70);
+  });
+
+  test('2xx is 0; every other HTTP status, 3xx included, is 1', () => {
+    for (const status of [200, 201, 202, 204, 299]) expect(exitCodeForStatus(status)).toBe(0);
+    for (const status of [100, 199, 300, 302, 304, 400, 401, 404, 429, 500, 503]) expect(exitCodeForStatus(status)).toBe(1);
+  });
+
+  test('the documented table lists each status once', () => {
+    expect(EXIT_STATUS_TABLE.map(([code]) => code)).toEqual(Object.values(EXIT));
+  });
+});

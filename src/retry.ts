@@ -33,6 +33,8 @@ export type RetryOptions = Partial<Omit<RetryPolicy, 'idempotent'>> & Partial<Re
 export const DEFAULT_RETRY: Omit<RetryPolicy, 'idempotent'> = { maxAttempts: 3, maxDelayMs: 60_000, baseDelayMs: 500 };
 
 const RETRY_AFTER_MARGIN_MS = 20;
+/** The least time worth sending again with; less would turn a clear 429/503 into a TIMEOUT. */
+const MIN_ATTEMPT_MS = 500;
 
 export const realClock: RetryClock = {
   now: () => Date.now(),
@@ -131,8 +133,8 @@ export async function withRetry(
     // Retry-After is a minimum: a small margin and jitter keep the retry from landing early or in step with other clients.
     const wait =
       asked === undefined ? backoffDelay(n, policy, clock.random) : Math.min(asked, policy.maxDelayMs) + RETRY_AFTER_MARGIN_MS + Math.round(clock.random() * 100);
-    // A wait that ends at or past the deadline would leave no time to send: stop here.
-    if (clock.now() + wait >= deadline) return finish();
+    // A wait that would leave less than MIN_ATTEMPT_MS to send and hear back is not taken: the last outcome stands.
+    if (clock.now() + wait + MIN_ATTEMPT_MS > deadline) return finish();
     await clock.sleep(wait);
   }
 }

@@ -162,6 +162,12 @@ describe('the timeout budget covers the whole call', () => {
     expect(waits).toEqual([]);
   });
 
+  test('a wait that would leave almost no time for the next attempt is not taken either', async () => {
+    const { result, attempts } = await script([response(503, { 'Retry-After': '4' }), response(201)], nonIdempotent, 4300);
+    expect(result).toEqual({ status: 503 });
+    expect(attempts).toBe(1);
+  });
+
   test('each attempt gets only what is left of the budget', async () => {
     const { budgets, waits } = await script([response(503, { 'Retry-After': '1' }), response(201)], nonIdempotent, 5000);
     expect(budgets[0]).toBe(5000);

@@ -1,0 +1,436 @@
+/**
+ * connector.json + schemas/ -> docs/actions/<action-id>.md and docs/connections.md.
+ *
+ *   npm run docs              write the files
+ *   npm run docs -- --check   exit 1 when a file under docs/ is stale, missing or orphaned (CI)
+ *
+ * The action pages follow the layout of the catalogue's seed documents: title,
+ * description, endpoint, inputs, output example, output parameters, response
+ * headers. Everything comes from the manifest and the schemas (no clock, no
+ * network, no machine-specific path), in the order they declare it, so the
+ * output is byte-for-byte reproducible.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Action, Connection } from '../src/generated/types.js';
+import { manifest } from '../src/manifest.js';
+import { packageRoot } from '../src/package-root.js';
+import { readSchemaFile } from '../src/schemas.js';
+
+type Json = Record<string, unknown>;
+
+/** A schema node and the file it lives in, so relative and local $refs can be resolved. */
+interface Located {
+  file: string;
+  schema: Json;
+}
+
+/** What a reader needs to know about one value, with $ref, allOf and anyOf already folded in. */
+interface Shape {
+  /** JSON types the value may have; empty means any JSON value. */
+  types: string[];
+  description?: string;
+  format?: string;
+  enum?: unknown[];
+  default?: unknown;
+  example?: unknown;
+  pattern?: string;
+  /** Limits worth telling a person filling the field in: lengths, item counts, ranges. */
+  limits: string[];
+  secret: boolean;
+  /** Titles of the alternatives of an anyOf/oneOf, e.g. ScanTaskModel | BaseResponseApiModel | null. */
+  variants: string[];
+  properties: Field[];
+  items?: Shape;
+  /** The schema of additionalProperties, for maps such as response_headers. */
+  values?: Shape;
+}
+
+interface Field {
+  name: string;
+  required: boolean;
+  shape: Shape;
+}
+
+// ---------------------------------------------------------------------------
+// Schemas -> shapes
+
+function resolveRef(from: Located, ref: string): Located {
+  const [target, fragment = ''] = ref.split('#');
+  const file = target ? posix.normalize(posix.join(posix.dirname(from.file), target)) : from.file;
+  let node: unknown = readSchemaFile(file);
+  for (const part of fragment.split('/').filter(Boolean)) {
+    node = (node as Json)[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (node === undefined) throw new Error(`${from.file}: $ref ${ref} points at nothing`);
+  }
+  return { file, schema: node as Json };
+}
+
+const emptyShape = (): Shape => ({ types: [], limits: [], secret: false, variants: [], properties: [] });
+
+function limitsOf(schema: Json): string[] {
+  const limits: string[] = [];
+  const range = (min: unknown, max: unknown, unit: string) => {
+    if (typeof min === 'number' && typeof max === 'number') limits.push(`${min} to ${max} ${unit}`);
+    else if (typeof min === 'number') limits.push(`at least ${min} ${unit}`);
+    else if (typeof max === 'number') limits.push(`at most ${max} ${unit}`);
+  };
+  range(schema.minLength, schema.maxLength, 'characters');
+  range(schema.minItems, schema.maxItems, schema.uniqueItems === true ? 'unique items' : 'items');
+  range(schema.minimum, schema.maximum, '(inclusive)');
+  return limits;
+}
+
+function typesOf(schema: Json): string[] {
+  if (typeof schema.type === 'string') return [schema.type];
+  if (Array.isArray(schema.type)) return schema.type as string[];
+  const values = Array.isArray(schema.enum) ? schema.enum : 'const' in schema ? [schema.const] : undefined;
+  if (!values) return [];
+  return [...new Set(values.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? 'number' : typeof v)))];
+}
+
+function shapeOf(node: Located): Shape {
+  const { schema } = node;
+  if (typeof schema.$ref === 'string') {
+    const target = shapeOf(resolveRef(node, schema.$ref));
+    return typeof schema.description === 'string' ? { ...target, description: schema.description } : target;
+  }
+  let shape: Shape = {
+    ...emptyShape(),
+    types: typesOf(schema),
+    limits: limitsOf(schema),
+    secret: schema.writeOnly === true,
+    ...(typeof schema.description === 'string' && { description: schema.description }),
+    ...(typeof schema.format === 'string' && { format: schema.format }),
+    ...(typeof schema.pattern === 'string' && { pattern: schema.pattern }),
+    ...(Array.isArray(schema.enum) && { enum: schema.enum }),
+    ...('default' in schema && { default: schema.default }),
+    ...(Array.isArray(schema.examples) && schema.examples.length > 0 && { example: schema.examples[0] }),
+  };
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  const properties = (schema.properties ?? {}) as Record<string, Json>;
+  shape.properties = Object.entries(properties).map(([name, sub]) => ({
+    name,
+    required: required.has(name),
+    shape: shapeOf({ file: node.file, schema: sub }),
+  }));
+  if (schema.items && typeof schema.items === 'object') shape.items = shapeOf({ file: node.file, schema: schema.items as Json });
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+    shape.values = shapeOf({ file: node.file, schema: schema.additionalProperties as Json });
+  }
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    if (Array.isArray(schema[key])) {
+      const alternatives = (schema[key] as Json[]).map((alt) => ({ alt, shape: shapeOf({ file: node.file, schema: alt }) }));
+      shape = allOf(shape, anyOf(alternatives.map((a) => a.shape)));
+      shape.variants = alternatives.map(({ alt, shape: s }) => variantName(node, alt, s));
+    }
+  }
+  if (Array.isArray(schema.allOf)) {
+    for (const member of schema.allOf as Json[]) shape = allOf(shape, shapeOf({ file: node.file, schema: member }));
+  }
+  return shape;
+}
+
+function variantName(from: Located, alt: Json, shape: Shape): string {
+  if (typeof alt.$ref === 'string') {
+    const title = resolveRef(from, alt.$ref).schema.title;
+    if (typeof title === 'string') return title;
+  }
+  if (typeof alt.title === 'string') return alt.title;
+  if (shape.types.length === 1 && shape.types[0] !== 'object') return shape.types[0]!;
+  return 'any other object';
+}
+
+const union = <T>(a: T[], b: T[]) => [...new Set([...a, ...b])];
+
+/** Both must hold: types intersect (an untyped side accepts anything), properties combine. */
+function allOf(a: Shape, b: Shape): Shape {
+  const types = a.types.length === 0 ? b.types : b.types.length === 0 ? a.types : a.types.filter((t) => b.types.includes(t));
+  const properties = [...a.properties];
+  for (const field of b.properties) {
+    const i = properties.findIndex((p) => p.name === field.name);
+    if (i < 0) properties.push(field);
+    else properties[i] = { name: field.name, required: properties[i]!.required || field.required, shape: allOf(properties[i]!.shape, field.shape) };
+  }
+  return {
+    ...b,
+    ...a,
+    types,
+    limits: union(a.limits, b.limits),
+    secret: a.secret || b.secret,
+    variants: a.variants.length > 0 ? a.variants : b.variants,
+    properties,
+    ...((a.items ?? b.items) && { items: a.items && b.items ? allOf(a.items, b.items) : (a.items ?? b.items) }),
+    ...((a.values ?? b.values) && { values: a.values ?? b.values }),
+  };
+}
+
+/** One of them holds: types add up; a property is required only if every object alternative requires it. */
+function anyOf(alternatives: Shape[]): Shape {
+  const objects = alternatives.filter((s) => s.types.includes('object'));
+  const properties: Field[] = [];
+  for (const alt of objects) {
+    for (const field of alt.properties) {
+      if (properties.some((p) => p.name === field.name)) continue;
+      const required = objects.every((o) => o.properties.some((p) => p.name === field.name && p.required));
+      properties.push({ ...field, required });
+    }
+  }
+  return {
+    ...emptyShape(),
+    types: alternatives.some((s) => s.types.length === 0) ? [] : alternatives.reduce<string[]>((t, s) => union(t, s.types), []),
+    properties,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Shapes -> Markdown
+
+/** Text from schemas goes into Markdown: keep `<id>` from turning into an HTML tag. */
+const md = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const cell = (text: string) => md(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const code = (value: unknown) => {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+};
+
+function typeLabel(shape: Shape): string {
+  if (shape.types.length === 0) return 'any';
+  return shape.types
+    .map((t) => (t === 'array' && shape.items && shape.items.types.length > 0 ? `array[${typeLabel(shape.items)}]` : t))
+    .join(' | ');
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+interface DetailOptions {
+  examples: boolean;
+}
+
+/** The prose after a field's name and type: description, enum, default, variants, example. */
+function details(shape: Shape, options: DetailOptions): string {
+  const parts: string[] = [];
+  if (shape.description) parts.push(sentence(md(shape.description)));
+  if (shape.variants.length > 0) parts.push(`One of: ${shape.variants.map(md).join(', ')}.`);
+  if (shape.enum) parts.push(`Values: ${shape.enum.map(code).join(', ')}.`);
+  if (shape.values) parts.push(`Values are ${typeLabel(shape.values)}.`);
+  if (shape.default !== undefined) parts.push(`Default: ${code(shape.default)}.`);
+  if (options.examples && shape.limits.length > 0) parts.push(`${capitalize(shape.limits.join(', '))}.`);
+  if (options.examples && shape.items && shape.items.properties.length === 0 && shape.items.description) {
+    parts.push(`Each item: ${details(shape.items, options)}`);
+  }
+  if (options.examples && shape.pattern) parts.push(`Pattern: ${code(shape.pattern)}.`);
+  if (options.examples && shape.example !== undefined && shape.types.some((t) => t !== 'object' && t !== 'array')) {
+    parts.push(`Example: ${code(shape.example)}.`);
+  }
+  return parts.join(' ');
+}
+
+function fieldLines(fields: Field[], depth: number, options: DetailOptions): string[] {
+  const lines: string[] = [];
+  for (const { name, required, shape } of fields) {
+    const format = shape.format ? `, ${shape.format}` : '';
+    const text = details(shape, options);
+    const requiredMark = required ? ' – Required' : '';
+    lines.push(`${'  '.repeat(depth)}- **${name}** (${typeLabel(shape)}${format})${requiredMark}${text ? `: ${text}` : ''}`);
+    lines.push(...fieldLines(childFields(shape), depth + 1, options));
+  }
+  return lines;
+}
+
+/** Nested fields are listed under their parent: an object's properties, or an array's item properties. */
+function childFields(shape: Shape): Field[] {
+  if (shape.properties.length > 0) return shape.properties;
+  if (shape.items && shape.items.properties.length > 0) return shape.items.properties;
+  return [];
+}
+
+const jsonBlock = (value: unknown) => ['```json', JSON.stringify(value, null, 2), '```'];
+
+function schemaOf(path: string): Located {
+  return { file: path, schema: readSchemaFile(path) };
+}
+
+function firstExample(path: string): unknown {
+  const examples = readSchemaFile(path).examples;
+  if (!Array.isArray(examples) || examples.length === 0) throw new Error(`${path}: needs an "examples" array for the docs`);
+  return examples[0];
+}
+
+function authLine(connection: Connection): string {
+  const auth = connection.auth;
+  if (auth.type === 'basic') return `\`Authorization: Basic base64(${auth.username}:${auth.password})\``;
+  return `\`${auth.header}: <${auth.value}>\``; // a code span shows < as is
+}
+
+function requestBodyLine(action: Action): string {
+  const body = action.request.body;
+  if (!body) return 'none';
+  const source = body.source.split('/').filter(Boolean).join('.');
+  const schema = readSchemaFile(action.input_schema);
+  let target: Json | undefined = schema;
+  for (const part of body.source.split('/').filter(Boolean)) target = (target?.properties as Record<string, Json> | undefined)?.[part];
+  const isObject = target?.type === 'object';
+  return isObject
+    ? `\`${source}\`, sent as a JSON object (\`Content-Type: application/json\`)`
+    : `\`${source}\`, sent as a bare JSON ${String(target?.type ?? 'value')} (\`Content-Type: application/json\`)`;
+}
+
+function pathParameterLine(action: Action): string | undefined {
+  const names = [...action.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  if (names.length === 0 || !action.request.path_parameters) return undefined;
+  const base = action.request.path_parameters.split('/').filter(Boolean).join('.');
+  return names.map((n) => `\`{${n}}\` ← \`${base}.${n}\``).join(', ');
+}
+
+function renderAction(action: Action): string {
+  const connection = manifest.connections[action.connection]!;
+  const connectionSchema = readSchemaFile(connection.schema);
+  const urlDefault = ((connectionSchema.properties as Record<string, Json>).url ?? {}).default;
+  const input = shapeOf(schemaOf(action.input_schema));
+  const output = shapeOf(schemaOf(action.output_schema));
+  const example = firstExample(action.output_schema) as { response_headers?: Record<string, string> };
+  const vendor = manifest.vendors.find((v) => v.id === action.vendor);
+  const pathParameters = pathParameterLine(action);
+  const lines = [
+    `# ${action.title}`,
+    '',
+    `**Description**: ${md(action.description)}`,
+    '',
+    `Action id \`${action.id}\` · vendor ${md(vendor?.name ?? action.vendor)} · connection [\`${action.connection}\`](../connections.md#${action.connection})`,
+    '',
+    '<!-- Generated by scripts/generate-docs.ts from connector.json and schemas/ -- do not edit by hand; run `npm run docs`. -->',
+    '',
+    '## Endpoint',
+    '',
+    `- **URL:** \`${action.path}\``,
+    `- **Method:** \`${action.method}\``,
+    `- **Base URL:** the connection's \`url\`${urlDefault ? ` (default \`${String(urlDefault)}\`)` : ''}`,
+    ...(pathParameters ? [`- **Path parameters:** ${pathParameters}, percent-encoded`] : []),
+    `- **Request body:** ${requestBodyLine(action)}`,
+    `- **Authentication:** ${authLine(connection)}`,
+    '',
+    '## Inputs',
+    '',
+    ...(input.description ? [md(input.description), ''] : []),
+    ...fieldLines(input.properties, 0, { examples: true }),
+    '',
+    '### Example input',
+    '',
+    ...jsonBlock(firstExample(action.input_schema)),
+    '',
+    '## Output',
+    '',
+    ...(output.description ? [md(output.description), ''] : []),
+    '### Example',
+    '',
+    ...jsonBlock(example),
+    '',
+    '### Output Parameters',
+    '',
+    ...fieldLines(output.properties, 0, { examples: false }),
+    '',
+    '## Response Headers',
+    '',
+    '| Header | Type |',
+    '|--------|------|',
+    ...Object.entries(example.response_headers ?? {}).map(([name, value]) => `| ${cell(name)} | ${typeof value} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function renderConnections(): string {
+  const lines = [
+    '# Connections',
+    '',
+    'Credentials and transport settings, declared once in `connector.json` apart from the actions. Each action names',
+    'the connection it uses; the runtime checks the fields against the schema below and fills in the defaults.',
+    'Fields marked **secret** are `writeOnly` with `format: password`: forms mask them, and they never appear in',
+    'output, errors, dry runs or logs.',
+    '',
+    '<!-- Generated by scripts/generate-docs.ts from connector.json and schemas/ -- do not edit by hand; run `npm run docs`. -->',
+  ];
+  for (const [id, connection] of Object.entries(manifest.connections)) {
+    const shape = shapeOf(schemaOf(connection.schema));
+    const users = manifest.actions.filter((a) => a.connection === id);
+    lines.push(
+      '',
+      `## ${md(connection.title)} (\`${id}\`)`,
+      '',
+      ...(shape.description ? [sentence(md(shape.description)), ''] : []),
+      `- **Schema:** [\`${connection.schema}\`](../${connection.schema})`,
+      `- **Authentication:** ${authLine(connection)}`,
+      `- **Used by:** ${users.map((a) => `[${md(a.title)}](actions/${a.id}.md) (\`${a.id}\`)`).join(', ')}`,
+      '',
+      '| Field | Type | Required | Secret | Default | Description |',
+      '|-------|------|----------|--------|---------|-------------|',
+      ...shape.properties.map(({ name, required, shape: f }) => {
+        const type = `${typeLabel(f)}${f.format && f.format !== 'password' ? ` (${f.format})` : ''}`;
+        const secret = f.secret || f.format === 'password' ? '**secret**' : '';
+        const example = f.example !== undefined && !f.secret ? ` Example: ${code(f.example)}.` : '';
+        const description = f.description ? sentence(f.description) : '';
+        return `| \`${name}\` | ${type} | ${required ? 'yes' : 'no'} | ${secret} | ${f.default !== undefined ? cell(code(f.default)) : ''} | ${cell(description + example)} |`;
+      }),
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Every generated file, by path relative to the package root, in manifest order. */
+export function renderDocs(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const action of manifest.actions) files.set(`docs/actions/${action.id}.md`, renderAction(action));
+  files.set('docs/connections.md', renderConnections());
+  return files;
+}
+
+/** Paths under docs/ that are missing, differ from what the generator writes, or are no action's page any more. */
+export function staleDocs(files = renderDocs()): string[] {
+  const stale: string[] = [];
+  for (const [path, content] of files) {
+    let current: string | undefined;
+    try {
+      current = readFileSync(join(packageRoot, path), 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current !== content) stale.push(current === undefined ? `${path} (missing)` : path);
+  }
+  let pages: string[] = [];
+  try {
+    pages = readdirSync(join(packageRoot, 'docs/actions')).filter((f) => f.endsWith('.md'));
+  } catch {
+    /* no folder yet: every page is reported missing above */
+  }
+  for (const page of pages) if (!files.has(`docs/actions/${page}`)) stale.push(`docs/actions/${page} (no such action)`);
+  return stale;
+}
+
+function main(argv: string[]): number {
+  const files = renderDocs();
+  if (argv.includes('--check')) {
+    const stale = staleDocs(files);
+    if (stale.length > 0) {
+      console.error(`docs/ is stale: run \`npm run docs\` and commit the result.\n  ${stale.join('\n  ')}`);
+      return 1;
+    }
+    console.log('docs/ is up to date.');
+    return 0;
+  }
+  for (const [path, content] of files) {
+    mkdirSync(dirname(join(packageRoot, path)), { recursive: true });
+    writeFileSync(join(packageRoot, path), content);
+    console.log(`wrote ${path}`);
+  }
+  return 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = main(process.argv.slice(2));

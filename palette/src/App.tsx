@@ -1,0 +1,68 @@
+/**
+ * The palette: the actions of connector.json grouped by vendor, and the
+ * selected one's forms. The selection lives in the URL hash, so an action can
+ * be linked to (`index.html#attackforge_request_new_project_retest`).
+ */
+import { useEffect, useState } from 'react';
+import { manifest, schemas } from './bundle-data.js';
+import { ActionPanel } from './ActionPanel.js';
+
+const actionIds = new Set(manifest.actions.map((a) => a.id));
+
+function selectedFromHash(): string {
+  const id = decodeURIComponent(window.location.hash.replace(/^#/, ''));
+  return actionIds.has(id) ? id : manifest.actions[0]!.id;
+}
+
+function schemaAt(path: string) {
+  const schema = schemas[path];
+  if (!schema) throw new Error(`palette: schema ${path} was not embedded at build time`);
+  return schema;
+}
+
+export function App() {
+  const [selected, setSelected] = useState(selectedFromHash);
+  useEffect(() => {
+    const onHashChange = () => setSelected(selectedFromHash());
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  const action = manifest.actions.find((a) => a.id === selected)!;
+  const connection = manifest.connections[action.connection]!;
+
+  return (
+    <div className="layout">
+      <nav aria-label="Actions">
+        <h1>{manifest.title}</h1>
+        {manifest.vendors.map((vendor) => (
+          <section key={vendor.id} aria-labelledby={`vendor-${vendor.id}`} data-vendor={vendor.id}>
+            <h2 id={`vendor-${vendor.id}`}>{vendor.name}</h2>
+            <ul>
+              {manifest.actions
+                .filter((a) => a.vendor === vendor.id)
+                .map((a) => (
+                  <li key={a.id}>
+                    <a href={`#${a.id}`} aria-current={a.id === selected ? 'page' : undefined} data-action={a.id}>
+                      {a.title}
+                      <code>{a.id}</code>
+                    </a>
+                  </li>
+                ))}
+            </ul>
+          </section>
+        ))}
+      </nav>
+      <main>
+        {/* keyed by action: switching actions starts from fresh forms */}
+        <ActionPanel
+          key={action.id}
+          action={action}
+          connectionId={action.connection}
+          connection={connection}
+          inputSchema={schemaAt(action.input_schema)}
+          connectionSchema={schemaAt(connection.schema)}
+        />
+      </main>
+    </div>
+  );
+}

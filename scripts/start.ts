@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Envelope } from '../src/envelope.js';
 import { getConnection, manifest } from '../src/manifest.js';
 import { packageRoot } from '../src/package-root.js';
-import { readSchemaFile } from '../src/schemas.js';
+import { getSchema as readSchemaFile } from '../src/schema-files.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { summarize } from '../src/summary.js';
 

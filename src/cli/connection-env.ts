@@ -6,7 +6,7 @@
  */
 import { ConnectorError } from '../errors.js';
 import { getConnection } from '../manifest.js';
-import { readSchemaFile } from '../schemas.js';
+import { getSchema as readSchemaFile } from '../schema-files.js';
 
 export interface ConnectionVariable {
   /** The environment variable, e.g. INVICTI_API_TOKEN. */

@@ -1,6 +1,6 @@
 // The built CLI as a child process against the simulator, over real loopback
 // HTTP: what a playbook step or a person at a shell gets.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,9 @@ import { packageRoot } from '../../src/package-root.js';
 import { getValidator } from '../../src/schemas.js';
 import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { errorOf, runCli } from '../helpers/cli.js';
+
+// Generous: tests spawn node processes and talk over sockets, slow on a loaded machine.
+jest.setTimeout(60_000);
 
 let sim: Simulator;
 let dir: string;

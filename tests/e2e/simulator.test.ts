@@ -1,12 +1,15 @@
 // The simulator over real loopback HTTP: vendor behaviours, realistic headers,
 // and every response it gives validating against the bundle's own output schemas.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Envelope } from '../../src/envelope.js';
 import { getAction } from '../../src/manifest.js';
 import { runAction } from '../../src/run.js';
 import { getValidator } from '../../src/schemas.js';
 import { DEMO_CREDENTIALS, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
+
+// Generous: tests spawn node processes and talk over sockets, slow on a loaded machine.
+jest.setTimeout(60_000);
 
 let sim: Simulator;
 let invicti: { url: string; user_id: string; api_token: string };

@@ -1,6 +1,7 @@
 // The built CLI as a child process against the simulator, over real loopback
 // HTTP: what a playbook step or a person at a shell gets.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { manifest } from '../../src/manifest.js';
 import { packageRoot } from '../../src/package-root.js';
 import { getValidator } from '../../src/schemas.js';
 import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { errorOf, runCli } from '../helpers/cli.js';
+import { CLI_PATH, errorOf, runCli } from '../helpers/cli.js';
 
 // Generous: tests spawn node processes and talk over sockets, slow on a loaded machine.
 jest.setTimeout(60_000);
@@ -374,5 +375,36 @@ describe('usage: --help everywhere, clear errors, exit 2', () => {
     expect(error.code).toBe('USAGE');
     expect(error.message).toContain(named);
     expect(error.message).toContain('--help');
+  });
+});
+
+describe('simulate', () => {
+  test('runs in the foreground, prints its URL and demo credentials, serves both APIs, stops on SIGTERM with exit 0', async () => {
+    const child = spawn(process.execPath, [CLI_PATH, 'simulate', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stdout = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        if (match && stdout.includes('ATTACKFORGE_API_KEY')) resolve(match[1]!);
+      });
+      child.on('close', () => reject(new Error(`simulate exited early: ${stdout}`)));
+    });
+    try {
+      for (const text of ['demo-user', 'demo-token', 'demo-ssapi-key', SEED_SCAN_IDS.completed, SEED_SCAN_IDS.running, SEED_PROJECT_IDS.webApp]) {
+        expect(stdout).toContain(text);
+      }
+      const result = await runCli(['run', 'invicti_scan_retest', '--input', '-'], {
+        stdin: retestInput(SEED_SCAN_IDS.completed),
+        env: { INVICTI_URL: url, INVICTI_USER_ID: 'demo-user', INVICTI_API_TOKEN: 'demo-token' },
+      });
+      expect(result.code).toBe(0);
+      const af = await fetch(`${url}/api/ss/projects`, { headers: { 'X-SSAPI-KEY': 'demo-ssapi-key' } });
+      expect(af.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });

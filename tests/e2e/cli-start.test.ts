@@ -1,0 +1,46 @@
+// `npm start`, the main job: every action against the simulator through the
+// built CLI, a summary per action, the envelopes, exit 0. (npm test has built
+// dist/ already, so this runs the script itself, as `npm start` does after its build.)
+import { describe, expect, jest, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { manifest } from '../../src/manifest.js';
+import { packageRoot } from '../../src/package-root.js';
+import { CLI_PATH } from '../helpers/cli.js';
+
+jest.setTimeout(60_000);
+
+function runStart(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // No vendor settings from the caller's environment: the demo needs none.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!/^(INVICTI|ATTACKFORGE)_/.test(name)) env[name] = value;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: packageRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm start', () => {
+  test('runs all three actions against the simulator, prints a summary per action then the envelopes, exits 0', async () => {
+    expect(CLI_PATH).toMatch(/dist\/src\/cli\/main\.js$/);
+    const { code, stdout, stderr } = await runStart();
+    expect([code, stderr]).toEqual([0, '']);
+    const [summaries, envelopes] = stdout.split('Envelopes (exactly what each run printed on stdout):');
+    expect(envelopes).toBeDefined();
+    for (const action of manifest.actions) {
+      expect(summaries).toContain(action.id);
+      expect(envelopes).toContain(`--- ${action.id}`);
+    }
+    expect(summaries).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/api\/1\.0\/scans\/retest\n\s+HTTP\s+201 Created/);
+    expect(summaries).toMatch(/ScanType\s+Retest\n\s+State\s+Queued/);
+    expect(summaries).toMatch(/ScanType\s+Full\n\s+State\s+Queued/);
+    expect(summaries).toMatch(/HTTP\s+200 OK\n\s+status\s+Project retest requested for Project 66333e1d110ab5acf8a4354e/);
+    expect(summaries).toMatch(/Id\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(stdout).toContain('All 3 actions succeeded. Simulator stopped.');
+    expect(stdout).not.toContain('demo-token');
+  });
+});

@@ -15,7 +15,7 @@ import { getSchema as readSchemaFile } from '../src/schema-files.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { summarize } from '../src/summary.js';
 
-const CLI = join(packageRoot, 'dist/src/cli/main.js');
+const CLI = join(packageRoot, 'dist/cli/main.js');
 
 interface CliResult {
   code: number | null;

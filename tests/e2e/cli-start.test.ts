@@ -3,6 +3,8 @@
 // dist/ already, so this runs the script itself, as `npm start` does after its build.)
 import { describe, expect, jest, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { manifest } from '../../src/manifest.js';
 import { packageRoot } from '../../src/package-root.js';
 import { CLI_PATH } from '../helpers/cli.js';
@@ -26,7 +28,9 @@ function runStart(): Promise<{ code: number | null; stdout: string; stderr: stri
 
 describe('npm start', () => {
   test('runs all three actions against the simulator, prints a summary per action then the envelopes, exits 0', async () => {
-    expect(CLI_PATH).toMatch(/dist\/src\/cli\/main\.js$/);
+    // npm start spawns the very executable package.json publishes as the bin.
+    const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
+    expect(CLI_PATH).toBe(join(packageRoot, pkg.bin['retest-connectors']));
     const { code, stdout, stderr } = await runStart();
     expect([code, stderr]).toEqual([0, '']);
     const [summaries, envelopes] = stdout.split('Envelopes (exactly what each run printed on stdout):');

@@ -141,7 +141,7 @@ describe('library: no marker secret in any outcome', () => {
   });
 });
 
-const CLI = join(packageRoot, 'dist/src/cli/main.js');
+const CLI = join(packageRoot, 'dist/cli/main.js');
 
 interface CliResult {
   status: number | null;
@@ -163,7 +163,7 @@ function runCli(args: string[], env: Record<string, string>, stdin: string): Pro
   });
 }
 
-describe('CLI (dist/src/cli/main.js, built by npm test): no marker secret on stdout or stderr', () => {
+describe('CLI (dist/cli/main.js, built by npm test): no marker secret on stdout or stderr', () => {
   const invEnv = (url: string, extra: Record<string, string> = {}) => ({ INVICTI_URL: url, INVICTI_USER_ID: USER, INVICTI_API_TOKEN: TOKEN, ...extra });
   const afEnv = (url: string, extra: Record<string, string> = {}) => ({ ATTACKFORGE_URL: url, ATTACKFORGE_API_KEY: KEY, ...extra });
 

@@ -1,5 +1,5 @@
 /**
- * Spawns the built CLI (dist/src/cli/main.js, what `npm test` builds and the
+ * Spawns the built CLI (dist/cli/main.js, what `npm test` builds and the
  * package's bin points at) as a child process. Asynchronous, so a simulator
  * running in the test process keeps answering while the child waits.
  */
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/package-root.js';
 
-export const CLI_PATH = join(packageRoot, 'dist/src/cli/main.js');
+export const CLI_PATH = join(packageRoot, 'dist/cli/main.js');
 
 export interface CliResult {
   code: number | null;

@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { ResolvedConnection } from './connection.js';
 import { ConnectorError } from './errors.js';
+import { MAX_IN_FLIGHT_PER_ORIGIN, slotsFor } from './in-flight.js';
 import { chooseProxy, describeProxy, proxySecrets } from './proxy.js';
 import { redact } from './redact.js';
 import type { PreparedRequest } from './request.js';
@@ -174,34 +175,59 @@ export const gotTransport: Transport = {
     const proxyUrl = proxyFor(request, connection);
     if (!connection.verifySsl) warnVerificationOff(request.url);
     const client = clientFor({ verifySsl: connection.verifySsl, caFile: connection.caFile, proxyUrl });
-    let overLimit = false;
-    const pending = client(request.url, {
-      method: request.method as 'POST',
-      headers: request.headers,
-      timeout: { request: timeoutMs ?? connection.timeoutMs },
-      ...(request.body === undefined ? {} : { body: request.body }),
-    });
-    // Fires once when the headers arrive (total = Content-Length) and then per
-    // chunk: cancelling destroys the socket, so an oversized body is never
-    // buffered past the limit.
-    pending.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
-      if (overLimit) return;
-      if (progress.transferred > maxResponseBytes || (progress.total !== undefined && progress.total > maxResponseBytes)) {
-        overLimit = true;
-        pending.cancel();
-      }
-    });
+    const budget = timeoutMs ?? connection.timeoutMs;
+    const started = Date.now();
+    const origin = new URL(request.url).origin;
+    const release = await slotsFor(origin).acquire(budget);
+    if (!release) {
+      throw new ConnectorError(
+        'TIMEOUT',
+        `${request.method} ${redact(request.url, connection.secrets)} timed out before it was sent: ${MAX_IN_FLIGHT_PER_ORIGIN} requests to ${origin} stayed in flight for ${connection.timeoutMs} ms (timeout_ms)`,
+      );
+    }
     try {
-      const response = await pending;
-      return {
-        statusCode: response.statusCode,
-        statusMessage: response.statusMessage,
-        rawHeaders: response.rawHeaders,
-        body: response.rawBody ?? Buffer.alloc(0),
-      };
-    } catch (error) {
-      if (overLimit) throw tooLarge(request, connection, maxResponseBytes);
-      throw transportError(error, request, connection, { timeoutMs: connection.timeoutMs, proxyUrl });
+      return await sendNow(client, request, connection, maxResponseBytes, Math.max(1, budget - (Date.now() - started)), proxyUrl);
+    } finally {
+      release();
     }
   },
 };
+
+async function sendNow(
+  client: Got,
+  request: PreparedRequest,
+  connection: ResolvedConnection,
+  maxResponseBytes: number,
+  timeoutMs: number,
+  proxyUrl: string | undefined,
+): Promise<TransportResponse> {
+  let overLimit = false;
+  const pending = client(request.url, {
+    method: request.method as 'POST',
+    headers: request.headers,
+    timeout: { request: timeoutMs },
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
+  // Fires once when the headers arrive (total = Content-Length) and then per
+  // chunk: cancelling destroys the socket, so an oversized body is never
+  // buffered past the limit.
+  pending.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+    if (overLimit) return;
+    if (progress.transferred > maxResponseBytes || (progress.total !== undefined && progress.total > maxResponseBytes)) {
+      overLimit = true;
+      pending.cancel();
+    }
+  });
+  try {
+    const response = await pending;
+    return {
+      statusCode: response.statusCode,
+      statusMessage: response.statusMessage,
+      rawHeaders: response.rawHeaders,
+      body: response.rawBody ?? Buffer.alloc(0),
+    };
+  } catch (error) {
+    if (overLimit) throw tooLarge(request, connection, maxResponseBytes);
+    throw transportError(error, request, connection, { timeoutMs: connection.timeoutMs, proxyUrl });
+  }
+}

@@ -240,6 +240,21 @@ describe('run --dry-run', () => {
     expect(request.body).toBe(JSON.stringify(JSON.parse(stdin).json_body));
     expect(result.stdout + result.stderr).not.toContain(sim.credentials.attackforge.api_key);
   });
+  test('needs no credentials: the auth header is masked anyway; stderr says the real run needs them', async () => {
+    const result = await runCli(['run', 'invicti_scan_retest', '--input', '-', '--dry-run'], {
+      stdin: retestInput(SEED_SCAN_IDS.completed),
+      env: { INVICTI_URL: sim.invictiUrl },
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ url: `${sim.invictiUrl}/api/1.0/scans/retest`, headers: { Authorization: 'Basic ***' } });
+    expect(result.stderr).toContain('INVICTI_USER_ID, INVICTI_API_TOKEN');
+  });
+
+  test('invalid input is still refused (exit 3), credentials or not', async () => {
+    const result = await runCli(['run', 'invicti_scan_retest', '--input', '-', '--dry-run'], { stdin: retestInput('nope'), env: invictiEnv });
+    expect(result.code).toBe(3);
+    expect(errorOf(result)).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringContaining('json_body.BaseScanId') });
+  });
 });
 
 describe('run: where the connection comes from', () => {

@@ -98,6 +98,23 @@ function secretsOf(action: ActionDeclaration, connection: Record<string, unknown
   return secrets.filter((s) => s.length > 0);
 }
 
+/**
+ * A dry run shows the auth header masked whatever the credentials are, so it
+ * does not need them: a missing auth field (user_id, api_token, api_key) is
+ * filled with a placeholder, and stderr says the real run will need it.
+ */
+function withAuthPlaceholders(action: ActionDeclaration, connection: Record<string, unknown>, io: CliIo): Record<string, unknown> {
+  const auth = manifest.connections[action.connection]!.auth;
+  const fields = auth.type === 'basic' ? [auth.username, auth.password] : [auth.value];
+  const missing = fields.filter((field) => connection[field] === undefined);
+  if (missing.length === 0) return connection;
+  const names = connectionVariables(action.connection)
+    .filter((v) => missing.includes(v.field))
+    .map((v) => v.name);
+  io.stderr(`retest-connectors: dry run without ${names.join(', ')}: the auth header is shown masked; a real run needs ${missing.length > 1 ? 'them' : 'it'}.\n`);
+  return { ...connection, ...Object.fromEntries(missing.map((field) => [field, 'unset'])) };
+}
+
 export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals, help: wantsHelp } = parseCommandArgs('run', args, {
     input: { type: 'string', short: 'i' },
@@ -122,7 +139,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     const { dryRun, runAction } = await import('../../run.js');
     const options = timeoutMs === undefined ? {} : { timeoutMs };
     if (values['dry-run']) {
-      const request = dryRun(action.id, input, connection, options);
+      const request = dryRun(action.id, input, withAuthPlaceholders(action, connection, io), options);
       io.stdout(JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body: request.body ?? null }, null, 2) + '\n');
       return EXIT.OK;
     }

@@ -11,10 +11,10 @@
  * otherwise turn every property into its own type alias.
  */
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
 import { getSchema, listSchemaFiles } from '../src/schema-files.js';
+import { writeOrCheck } from './lib/write-or-check.js';
 
 const OUT = join(packageRoot, 'src/generated/types.ts');
 
@@ -138,19 +138,4 @@ const source = tidy(await compile(buildDocument(), 'RetestConnectorsSchemas', {
   style: { singleQuote: true, printWidth: 120 },
 }));
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(OUT, 'utf8');
-  } catch {
-    /* missing counts as stale */
-  }
-  if (current !== source) {
-    console.error('src/generated/types.ts is stale: run `npm run generate` and commit the result.');
-    process.exit(1);
-  }
-  console.log('src/generated/types.ts is up to date.');
-} else {
-  writeFileSync(OUT, source);
-  console.log('wrote src/generated/types.ts');
-}
+writeOrCheck(OUT, source);

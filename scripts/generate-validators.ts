@@ -9,11 +9,11 @@
  */
 import { _ } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifest } from '../src/manifest.js';
 import { packageRoot } from '../src/package-root.js';
 import { createRegistry, schemaId } from '../src/schemas.js';
+import { writeOrCheck } from './lib/write-or-check.js';
 
 type StandaloneCode = (ajv: unknown, refsOrFunc?: Record<string, string>) => string;
 const standaloneCode = ((standaloneModule as unknown as { default?: StandaloneCode }).default ?? standaloneModule) as StandaloneCode;
@@ -51,19 +51,4 @@ ${paths.map((p, i) => `  ${JSON.stringify(p)}: ${exportName(i)},`).join('\n')}
 };
 `;
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(OUT, 'utf8');
-  } catch {
-    /* missing counts as stale */
-  }
-  if (current !== source) {
-    console.error('src/generated/validators.ts is stale: run `npm run generate` and commit the result.');
-    process.exit(1);
-  }
-  console.log('src/generated/validators.ts is up to date.');
-} else {
-  writeFileSync(OUT, source);
-  console.log('wrote src/generated/validators.ts');
-}
+writeOrCheck(OUT, source);

@@ -2,29 +2,16 @@
 // built CLI, a summary per action, the envelopes, exit 0. (npm test has built
 // dist/ already, so this runs the script itself, as `npm start` does after its build.)
 import { describe, expect, jest, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifest } from '../../src/manifest.js';
 import { packageRoot } from '../../src/package-root.js';
-import { CLI_PATH } from '../helpers/cli.js';
+import { CLI_PATH, runNode } from '../helpers/cli.js';
 
 jest.setTimeout(60_000);
 
-function runStart(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // No vendor settings from the caller's environment: the demo needs none.
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(INVICTI|ATTACKFORGE)_/.test(name)) env[name] = value;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: packageRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// No vendor settings from the caller's environment: the demo needs none.
+const runStart = () => runNode(['--import', 'tsx', 'scripts/start.ts']);
 
 describe('npm start', () => {
   test('runs all three actions against the simulator, prints a summary per action then the envelopes, exits 0', async () => {

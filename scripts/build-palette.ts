@@ -12,14 +12,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { manifest } from '../src/manifest.js';
 import { packageRoot } from '../src/package-root.js';
-import { readSchemaFile } from '../src/schemas.js';
+import { getSchema } from '../src/schemas.js';
 
 export const DEFAULT_PALETTE_DIR = join(packageRoot, 'dist/palette');
 
 /** The schemas the page renders: every action's input and every connection. */
 function embeddedSchemas(): Record<string, unknown> {
   const paths = [...manifest.actions.map((a) => a.input_schema), ...Object.values(manifest.connections).map((c) => c.schema)];
-  return Object.fromEntries(paths.map((p) => [p, readSchemaFile(p)]));
+  return Object.fromEntries(paths.map((p) => [p, getSchema(p)]));
 }
 
 /** Builds the page into `outdir` (default dist/palette) and returns the path of its index.html. */

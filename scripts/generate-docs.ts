@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Action, Connection } from '../src/generated/types.js';
 import { manifest } from '../src/manifest.js';
 import { packageRoot } from '../src/package-root.js';
-import { readSchemaFile } from '../src/schemas.js';
+import { getSchema } from '../src/schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -59,7 +59,7 @@ interface Field {
 function resolveRef(from: Located, ref: string): Located {
   const [target, fragment = ''] = ref.split('#');
   const file = target ? posix.normalize(posix.join(posix.dirname(from.file), target)) : from.file;
-  let node: unknown = readSchemaFile(file);
+  let node: unknown = getSchema(file);
   for (const part of fragment.split('/').filter(Boolean)) {
     node = (node as Json)[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')];
     if (node === undefined) throw new Error(`${from.file}: $ref ${ref} points at nothing`);
@@ -254,11 +254,11 @@ function childFields(shape: Shape): Field[] {
 const jsonBlock = (value: unknown) => ['```json', JSON.stringify(value, null, 2), '```'];
 
 function schemaOf(path: string): Located {
-  return { file: path, schema: readSchemaFile(path) };
+  return { file: path, schema: getSchema(path) };
 }
 
 function firstExample(path: string): unknown {
-  const examples = readSchemaFile(path).examples;
+  const examples = getSchema(path).examples;
   if (!Array.isArray(examples) || examples.length === 0) throw new Error(`${path}: needs an "examples" array for the docs`);
   return examples[0];
 }
@@ -273,7 +273,7 @@ function requestBodyLine(action: Action): string {
   const body = action.request.body;
   if (!body) return 'none';
   const source = body.source.split('/').filter(Boolean).join('.');
-  const schema = readSchemaFile(action.input_schema);
+  const schema = getSchema(action.input_schema);
   let target: Json | undefined = schema;
   for (const part of body.source.split('/').filter(Boolean)) target = (target?.properties as Record<string, Json> | undefined)?.[part];
   const isObject = target?.type === 'object';
@@ -291,7 +291,7 @@ function pathParameterLine(action: Action): string | undefined {
 
 function renderAction(action: Action): string {
   const connection = manifest.connections[action.connection]!;
-  const connectionSchema = readSchemaFile(connection.schema);
+  const connectionSchema = getSchema(connection.schema);
   const urlDefault = ((connectionSchema.properties as Record<string, Json>).url ?? {}).default;
   const input = shapeOf(schemaOf(action.input_schema));
   const output = shapeOf(schemaOf(action.output_schema));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Envelope } from '../src/envelope.js';
 import { getConnection, manifest } from '../src/manifest.js';
 import { packageRoot } from '../src/package-root.js';
-import { getSchema as readSchemaFile } from '../src/schema-files.js';
+import { getSchema } from '../src/schema-files.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { summarize } from '../src/summary.js';
 
@@ -52,7 +52,7 @@ function simulatorEnv(sim: Simulator): NodeJS.ProcessEnv {
 }
 
 function exampleInput(schemaPath: string): unknown {
-  const examples = readSchemaFile(schemaPath).examples;
+  const examples = getSchema(schemaPath).examples;
   if (!Array.isArray(examples) || examples.length === 0) throw new Error(`${schemaPath} declares no example input`);
   return examples[0];
 }

@@ -55,17 +55,6 @@ export function resolveConnection(connectionId: string, supplied: unknown, overr
 
   const baseUrl = checkBaseUrl(connectionId, String(fields.url));
   const httpProxy = typeof fields.http_proxy === 'string' ? fields.http_proxy : undefined;
-  const secrets = Object.entries(properties)
-    .filter(([name, property]) => property.writeOnly && typeof fields[name] === 'string')
-    .map(([name]) => fields[name] as string);
-  if (declaration.auth.type === 'basic') {
-    const basic = Buffer.from(`${fields[declaration.auth.username]}:${fields[declaration.auth.password]}`).toString('base64');
-    secrets.push(basic);
-  }
-  if (httpProxy) {
-    const password = safeUrl(httpProxy)?.password;
-    if (password) secrets.push(password, safeDecode(password));
-  }
   return {
     id: connectionId,
     declaration,
@@ -76,8 +65,31 @@ export function resolveConnection(connectionId: string, supplied: unknown, overr
     httpProxy,
     caFile: typeof fields.ca_file === 'string' ? fields.ca_file : undefined,
     maxResponseBytes: Number(fields.max_response_bytes),
-    secrets: [...new Set(secrets.filter((s) => s.length > 0))],
+    secrets: connectionSecrets(connectionId, fields),
   };
+}
+
+/**
+ * Every secret value in a connection's fields, in each form it may take on the
+ * wire or in a message: the schema's writeOnly fields, the Basic credential's
+ * base64, a proxy password (raw and decoded). Works on unvalidated fields too,
+ * so the CLI can scrub its output before the connection was ever resolved.
+ */
+export function connectionSecrets(connectionId: string, fields: Readonly<Record<string, unknown>>): string[] {
+  const declaration = getConnection(connectionId);
+  const properties = (getSchema(declaration.schema).properties ?? {}) as SchemaProperties;
+  const secrets = Object.entries(properties)
+    .filter(([name, property]) => property.writeOnly && typeof fields[name] === 'string')
+    .map(([name]) => fields[name] as string);
+  const { auth } = declaration;
+  if (auth.type === 'basic' && typeof fields[auth.password] === 'string') {
+    secrets.push(Buffer.from(`${fields[auth.username] ?? ''}:${fields[auth.password]}`).toString('base64'));
+  }
+  if (typeof fields.http_proxy === 'string') {
+    const password = safeUrl(fields.http_proxy)?.password;
+    if (password) secrets.push(password, safeDecode(password));
+  }
+  return [...new Set(secrets.filter((s) => s.length > 0))];
 }
 
 function safeDecode(text: string): string {

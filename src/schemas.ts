@@ -10,8 +10,6 @@ import addFormatsModule from 'ajv-formats';
 import { getSchema, listSchemaFiles } from './schema-files.js';
 
 export { getSchema, listSchemaFiles };
-/** Another name for getSchema: reads one schema file. */
-export const readSchemaFile = getSchema;
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (

@@ -6,7 +6,7 @@
  */
 import { ConnectorError } from '../errors.js';
 import { getConnection } from '../manifest.js';
-import { getSchema as readSchemaFile } from '../schema-files.js';
+import { getSchema } from '../schema-files.js';
 
 export interface ConnectionVariable {
   /** The environment variable, e.g. INVICTI_API_TOKEN. */
@@ -29,7 +29,7 @@ export function envVariableName(connectionId: string, field: string): string {
 
 /** The variables a connection reads, in the schema's property order. */
 export function connectionVariables(connectionId: string): ConnectionVariable[] {
-  const schema = readSchemaFile(getConnection(connectionId).schema) as { properties?: Record<string, PropertySchema>; required?: string[] };
+  const schema = getSchema(getConnection(connectionId).schema) as { properties?: Record<string, PropertySchema>; required?: string[] };
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {}).map(([field, property]) => ({
     name: envVariableName(connectionId, field),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { renderDocs, staleDocs } from '../../scripts/generate-docs.js';
 import { manifest } from '../../src/manifest.js';
 import { packageRoot } from '../../src/package-root.js';
-import { getValidator, readSchemaFile } from '../../src/schemas.js';
+import { getValidator, getSchema } from '../../src/schemas.js';
 
 const docs = renderDocs();
 const page = (actionId: string) => docs.get(`docs/actions/${actionId}.md`)!;
@@ -78,7 +78,7 @@ describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.
 
   test('the output example is an envelope that validates against the output schema', () => {
     const example = jsonBlock(section(markdown, '### Example'));
-    expect(example).toEqual((readSchemaFile(action.output_schema).examples as unknown[])[0]);
+    expect(example).toEqual((getSchema(action.output_schema).examples as unknown[])[0]);
     expect(getValidator(action.output_schema)(example)).toBe(true);
   });
 
@@ -89,7 +89,7 @@ describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.
   test('response headers are the example\'s, as a table', () => {
     const table = section(markdown, '## Response Headers');
     expect(table).toContain('| Header | Type |');
-    const example = (readSchemaFile(action.output_schema).examples as Array<{ response_headers: Record<string, string> }>)[0]!;
+    const example = (getSchema(action.output_schema).examples as Array<{ response_headers: Record<string, string> }>)[0]!;
     for (const name of Object.keys(example.response_headers)) expect(table).toContain(`| ${name} | string |`);
   });
 
@@ -135,7 +135,7 @@ describe('output parameters: $refs resolved, nested, typed', () => {
 
   test('json_body lists the ScanTaskModel and the error model', () => {
     expect(params).toContain('One of: ScanTaskModel, BaseResponseApiModel, null.');
-    const scanTaskProperties = Object.keys(readSchemaFile('schemas/invicti/ScanTaskModel.json').properties as object);
+    const scanTaskProperties = Object.keys(getSchema('schemas/invicti/ScanTaskModel.json').properties as object);
     expect(scanTaskProperties.length).toBe(96);
     for (const name of scanTaskProperties) expect(params).toMatch(new RegExp(`^ {2}- \\*\\*${name}\\*\\* \\(`, 'm'));
     expect(params).toMatch(/^ {2}- \*\*Message\*\* \(string \| null\): /m);
@@ -162,7 +162,7 @@ describe('docs/connections.md', () => {
 
   test.each(Object.entries(manifest.connections))('%s: every field, secrets marked', (id, connection) => {
     const text = section(markdown, `## ${connection.title} (\`${id}\`)`);
-    const schema = readSchemaFile(connection.schema);
+    const schema = getSchema(connection.schema);
     const required = new Set(schema.required as string[]);
     for (const [name, property] of Object.entries(schema.properties as Record<string, { writeOnly?: boolean }>)) {
       const row = text.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));

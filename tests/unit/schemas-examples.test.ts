@@ -2,14 +2,14 @@
 // browsers compile their patterns into form fields. Both must hold.
 import { describe, expect, test } from '@jest/globals';
 import { manifest } from '../../src/manifest.js';
-import { getValidator, listSchemaFiles, readSchemaFile } from '../../src/schemas.js';
+import { getValidator, listSchemaFiles, getSchema } from '../../src/schemas.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
 
 const actionSchemas = manifest.actions.flatMap((a) => [a.input_schema, a.output_schema]);
 
 describe('every action schema example validates against its own schema', () => {
   test.each(actionSchemas)('%s', (path) => {
-    const examples = readSchemaFile(path).examples;
+    const examples = getSchema(path).examples;
     expect(Array.isArray(examples) && examples.length > 0).toBe(true);
     const validate = getValidator(path);
     for (const example of examples as unknown[]) {
@@ -20,7 +20,7 @@ describe('every action schema example validates against its own schema', () => {
   });
 
   test('output examples are envelopes: the real capture for the retest, seed 003 (reason fixed) for newfromscan', () => {
-    const example = (id: string) => (readSchemaFile(`schemas/actions/${id}.output.json`).examples as unknown[])[0];
+    const example = (id: string) => (getSchema(`schemas/actions/${id}.output.json`).examples as unknown[])[0];
     expect(example('invicti_scan_retest')).toEqual(seedEnvelope('invicti_scan_retest'));
     expect(example('invicti_scan_launch_new_from_scan')).toEqual({
       ...seedEnvelope('invicti_scan_launch_new_from_scan'),
@@ -50,7 +50,7 @@ function patternsIn(node: unknown, at: string, out: Array<[string, string]>): Ar
 describe('schema patterns compile as HTML pattern attributes', () => {
   // Chromium compiles <input pattern> with the `v` flag, where an unescaped `-`
   // or `(` inside a character class is a syntax error and the check is dropped.
-  const patterns = listSchemaFiles().flatMap((file) => patternsIn(readSchemaFile(file), file, []));
+  const patterns = listSchemaFiles().flatMap((file) => patternsIn(getSchema(file), file, []));
 
   test('the schemas have patterns to check', () => {
     expect(patterns.length).toBeGreaterThan(5);

@@ -1,6 +1,6 @@
 /** `retest-connectors describe <action> [--json]`: input schema, output schema, an example input. */
 import { getConnection, type ActionDeclaration } from '../../manifest.js';
-import { getSchema as readSchemaFile } from '../../schema-files.js';
+import { getSchema } from '../../schema-files.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { connectionVariables } from '../connection-env.js';
@@ -43,8 +43,8 @@ export interface ActionDescription {
 }
 
 export function describeAction(action: ActionDeclaration): ActionDescription {
-  const input = readSchemaFile(action.input_schema);
-  const output = readSchemaFile(action.output_schema);
+  const input = getSchema(action.input_schema);
+  const output = getSchema(action.output_schema);
   const examples = (input as SchemaNode).examples;
   return {
     id: action.id,

@@ -3,6 +3,7 @@
  * runs the action through runAction, the same path a library call takes, and
  * prints the envelope as one JSON document on stdout.
  */
+import { connectionSecrets } from '../../connection.js';
 import { ConnectorError, isConnectorError } from '../../errors.js';
 import type { ActionDeclaration } from '../../manifest.js';
 import { redact } from '../../redact.js';
@@ -88,16 +89,6 @@ function withEnvironmentHint(error: ConnectorError, action: ActionDeclaration): 
   );
 }
 
-/** Every secret the connection holds, as given and as the Basic credential; kept out of error output. */
-function secretsOf(action: ActionDeclaration, connection: Record<string, unknown>): string[] {
-  const secrets = connectionVariables(action.connection)
-    .filter((v) => v.secret && typeof connection[v.field] === 'string')
-    .map((v) => connection[v.field] as string);
-  const user = connection.user_id;
-  for (const secret of [...secrets]) if (typeof user === 'string') secrets.push(Buffer.from(`${user}:${secret}`).toString('base64'));
-  return secrets.filter((s) => s.length > 0);
-}
-
 /**
  * A dry run shows the auth header masked whatever the credentials are, so it
  * does not need them: a missing auth field (user_id, api_token, api_key) is
@@ -132,7 +123,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const timeoutMs = parseTimeout(values['timeout-ms'] as string | undefined);
 
   const connection = await loadConnection(action, values.connection as string | undefined, io);
-  const scrub = (text: string) => redact(text, secretsOf(action, connection));
+  const scrub = (text: string) => redact(text, connectionSecrets(action.connection, connection));
   try {
     const input = await loadInput(values.input, io);
     // Loaded here, not at the top: list, describe and --help never pay for ajv and got.

@@ -7,7 +7,7 @@ import type {
   AttackforgeRequestNewProjectRetestInput,
   AttackforgeRequestNewProjectRetestOutput,
 } from '../src/generated/types.js';
-import { type RunOptions, runAction } from '../src/run.js';
+import { type RunOptions, runAction } from '../src/runtime/run.js';
 
 export const id = 'attackforge_request_new_project_retest';
 

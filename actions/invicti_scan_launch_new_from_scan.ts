@@ -8,7 +8,7 @@ import type {
   InvictiScanLaunchNewFromScanInput,
   InvictiScanLaunchNewFromScanOutput,
 } from '../src/generated/types.js';
-import { type RunOptions, runAction } from '../src/run.js';
+import { type RunOptions, runAction } from '../src/runtime/run.js';
 
 export const id = 'invicti_scan_launch_new_from_scan';
 

@@ -3,7 +3,7 @@
  * Declared in connector.json; the body is json_body exactly (BaseScanApiModel).
  */
 import type { InvictiConnection, InvictiScanRetestInput, InvictiScanRetestOutput } from '../src/generated/types.js';
-import { type RunOptions, runAction } from '../src/run.js';
+import { type RunOptions, runAction } from '../src/runtime/run.js';
 
 export const id = 'invicti_scan_retest';
 

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAction, prepareAction } from '../dist/src/index.js';
-import { getValidator } from '../dist/src/validators.js';
+import { getValidator } from '../dist/src/contract/validators.js';
 import { BENCH_CONNECTION, BENCH_INPUT, plainGotClient, rawPost } from './raw-client.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

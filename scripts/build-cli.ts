@@ -9,7 +9,7 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../src/package-root.js';
+import { packageRoot } from '../src/contract/package-root.js';
 
 const outdir = join(packageRoot, 'dist/cli');
 

@@ -10,9 +10,9 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manifest } from '../src/manifest.js';
-import { packageRoot } from '../src/package-root.js';
-import { getSchema } from '../src/schemas.js';
+import { manifest } from '../src/contract/manifest.js';
+import { packageRoot } from '../src/contract/package-root.js';
+import { getSchema } from '../src/contract/schemas.js';
 
 export const DEFAULT_PALETTE_DIR = join(packageRoot, 'dist/palette');
 

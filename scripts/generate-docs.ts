@@ -14,9 +14,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Action, Connection } from '../src/generated/types.js';
-import { manifest } from '../src/manifest.js';
-import { packageRoot } from '../src/package-root.js';
-import { getSchema } from '../src/schemas.js';
+import { manifest } from '../src/contract/manifest.js';
+import { packageRoot } from '../src/contract/package-root.js';
+import { getSchema } from '../src/contract/schemas.js';
 
 type Json = Record<string, unknown>;
 

@@ -12,8 +12,8 @@
  */
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { join } from 'node:path';
-import { packageRoot } from '../src/package-root.js';
-import { getSchema, listSchemaFiles } from '../src/schema-files.js';
+import { packageRoot } from '../src/contract/package-root.js';
+import { getSchema, listSchemaFiles } from '../src/contract/schema-files.js';
 import { writeOrCheck } from './lib/write-or-check.js';
 
 const OUT = join(packageRoot, 'src/generated/types.ts');

@@ -10,9 +10,9 @@
 import { _ } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { join } from 'node:path';
-import { manifest } from '../src/manifest.js';
-import { packageRoot } from '../src/package-root.js';
-import { createRegistry, schemaId } from '../src/schemas.js';
+import { manifest } from '../src/contract/manifest.js';
+import { packageRoot } from '../src/contract/package-root.js';
+import { createRegistry, schemaId } from '../src/contract/schemas.js';
 import { writeOrCheck } from './lib/write-or-check.js';
 
 type StandaloneCode = (ajv: unknown, refsOrFunc?: Record<string, string>) => string;

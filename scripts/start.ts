@@ -8,12 +8,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Envelope } from '../src/envelope.js';
-import { getConnection, manifest } from '../src/manifest.js';
-import { packageRoot } from '../src/package-root.js';
-import { getSchema } from '../src/schema-files.js';
+import type { Envelope } from '../src/runtime/envelope.js';
+import { getConnection, manifest } from '../src/contract/manifest.js';
+import { packageRoot } from '../src/contract/package-root.js';
+import { getSchema } from '../src/contract/schema-files.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
-import { summarize } from '../src/summary.js';
+import { summarize } from '../src/runtime/summary.js';
 
 const CLI = join(packageRoot, 'dist/cli/main.js');
 

@@ -9,7 +9,7 @@ import type { RJSFSchema } from '@rjsf/utils';
 import type { ErrorObject } from 'ajv';
 import { useMemo, useState } from 'react';
 import type { Action, Connection } from '../../src/generated/types.js';
-import { getValidator } from '../../src/validators.js';
+import { getValidator } from '../../src/contract/validators.js';
 import { errorTransformerFor, templates, uiSchemaFor, validator, widgets } from './form-setup.js';
 import { runCommand } from './run-command.js';
 

@@ -10,13 +10,13 @@ import { customizeValidator } from '@rjsf/validator-ajv8';
 import type { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-// ajv-formats is CommonJS: its default export may arrive wrapped (as in src/schemas.ts).
+// ajv-formats is CommonJS: its default export may arrive wrapped (as in src/contract/schemas.ts).
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
   ajv: Ajv,
 ) => Ajv;
 
 /**
- * The options of createAjv() in src/schemas.ts (that module reads schema files
+ * The options of createAjv() in src/contract/schemas.ts (that module reads schema files
  * from disk, so the browser cannot import it): `$data` makes
  * `formatMinimum: { $data: "1/retesting_window_start" }` work, `password` is
  * the format that marks secrets. rjsf keeps Ajv's strict mode off: it

@@ -1,5 +1,5 @@
 /** Resolving an action id given on the command line. */
-import { actionIds, getAction, type ActionDeclaration } from '../manifest.js';
+import { actionIds, getAction, type ActionDeclaration } from '../contract/manifest.js';
 import { UsageError } from './errors.js';
 
 export function actionFromArgument(command: string, id: string): ActionDeclaration {

@@ -35,7 +35,7 @@ ${EXIT_STATUS_TABLE.map(([code, text]) => `  ${String(code).padEnd(3)} ${text}`)
 `;
 
 async function version(): Promise<string> {
-  const { manifest } = await import('../manifest.js');
+  const { manifest } = await import('../contract/manifest.js');
   return `${manifest.name} ${manifest.version}\n`;
 }
 

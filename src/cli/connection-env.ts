@@ -4,9 +4,9 @@
  * (INVICTI_URL, INVICTI_API_TOKEN, ATTACKFORGE_API_KEY, ...) and coerced by
  * the property's type. Empty values count as unset.
  */
-import { ConnectorError } from '../errors.js';
-import { getConnection } from '../manifest.js';
-import { getSchema } from '../schema-files.js';
+import { ConnectorError } from '../contract/errors.js';
+import { getConnection } from '../contract/manifest.js';
+import { getSchema } from '../contract/schema-files.js';
 
 export interface ConnectionVariable {
   /** The environment variable, e.g. INVICTI_API_TOKEN. */

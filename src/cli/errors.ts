@@ -2,7 +2,7 @@
  * How the CLI reports a failure: one JSON line on stderr,
  * {"error":{"code","message","details"?}}, and the exit status for its code.
  */
-import { isConnectorError } from '../errors.js';
+import { isConnectorError } from '../contract/errors.js';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 

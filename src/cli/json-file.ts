@@ -5,7 +5,7 @@
  * its content: a connection file holds secrets, and V8's parse errors quote it.
  */
 import { readFile } from 'node:fs/promises';
-import { ConnectorError, type ErrorCode } from '../errors.js';
+import { ConnectorError, type ErrorCode } from '../contract/errors.js';
 import { UsageError } from './errors.js';
 
 export async function readTextFile(path: string, flag: string, command: string): Promise<string> {

@@ -4,8 +4,8 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { manifest } from '../../src/manifest.js';
-import { packageRoot } from '../../src/package-root.js';
+import { manifest } from '../../src/contract/manifest.js';
+import { packageRoot } from '../../src/contract/package-root.js';
 import { CLI_PATH, runNode } from '../helpers/cli.js';
 
 jest.setTimeout(60_000);

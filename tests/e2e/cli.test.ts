@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manifest } from '../../src/manifest.js';
-import { packageRoot } from '../../src/package-root.js';
-import { getValidator } from '../../src/schemas.js';
+import { manifest } from '../../src/contract/manifest.js';
+import { packageRoot } from '../../src/contract/package-root.js';
+import { getValidator } from '../../src/contract/schemas.js';
 import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { CLI_PATH, errorOf, runCli } from '../helpers/cli.js';
 

@@ -3,7 +3,7 @@
 // all complete.
 import { describe, expect, test } from '@jest/globals';
 import { runAction } from '../../src/index.js';
-import { MAX_IN_FLIGHT_PER_ORIGIN, slotsFor } from '../../src/in-flight.js';
+import { MAX_IN_FLIGHT_PER_ORIGIN, slotsFor } from '../../src/runtime/in-flight.js';
 import { startServer } from '../helpers/servers.js';
 
 const INPUT = { json_body: { BaseScanId: 'af6d0ffd-529e-4056-b39f-b141021fae74' } };

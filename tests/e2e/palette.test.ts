@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildPalette } from '../../scripts/build-palette.js';
-import { manifest } from '../../src/manifest.js';
-import { packageRoot } from '../../src/package-root.js';
-import { getValidator } from '../../src/schemas.js';
+import { manifest } from '../../src/contract/manifest.js';
+import { packageRoot } from '../../src/contract/package-root.js';
+import { getValidator } from '../../src/contract/schemas.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [

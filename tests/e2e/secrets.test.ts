@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dryRun, runAction } from '../../src/index.js';
-import { packageRoot } from '../../src/package-root.js';
+import { packageRoot } from '../../src/contract/package-root.js';
 import { GUID, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 import { type LoopbackServer, refusedPort, reply, startServer, startSilentServer, tlsFixture } from '../helpers/servers.js';
 

@@ -1,10 +1,10 @@
 // The simulator over real loopback HTTP: vendor behaviours, realistic headers,
 // and every response it gives validating against the bundle's own output schemas.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import type { Envelope } from '../../src/envelope.js';
-import { getAction } from '../../src/manifest.js';
-import { runAction } from '../../src/run.js';
-import { getValidator } from '../../src/schemas.js';
+import type { Envelope } from '../../src/runtime/envelope.js';
+import { getAction } from '../../src/contract/manifest.js';
+import { runAction } from '../../src/runtime/run.js';
+import { getValidator } from '../../src/contract/schemas.js';
 import { DEMO_CREDENTIALS, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
 

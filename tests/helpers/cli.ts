@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/package-root.js';
+import { packageRoot } from '../../src/contract/package-root.js';
 
 export const CLI_PATH = join(packageRoot, 'dist/cli/main.js');
 

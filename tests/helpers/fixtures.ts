@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/package-root.js';
+import { packageRoot } from '../../src/contract/package-root.js';
 
 export function fixture<T = any>(path: string): T {
   return JSON.parse(readFileSync(join(packageRoot, 'tests/fixtures', path), 'utf8')) as T;

@@ -8,7 +8,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createProxy } from 'proxy';
-import { packageRoot } from '../../src/package-root.js';
+import { packageRoot } from '../../src/contract/package-root.js';
 
 export interface SeenRequest {
   method: string;

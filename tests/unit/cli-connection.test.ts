@@ -3,7 +3,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { connectionFromEnv, connectionVariables } from '../../src/cli/connection-env.js';
 import { parseJsonDocument } from '../../src/cli/json-file.js';
-import { ConnectorError } from '../../src/errors.js';
+import { ConnectorError } from '../../src/contract/errors.js';
 
 function thrown(fn: () => unknown): ConnectorError {
   try {

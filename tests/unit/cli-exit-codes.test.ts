@@ -2,7 +2,7 @@
 // has its documented status, and only 2xx responses exit 0.
 import { describe, expect, test } from '@jest/globals';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForError, exitCodeForStatus } from '../../src/cli/exit-codes.js';
-import { ERROR_CODES } from '../../src/errors.js';
+import { ERROR_CODES } from '../../src/contract/errors.js';
 
 describe('exit statuses', () => {
   test('every runtime error code maps to its documented status', () => {

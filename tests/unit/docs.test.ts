@@ -4,9 +4,9 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDocs, staleDocs } from '../../scripts/generate-docs.js';
-import { manifest } from '../../src/manifest.js';
-import { packageRoot } from '../../src/package-root.js';
-import { getValidator, getSchema } from '../../src/schemas.js';
+import { manifest } from '../../src/contract/manifest.js';
+import { packageRoot } from '../../src/contract/package-root.js';
+import { getValidator, getSchema } from '../../src/contract/schemas.js';
 
 const docs = renderDocs();
 const page = (actionId: string) => docs.get(`docs/actions/${actionId}.md`)!;

@@ -4,8 +4,8 @@
 import { describe, expect, test } from '@jest/globals';
 import nock from 'nock';
 import { ConnectorError, runAction } from '../../src/index.js';
-import { bypassesProxy, chooseProxy, proxySecrets } from '../../src/proxy.js';
-import { encodePathSegment } from '../../src/request.js';
+import { bypassesProxy, chooseProxy, proxySecrets } from '../../src/runtime/proxy.js';
+import { encodePathSegment } from '../../src/runtime/request.js';
 import {
   backoffDelay,
   DEFAULT_RETRY,
@@ -15,8 +15,8 @@ import {
   type RetryClock,
   type RetryPolicy,
   withRetry,
-} from '../../src/retry.js';
-import type { TransportResponse } from '../../src/transport.js';
+} from '../../src/runtime/retry.js';
+import type { TransportResponse } from '../../src/runtime/transport.js';
 import { attackforge, GUID, invicti, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 
 const nonIdempotent: RetryPolicy = { ...DEFAULT_RETRY, idempotent: false };

@@ -93,7 +93,7 @@ describe('attackforge_request_new_project_retest input', () => {
   });
 
   test('the window is compared as instants: an end with another offset, later in real time, is accepted', async () => {
-    const { prepareAction } = await import('../../src/run.js');
+    const { prepareAction } = await import('../../src/runtime/run.js');
     const input = afInput({ retesting_window_start: '2025-03-23T10:00:00+02:00', retesting_window_end: '2025-03-23T09:00:00Z' });
     expect(() => prepareAction('attackforge_request_new_project_retest', input, attackforge)).not.toThrow();
   });

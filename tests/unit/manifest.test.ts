@@ -4,9 +4,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { manifest } from '../../src/manifest.js';
-import { packageRoot } from '../../src/package-root.js';
-import { createAjv, getSchema, getValidator, listSchemaFiles } from '../../src/schemas.js';
+import { manifest } from '../../src/contract/manifest.js';
+import { packageRoot } from '../../src/contract/package-root.js';
+import { createAjv, getSchema, getValidator, listSchemaFiles } from '../../src/contract/schemas.js';
 
 const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
 

@@ -2,7 +2,7 @@
 // examples (seed 000 is a real capture full of nulls), an instance of the
 // vendor Swagger's ScanTaskModel, and AttackForge's documented answer.
 import { describe, expect, test } from '@jest/globals';
-import { getSchema, getValidator } from '../../src/schemas.js';
+import { getSchema, getValidator } from '../../src/contract/schemas.js';
 import { fixture, seedEnvelope } from '../helpers/fixtures.js';
 
 const swagger = fixture('vendor/invicti-swagger.excerpt.json');

@@ -1,8 +1,8 @@
 // The schemas are read by more than ajv: docs print their examples, and
 // browsers compile their patterns into form fields. Both must hold.
 import { describe, expect, test } from '@jest/globals';
-import { manifest } from '../../src/manifest.js';
-import { getValidator, listSchemaFiles, getSchema } from '../../src/schemas.js';
+import { manifest } from '../../src/contract/manifest.js';
+import { getValidator, listSchemaFiles, getSchema } from '../../src/contract/schemas.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
 
 const actionSchemas = manifest.actions.flatMap((a) => [a.input_schema, a.output_schema]);

@@ -1,6 +1,6 @@
 /** `retest-connectors describe <action> [--json]`: input schema, output schema, an example input. */
-import { getConnection, type ActionDeclaration } from '../../manifest.js';
-import { getSchema } from '../../schema-files.js';
+import { getConnection, type ActionDeclaration } from '../../contract/manifest.js';
+import { getSchema } from '../../contract/schema-files.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { connectionVariables } from '../connection-env.js';

@@ -1,5 +1,5 @@
 /** `retest-connectors list [--json]`: the actions the bundle declares. */
-import { manifest } from '../../manifest.js';
+import { manifest } from '../../contract/manifest.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';

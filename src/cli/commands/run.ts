@@ -3,10 +3,10 @@
  * runs the action through runAction, the same path a library call takes, and
  * prints the envelope as one JSON document on stdout.
  */
-import { connectionSecrets } from '../../connection.js';
-import { ConnectorError, isConnectorError } from '../../errors.js';
-import type { ActionDeclaration } from '../../manifest.js';
-import { redact } from '../../redact.js';
+import { connectionSecrets } from '../../runtime/connection.js';
+import { ConnectorError, isConnectorError } from '../../contract/errors.js';
+import type { ActionDeclaration } from '../../contract/manifest.js';
+import { redact } from '../../runtime/redact.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { connectionFromEnv, connectionVariables } from '../connection-env.js';
@@ -14,7 +14,7 @@ import { reportError, UsageError } from '../errors.js';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForStatus, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJsonDocument, readTextFile } from '../json-file.js';
-import { manifest } from '../../manifest.js';
+import { manifest } from '../../contract/manifest.js';
 
 export function help(): string {
   const variables = Object.keys(manifest.connections).flatMap((id) => connectionVariables(id));
@@ -127,7 +127,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   try {
     const input = await loadInput(values.input, io);
     // Loaded here, not at the top: list, describe and --help never pay for ajv and got.
-    const { dryRun, runAction } = await import('../../run.js');
+    const { dryRun, runAction } = await import('../../runtime/run.js');
     const options = timeoutMs === undefined ? {} : { timeoutMs };
     if (values['dry-run']) {
       const request = dryRun(action.id, input, withAuthPlaceholders(action, connection, io), options);

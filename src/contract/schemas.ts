@@ -2,7 +2,7 @@
  * The full schema registry: every file under schemas/ added to one Ajv
  * instance (strict mode, ajv-formats) and compiled on first use. Used by the
  * build scripts (precompiled validators, docs), tests and tools; the runtime
- * itself validates with the precompiled code in src/validators.ts and never
+ * itself validates with the precompiled code in src/contract/validators.ts and never
  * loads Ajv's compiler.
  */
 import { Ajv, type AnySchema, type Options, type ValidateFunction } from 'ajv';

@@ -3,12 +3,12 @@
  * connection's schema, defaults filled in, and the secrets it holds listed so
  * they can be kept out of every output.
  */
-import { ConnectorError } from './errors.js';
-import type { ConnectionDeclaration } from './manifest.js';
-import { getConnection } from './manifest.js';
-import { getSchema } from './schema-files.js';
-import { getValidator } from './validators.js';
-import { assertValid } from './validation.js';
+import { ConnectorError } from '../contract/errors.js';
+import type { ConnectionDeclaration } from '../contract/manifest.js';
+import { getConnection } from '../contract/manifest.js';
+import { getSchema } from '../contract/schema-files.js';
+import { getValidator } from '../contract/validators.js';
+import { assertValid } from '../contract/validation.js';
 
 export interface ResolvedConnection {
   /** The connection id from connector.json (`invicti`, `attackforge`). */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectorError } from './errors.js';
-import type { Action, Connection, ConnectorManifest } from './generated/types.js';
+import type { Action, Connection, ConnectorManifest } from '../generated/types.js';
 import { packageRoot } from './package-root.js';
 
 export type { Action as ActionDeclaration, Connection as ConnectionDeclaration, ConnectorManifest };

@@ -4,7 +4,7 @@
  * instead of compiling schemas.
  */
 import type { ValidateFunction } from 'ajv';
-import { validators } from './generated/validators.js';
+import { validators } from '../generated/validators.js';
 
 const byPath = validators as unknown as Record<string, ValidateFunction>;
 

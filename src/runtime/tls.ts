@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
-import { ConnectorError } from './errors.js';
+import { ConnectorError } from '../contract/errors.js';
 
 /**
  * The CAs to trust with ca_file set: Node's bundled public roots plus the

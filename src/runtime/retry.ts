@@ -7,7 +7,7 @@
  * and a reset connection. Every wait honours Retry-After, is capped, has
  * jitter, and stays inside the call's timeout budget.
  */
-import { ConnectorError } from './errors.js';
+import { ConnectorError } from '../contract/errors.js';
 import type { TransportResponse } from './transport.js';
 
 export interface RetryPolicy {

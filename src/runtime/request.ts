@@ -3,9 +3,9 @@
  * URL, headers (auth applied here, and only here), body bytes. Pure: the same
  * function feeds the transport and --dry-run.
  */
-import { ConnectorError } from './errors.js';
-import type { ActionDeclaration } from './manifest.js';
-import { manifest } from './manifest.js';
+import { ConnectorError } from '../contract/errors.js';
+import type { ActionDeclaration } from '../contract/manifest.js';
+import { manifest } from '../contract/manifest.js';
 import type { ResolvedConnection } from './connection.js';
 
 export interface PreparedRequest {

@@ -6,11 +6,11 @@
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
 import { toEnvelope } from './envelope.js';
-import { assertValidInput } from './input-limits.js';
-import { type ActionDeclaration, getAction } from './manifest.js';
+import { assertValidInput } from '../contract/input-limits.js';
+import { type ActionDeclaration, getAction } from '../contract/manifest.js';
 import { redactRequest } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
-import { getValidator } from './validators.js';
+import { getValidator } from '../contract/validators.js';
 import { DEFAULT_RETRY, realClock, type RetryOptions, withRetry } from './retry.js';
 import { gotTransport, type Transport } from './transport.js';
 

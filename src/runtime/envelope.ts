@@ -4,7 +4,7 @@
  * the body is not JSON.
  */
 import { STATUS_CODES } from 'node:http';
-import type { Envelope } from './generated/types.js';
+import type { Envelope } from '../generated/types.js';
 import type { TransportResponse } from './transport.js';
 
 export type { Envelope };

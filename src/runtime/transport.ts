@@ -10,7 +10,7 @@ import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import http from 'node:http';
 import https from 'node:https';
 import type { ResolvedConnection } from './connection.js';
-import { ConnectorError } from './errors.js';
+import { ConnectorError } from '../contract/errors.js';
 import { MAX_IN_FLIGHT_PER_ORIGIN, slotsFor } from './in-flight.js';
 import { chooseProxy, describeProxy, proxySecrets } from './proxy.js';
 import { redact } from './redact.js';

@@ -4,7 +4,7 @@
  * absent from this response (Message on a 201, Id on a 400) are left out.
  */
 import type { Envelope } from './envelope.js';
-import { getAction } from './manifest.js';
+import { getAction } from '../contract/manifest.js';
 import { resolvePointer } from './request.js';
 
 export function summarize(actionId: string, envelope: Envelope): Record<string, unknown> {

@@ -7,8 +7,13 @@
  * and a reset connection. Every wait honours Retry-After, is capped, has
  * jitter, and stays inside the call's timeout budget.
  */
-import { ConnectorError } from '../contract/errors.js';
-import type { TransportResponse } from './transport.js';
+import { wasNotSent, wasResetAfterSend } from './delivery.js';
+
+/** What the policy reads of a response: its status and its Retry-After header. */
+export interface RetryableResponse {
+  statusCode: number;
+  rawHeaders: readonly string[];
+}
 
 export interface RetryPolicy {
   /** From the action's manifest hints: may the request be repeated safely? */
@@ -46,29 +51,6 @@ export const realClock: RetryClock = {
 const SAFE_STATUSES = new Set([429, 503]);
 const IDEMPOTENT_STATUSES = new Set([502, 504]);
 
-/**
- * Transport failures that happened before a byte of the request was sent.
- * The transport marks them here instead of on the error, so the public error
- * keeps only code, message and details.
- */
-const notSent = new WeakSet<ConnectorError>();
-/** Failures after which an idempotent request may be resent (the request may have been delivered). */
-const resetAfterSend = new WeakSet<ConnectorError>();
-
-export function markNotSent(error: ConnectorError): ConnectorError {
-  notSent.add(error);
-  return error;
-}
-
-export function markConnectionReset(error: ConnectorError): ConnectorError {
-  resetAfterSend.add(error);
-  return error;
-}
-
-export function wasNotSent(error: unknown): boolean {
-  return error instanceof ConnectorError && notSent.has(error);
-}
-
 /** Retry-After as milliseconds: delta-seconds or an HTTP-date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
@@ -79,7 +61,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function retryAfterHeader(response: TransportResponse): string | undefined {
+function retryAfterHeader(response: RetryableResponse): string | undefined {
   for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
     if (response.rawHeaders[i]!.toLowerCase() === 'retry-after') return response.rawHeaders[i + 1];
   }
@@ -93,14 +75,14 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
 }
 
 /** Does this outcome allow another attempt under the policy? */
-export function isRetryable(outcome: { response: TransportResponse } | { error: unknown }, policy: RetryPolicy): boolean {
+export function isRetryable(outcome: { response: RetryableResponse } | { error: unknown }, policy: RetryPolicy): boolean {
   if ('response' in outcome) {
     const status = outcome.response.statusCode;
     return SAFE_STATUSES.has(status) || (policy.idempotent && IDEMPOTENT_STATUSES.has(status));
   }
   const { error } = outcome;
   if (wasNotSent(error)) return true;
-  return policy.idempotent && error instanceof ConnectorError && resetAfterSend.has(error);
+  return policy.idempotent && wasResetAfterSend(error);
 }
 
 /**
@@ -109,15 +91,15 @@ export function isRetryable(outcome: { response: TransportResponse } | { error: 
  * not leave time for another attempt, the last response is returned (or the
  * last error thrown) instead of waiting.
  */
-export async function withRetry(
-  attempt: (remainingMs: number) => Promise<TransportResponse>,
+export async function withRetry<R extends RetryableResponse>(
+  attempt: (remainingMs: number) => Promise<R>,
   policy: RetryPolicy,
   budgetMs: number,
   clock: RetryClock = realClock,
-): Promise<TransportResponse> {
+): Promise<R> {
   const deadline = clock.now() + budgetMs;
   for (let n = 1; ; n += 1) {
-    let outcome: { response: TransportResponse } | { error: unknown };
+    let outcome: { response: R } | { error: unknown };
     try {
       outcome = { response: await attempt(Math.max(1, deadline - clock.now())) };
     } catch (error) {

@@ -15,7 +15,7 @@ import { MAX_IN_FLIGHT_PER_ORIGIN, slotsFor } from './in-flight.js';
 import { chooseProxy, describeProxy, proxySecrets } from './proxy.js';
 import { redact } from './redact.js';
 import type { PreparedRequest } from './request.js';
-import { markConnectionReset, markNotSent } from './retry.js';
+import { markConnectionReset, markNotSent } from './delivery.js';
 import { loadCaBundle, warnVerificationOff } from './tls.js';
 
 export interface TransportResponse {

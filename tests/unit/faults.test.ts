@@ -9,13 +9,12 @@ import { encodePathSegment } from '../../src/runtime/request.js';
 import {
   backoffDelay,
   DEFAULT_RETRY,
-  markConnectionReset,
-  markNotSent,
   parseRetryAfter,
   type RetryClock,
   type RetryPolicy,
   withRetry,
 } from '../../src/runtime/retry.js';
+import { markConnectionReset, markNotSent } from '../../src/runtime/delivery.js';
 import type { TransportResponse } from '../../src/runtime/transport.js';
 import { attackforge, GUID, invicti, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 

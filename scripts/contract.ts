@@ -50,7 +50,7 @@ const allowed = breakingAllowed(released.version, version);
 if (args.includes('--json')) {
   console.log(JSON.stringify({ released: released.version, current: version, breaking_allowed: allowed, changes }, null, 2));
 } else if (args.includes('--check')) {
-  console.log(formatReport(breaking, released.version, version).replace(/^\d+ change\(s\), /m, `${changes.length} change(s), `));
+  console.log(formatReport(changes, released.version, version, true));
 } else {
   console.log(formatReport(changes, released.version, version));
 }

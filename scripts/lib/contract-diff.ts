@@ -352,7 +352,8 @@ function compareFields(scope: string, side: 'input' | 'output' | 'connection', w
   for (const [path, a] of was) {
     const b = now.get(path);
     if (!b) {
-      push(path, 'removed', `removed (was ${describeType(a)})`, true);
+      // Under a removed object, the object's own line says it all.
+      if (!was.has(parentPath(path)) || now.has(parentPath(path))) push(path, 'removed', `removed (was ${describeType(a)})`, true);
       continue;
     }
     // A field nested in an optional object is only as required as its parents; "required" compares the field's own flag.
@@ -388,9 +389,10 @@ function compareFields(scope: string, side: 'input' | 'output' | 'connection', w
   }
   for (const [path, b] of now) {
     if (was.has(path)) continue;
-    // A required field of a new object binds only through the object: the object's own line says whether it is required.
+    // Inside a new object, the object's own line says it all (and whether it is required).
     const parent = parentPath(path);
-    push(path, 'added', `added (${describeType(b)})`, written && b.required && (parent === '' || was.has(parent)));
+    if (parent !== '' && !was.has(parent)) continue;
+    push(path, 'added', `added (${describeType(b)})`, written && b.required);
   }
   return out;
 }
@@ -414,14 +416,15 @@ export const majorOf = (version: string): number => {
 /** A breaking change is allowed only when the major version was raised above the released one. */
 export const breakingAllowed = (releasedVersion: string, currentVersion: string): boolean => majorOf(currentVersion) > majorOf(releasedVersion);
 
-/** The report `npm run contract` prints. */
-export function formatReport(changes: Change[], releasedVersion: string, currentVersion: string): string {
+/** The report `npm run contract` prints; `onlyBreaking` lists the breaking changes alone (npm run check). */
+export function formatReport(changes: Change[], releasedVersion: string, currentVersion: string, onlyBreaking = false): string {
   const lines: string[] = [];
   const breaking = changes.filter((c) => c.breaking);
+  const listed = onlyBreaking ? breaking : changes;
   lines.push(`Contract ${currentVersion} (connector.json + schemas/) against the released ${releasedVersion} (contract/):`);
-  if (!changes.length) lines.push('  no changes.');
+  if (!listed.length) lines.push(onlyBreaking ? '  no breaking change (`npm run contract` lists every change).' : '  no changes.');
   let lastScope = '';
-  for (const c of changes) {
+  for (const c of listed) {
     if (c.scope !== lastScope) {
       lines.push(`  ${c.scope}`);
       lastScope = c.scope;

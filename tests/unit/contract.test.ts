@@ -11,12 +11,16 @@ import { runNode } from '../helpers/cli.js';
 
 const copies: string[] = [];
 
-/** A copy of what the contract reads: package.json, connector.json, schemas/ and the snapshot under contract/. */
+/**
+ * A copy of what the contract reads (package.json, connector.json, schemas/), released as it is: its contract/
+ * snapshot is the working tree's own connector.json and schemas/, so each test's edits are the only changes.
+ */
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'contract-test-'));
   copies.push(dir);
-  for (const entry of ['package.json', 'connector.json', 'schemas', 'contract']) {
+  for (const entry of ['package.json', 'connector.json', 'schemas']) {
     cpSync(join(packageRoot, entry), join(dir, entry), { recursive: true });
+    if (entry !== 'package.json') cpSync(join(packageRoot, entry), join(dir, 'contract', entry), { recursive: true });
   }
   return dir;
 }
@@ -156,6 +160,25 @@ describe('npm run contract: what it lists and what it calls breaking', () => {
     expect(listed).toContain('action attackforge_request_new_project_retest output json_body.outcome: added (optional string)');
   });
 
+  test('a new or removed object is one line, not one per field inside it', () => {
+    const dir = projectCopy();
+    edit(dir, 'schemas/actions/invicti_scan_retest.input.json', (s) => {
+      s.properties.json_body.properties.Window = {
+        title: 'Window', description: 'w', examples: [{ from: 'a', to: 'b' }], type: 'object',
+        required: ['from', 'to'], properties: { from: { type: 'string' }, to: { type: 'string' } },
+      };
+    });
+    edit(dir, 'schemas/shared/envelope.json', (s) => {
+      delete s.properties.response_headers;
+      s.required = s.required.filter((r: string) => r !== 'response_headers');
+    });
+    const listed = brief(changesOf(dir)).filter((l) => l.includes('invicti_scan_retest'));
+    expect(listed).toEqual([
+      'action invicti_scan_retest input json_body.Window: added (optional object)',
+      'BREAKING action invicti_scan_retest output response_headers: removed (was required object)',
+    ]);
+  });
+
   test('presentation-only edits are ignored: titles, descriptions, examples, key order', () => {
     const dir = projectCopy();
     edit(dir, 'schemas/actions/invicti_scan_retest.input.json', (s) => {
@@ -198,7 +221,7 @@ describe('the npm run contract command', () => {
     const accepted = await contract(dir);
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toContain('Allowed: the major version was raised (0.1.0 -> 1.0.0)');
-  });
+  }, 60_000); // spawns tsx twice: generous on a shared machine
 
   test('--snapshot cuts a release: afterwards there is nothing to report', async () => {
     const dir = projectCopy();
@@ -214,5 +237,5 @@ describe('the npm run contract command', () => {
     const after = await contract(dir, '--json');
     expect(after.code).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({ released: '1.0.0', current: '1.0.0', breaking_allowed: false, changes: [] });
-  });
+  }, 60_000);
 });

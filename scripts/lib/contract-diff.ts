@@ -12,7 +12,8 @@
  *   inputs and connections (the caller writes them): breaking when the new
  *     contract accepts less — a field removed, a new required field, a field
  *     made required, a type or enum value no longer accepted, an enum where
- *     there was none, a tighter limit, a new or changed pattern/format;
+ *     there was none, a tighter limit, a new or changed pattern/format, an
+ *     object closed to unknown properties (additionalProperties: false);
  *   outputs (playbooks read them): breaking when the new contract may return
  *     what a reader did not expect — a field removed, a field no longer
  *     required, a new type (a string that may now be null), a new enum value,
@@ -178,6 +179,8 @@ class Folder {
     if (Array.isArray(schema.enum)) shape.enum = new Set(schema.enum.map((v) => JSON.stringify(v)));
     if ('const' in schema) shape.enum = new Set([JSON.stringify(schema.const)]);
     for (const k of CONSTRAINT_KEYWORDS) if (k in schema) shape.constraints[k] = schema[k];
+    // A closed object (no unknown properties) is a limit too: closing an input rejects what passed before.
+    if (schema.additionalProperties === false) shape.constraints.additionalProperties = false;
     const required = new Set((schema.required as string[] | undefined) ?? []);
     for (const [name, sub] of Object.entries((schema.properties as Json | undefined) ?? {})) {
       shape.properties.set(name, { shape: this.shape(sub, file, stack), required: required.has(name) });
@@ -335,13 +338,14 @@ function typesMissing(a: string[], b: string[]): string[] {
 function limitDirection(key: string, was: unknown, now: unknown): 'tighter' | 'looser' | 'changed' {
   const lower = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'];
   const upper = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'];
-  if (was === undefined) return key === 'uniqueItems' && now === false ? 'looser' : 'tighter';
+  if (key === 'additionalProperties') return now === false ? 'tighter' : 'looser'; // only `false` (closed) is recorded
+  if (key === 'uniqueItems') return now === true ? 'tighter' : 'looser';
+  if (was === undefined) return 'tighter';
   if (now === undefined) return 'looser';
   if (typeof was === 'number' && typeof now === 'number') {
     if (lower.includes(key)) return now > was ? 'tighter' : 'looser';
     if (upper.includes(key)) return now < was ? 'tighter' : 'looser';
   }
-  if (key === 'uniqueItems') return now === true ? 'tighter' : 'looser';
   return 'changed';
 }
 

@@ -98,12 +98,16 @@ describe('npm run contract: what it lists and what it calls breaking', () => {
     expect(listed.some((l) => l.startsWith('BREAKING action attackforge_request_new_project_retest input json_body.retesting_window_end: removed'))).toBe(true);
   });
 
-  test('an input loosened (a limit raised) is listed and compatible', () => {
+  test('an input loosened (a limit raised, unknown properties allowed) is listed and compatible', () => {
     const dir = projectCopy();
     edit(dir, 'schemas/actions/invicti_scan_retest.input.json', (s) => {
       s.properties.json_body.properties.AgentName.maxLength = 1024;
+      delete s.properties.json_body.additionalProperties;
     });
-    expect(brief(changesOf(dir))).toEqual(['action invicti_scan_retest input json_body.AgentName: maxLength 256 -> 1024 (looser)']);
+    expect(brief(changesOf(dir))).toEqual([
+      'action invicti_scan_retest input json_body: additionalProperties false -> (none) (looser)',
+      'action invicti_scan_retest input json_body.AgentName: maxLength 256 -> 1024 (looser)',
+    ]);
   });
 
   test('input enums: a removed value is breaking, an added value is not', () => {

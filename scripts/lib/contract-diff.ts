@@ -4,9 +4,10 @@
  * A contract is connector.json plus the schemas it names, read from a folder
  * (the working tree, or the released snapshot under contract/). Every schema is
  * folded into a flat list of fields ("json_body.List[].State") with what
- * constrains them: types, enum, required, limits. $ref, allOf, anyOf/oneOf and
- * if/then/else are resolved on the way; title, description, examples, default,
- * $comment and the order of keys are presentation and never compared.
+ * constrains them: types, enum, required, limits. $ref, allOf and anyOf/oneOf
+ * are resolved on the way; conditions (if/then/else) are not compared; title,
+ * description, examples, default, $comment and the order of keys are
+ * presentation and never compared.
  *
  * Which changes break a caller follows the direction the data flows:
  *   inputs and connections (the caller writes them): breaking when the new
@@ -163,11 +164,8 @@ class Folder {
       const branches = schema[keyword] as unknown[] | undefined;
       if (branches?.length) result = intersect(result, branches.map((b) => this.shape(b, file, stack)).reduce(union));
     }
-    if (schema.if !== undefined && (schema.then !== undefined || schema.else !== undefined)) {
-      const then = schema.then === undefined ? anyShape() : this.shape(schema.then, file, stack);
-      const otherwise = schema.else === undefined ? anyShape() : this.shape(schema.else, file, stack);
-      result = intersect(result, union(then, otherwise));
-    }
+    // if/then/else narrow one alternative by another field (e.g. what a 2xx must carry): the fields and
+    // their alternatives are all declared unconditionally beside them, so the conditions are not compared.
     return result;
   }
 

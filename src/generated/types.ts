@@ -5,6 +5,51 @@
  */
 
 /**
+ * The envelope; on 200 json_body is { status: "..." }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ */
+export type AttackforgeCancelProjectRetestRoundOutput = Envelope & {
+  json_body:
+    | StatusResponse
+    | {
+        [k: string]: unknown;
+      }
+    | null;
+} & unknown;
+/**
+ * The envelope; on 200 json_body is { status: "..." }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ */
+export type AttackforgeCompleteProjectRetestRoundOutput = Envelope & {
+  json_body:
+    | StatusResponse
+    | {
+        [k: string]: unknown;
+      }
+    | null;
+} & unknown;
+/**
+ * The envelope; on 200 json_body is { project: {...} } as the vendor's page shows it (a bare project object is accepted too, since the vendor's method list calls the answer "a project object"): project_id required, project_status one of the documented values, the retest rounds in project_retest_rounds, any other field allowed. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ */
+export type AttackforgeGetProjectOutput = Envelope & {
+  json_body:
+    | ProjectResponse
+    | AttackForgeProject
+    | {
+        [k: string]: unknown;
+      }
+    | null;
+} & unknown;
+/**
+ * The envelope; on 200 json_body is { count, vulnerabilities: [...] } with the vulnerability_* fields typed and any other field allowed. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ */
+export type AttackforgeGetProjectVulnerabilitiesOutput = Envelope & {
+  json_body:
+    | ProjectVulnerabilitiesResponse
+    | {
+        [k: string]: unknown;
+      }
+    | null;
+} & unknown;
+/**
  * The envelope; on success json_body is { status: "Project retest requested for Project <id>" }. Error bodies are not documented by AttackForge: any JSON object, or null with response_text.
  */
 export type AttackforgeRequestNewProjectRetestOutput = Envelope & {
@@ -16,16 +61,85 @@ export type AttackforgeRequestNewProjectRetestOutput = Envelope & {
     | null;
 };
 /**
+ * The envelope; on 200 json_body is AttackForge's "result object" (undocumented: any non-empty JSON object; the example is illustrative). On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ */
+export type AttackforgeUpdateVulnerabilityOutput = Envelope & {
+  json_body:
+    | UpdateVulnerabilityResult
+    | {
+        [k: string]: unknown;
+      }
+    | null;
+} & unknown;
+/**
+ * The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of the issues waiting for a retest (LatestScanId names the scan to retest), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiIssuesWaitingForRetestOutput = Envelope & {
+  json_body: IssueApiResult | BaseResponseApiModel | null;
+};
+/**
+ * The envelope of GET /api/1.0/scans/custom-report/: a custom report file (XML by default; PDF, HTML, CSV, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. Reports are not JSON models, so on 2xx only the file member is checked.
+ */
+export type InvictiScanCustomReportOutput = Envelope & {
+  json_body: unknown | BaseResponseApiModel | null;
+} & unknown;
+/**
+ * The envelope; on 200 json_body is the scan's ScanTaskModel (all 96 properties, nulls accepted, Id required), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiScanDetailOutput = Envelope & {
+  json_body: ScanTaskModel | BaseResponseApiModel | null;
+};
+/**
+ * The envelope; on 201 json_body is an ARRAY of the new ScanTaskModel(s) (Invicti answers POST /scans/new with a list), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiScanLaunchNewOutput = Envelope & {
+  json_body: ScanTaskModel[] | BaseResponseApiModel | null;
+};
+/**
  * The envelope; on 201 json_body is the new ScanTaskModel, on errors Invicti's { Message } or null with response_text.
  */
 export type InvictiScanLaunchNewFromScanOutput = Envelope & {
   json_body: ScanTaskModel | BaseResponseApiModel | null;
 };
 /**
+ * The envelope of GET /api/1.0/scans/report/: a report file (PDF, HTML, CSV, XML, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. Reports are not JSON models, so on 2xx only the file member is checked.
+ */
+export type InvictiScanReportOutput = Envelope & {
+  json_body: unknown | BaseResponseApiModel | null;
+} & unknown;
+/**
+ * The envelope; on 200 json_body is the array of VulnerabilityModel { IssueUrl, Title, Type, Url } the scan found (a completed retest lists only the issues still present), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiScanResultOutput = Envelope & {
+  json_body: VulnerabilityModel[] | BaseResponseApiModel | null;
+};
+/**
  * The envelope; on 201 json_body is the new retest ScanTaskModel, on errors Invicti's { Message } or null with response_text.
  */
 export type InvictiScanRetestOutput = Envelope & {
   json_body: ScanTaskModel | BaseResponseApiModel | null;
+};
+/**
+ * The envelope; on 200 json_body is the scan's ApiScanStatusModel { CompletedSteps, EstimatedLaunchTime, EstimatedSteps, State }, on errors Invicti's { Message } (404 for an unknown scan) or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiScanStatusOutput = Envelope & {
+  json_body: ApiScanStatusModel | BaseResponseApiModel | null;
+};
+/**
+ * The envelope of the last status poll (json_body: ApiScanStatusModel, or Invicti's { Message } / null when that poll failed) plus wait { done, polls, waited_ms }: done is true when State reached Complete, Failed or Cancelled, false when timeout_s passed first. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiScanWaitOutput = Envelope & {
+  json_body: ApiScanStatusModel | BaseResponseApiModel | null;
+  /**
+   * How the wait ended: done (a terminal state was reached), polls, waited_ms.
+   */
+  wait: unknown;
+};
+/**
+ * The envelope; on 200 json_body is the ScanTaskListApiResult page { List: [ScanTaskModel], PageNumber, PageCount, TotalItemCount, ... }, on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiScansListOutput = Envelope & {
+  json_body: ScanTaskListApiResult | BaseResponseApiModel | null;
 };
 /**
  * Path of a JSON Schema file, relative to connector.json.
@@ -40,13 +154,33 @@ export type JsonPointer = string;
  * Index of every schema in schemas/, one property per type.
  */
 export interface RetestConnectorsSchemas {
+  AttackforgeCancelProjectRetestRoundOutput?: AttackforgeCancelProjectRetestRoundOutput;
+  AttackforgeCompleteProjectRetestRoundOutput?: AttackforgeCompleteProjectRetestRoundOutput;
+  AttackforgeGetProjectOutput?: AttackforgeGetProjectOutput;
+  AttackforgeGetProjectVulnerabilitiesOutput?: AttackforgeGetProjectVulnerabilitiesOutput;
   AttackforgeRequestNewProjectRetestInput?: AttackforgeRequestNewProjectRetestInput;
   AttackforgeRequestNewProjectRetestOutput?: AttackforgeRequestNewProjectRetestOutput;
+  AttackforgeUpdateVulnerabilityOutput?: AttackforgeUpdateVulnerabilityOutput;
+  InvictiIssuesWaitingForRetestOutput?: InvictiIssuesWaitingForRetestOutput;
+  InvictiScanCustomReportOutput?: InvictiScanCustomReportOutput;
+  InvictiScanDetailOutput?: InvictiScanDetailOutput;
+  InvictiScanLaunchNewOutput?: InvictiScanLaunchNewOutput;
   InvictiScanLaunchNewFromScanInput?: InvictiScanLaunchNewFromScanInput;
   InvictiScanLaunchNewFromScanOutput?: InvictiScanLaunchNewFromScanOutput;
+  InvictiScanReportOutput?: InvictiScanReportOutput;
+  InvictiScanResultOutput?: InvictiScanResultOutput;
   InvictiScanRetestInput?: InvictiScanRetestInput;
   InvictiScanRetestOutput?: InvictiScanRetestOutput;
+  InvictiScanStatusOutput?: InvictiScanStatusOutput;
+  InvictiScanWaitOutput?: InvictiScanWaitOutput;
+  InvictiScansListOutput?: InvictiScansListOutput;
+  AttackForgeProject?: AttackForgeProject;
+  ProjectResponse?: ProjectResponse;
+  ProjectVulnerabilitiesResponse?: ProjectVulnerabilitiesResponse;
   RetestRequestedResponse?: RetestRequestedResponse;
+  StatusResponse?: StatusResponse;
+  UpdateVulnerabilityResult?: UpdateVulnerabilityResult;
+  AttackForgeVulnerability?: AttackForgeVulnerability;
   AttackforgeConnection?: AttackforgeConnection;
   InvictiConnection?: InvictiConnection;
   ConnectorManifest?: ConnectorManifest;
@@ -56,7 +190,17 @@ export interface RetestConnectorsSchemas {
   Connection?: Connection;
   Action?: Action;
   RequestDeclaration?: RequestDeclaration;
+  ApiScanStatusModel?: ApiScanStatusModel;
   BaseResponseApiModel?: BaseResponseApiModel;
+  IssueApiModel?: IssueApiModel;
+  CustomFieldModel?: CustomFieldModel;
+  CvssScoreValue?: CvssScoreValue;
+  IssueHistoryApiModel?: IssueHistoryApiModel;
+  IssueRequestContentParametersApiModel?: IssueRequestContentParametersApiModel;
+  VersionIssue?: VersionIssue;
+  VulnerabilityClassification?: VulnerabilityClassification;
+  IssueApiResult?: IssueApiResult;
+  ScanTaskListApiResult?: ScanTaskListApiResult;
   ScanTaskModel?: ScanTaskModel;
   AdditionalWebsiteModel?: AdditionalWebsiteModel;
   ScanTimeWindowModel?: ScanTimeWindowModel;
@@ -68,7 +212,180 @@ export interface RetestConnectorsSchemas {
   ReducedScanTaskProfile?: ReducedScanTaskProfile;
   BusinessLogicRecorderSettingModel?: BusinessLogicRecorderSettingModel;
   SequenceViewModel?: SequenceViewModel;
+  VulnerabilityModel?: VulnerabilityModel;
   Envelope?: Envelope;
+}
+/**
+ * What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).
+ */
+export interface Envelope {
+  /**
+   * HTTP status code of the vendor's response. Playbooks branch on it.
+   */
+  status_code: number;
+  /**
+   * HTTP reason phrase, e.g. "Created" for 201.
+   */
+  reason: string;
+  /**
+   * Response headers, names as the server sent them; repeated headers are joined with ", ".
+   */
+  response_headers: {
+    [k: string]: string;
+  };
+  /**
+   * The parsed JSON body, or null when the body is empty or not JSON.
+   */
+  json_body: unknown;
+  /**
+   * The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).
+   */
+  response_text?: string;
+  /**
+   * A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.
+   */
+  file?: {
+    /**
+     * From Content-Disposition, else derived from the action and the format.
+     */
+    file_name: string;
+    /**
+     * The Content-Type the server sent, e.g. application/pdf.
+     */
+    content_type: string;
+    /**
+     * Size of the body in bytes.
+     */
+    size_bytes: number;
+    /**
+     * The body, base64-encoded.
+     */
+    content_base64: string;
+  };
+  /**
+   * Present on the result of a wait action: whether a terminal state was reached, how many polls were made and how long the wait took.
+   */
+  wait?: {
+    /**
+     * true when a terminal state was reached; false when the wait ended first (timeout_s).
+     */
+    done: boolean;
+    /**
+     * Status requests made.
+     */
+    polls: number;
+    /**
+     * Time from the start of the wait to its end, in milliseconds.
+     */
+    waited_ms: number;
+  };
+}
+/**
+ * AttackForge's answer to the retest-round calls (cancel, complete): "a status", a sentence (its wording is not documented) rather than a fixed code. status is required, so a body without it fails validation; other fields are allowed.
+ */
+export interface StatusResponse {
+  /**
+   * A sentence stating the outcome, not a fixed code.
+   */
+  status: string;
+}
+/**
+ * AttackForge's answer to GET /api/ss/project/{id}: the vendor's page shows the project under "project". Required, so a body of another shape fails validation.
+ */
+export interface ProjectResponse {
+  project: AttackForgeProject;
+}
+/**
+ * A project as GET /api/ss/project/{id} returns it. AttackForge documents "a project object" with project_id, project_name, project_code and project_status; the retest rounds are part of it. project_id is required; project_status takes the documented values; every other field is allowed.
+ */
+export interface AttackForgeProject {
+  /**
+   * Identifier of the project (24 hex digits).
+   */
+  project_id: string;
+  /**
+   * Name.
+   */
+  project_name?: string | null;
+  /**
+   * Project code.
+   */
+  project_code?: string | null;
+  /**
+   * Status, one of the values the vendor documents.
+   */
+  project_status?: 'Waiting to Start' | 'Testing' | 'On-Hold' | 'Overrun' | 'Retest' | 'Completed';
+  /**
+   * The retest rounds of the project, numbered from 1. The vendor does not document their fields: round_number and status are typed, the rest is allowed.
+   */
+  project_retest_rounds?: {
+    /**
+     * The round's number, as the cancel and complete calls take it.
+     */
+    round_number?: number;
+    /**
+     * State of the round, e.g. Requested, Completed or Cancelled.
+     */
+    status?: string;
+  }[];
+}
+/**
+ * AttackForge's answer to GET /api/ss/project/{id}/vulnerabilities: { count, vulnerabilities: [...] }. Both are required, so a body of another shape fails validation; other fields are allowed.
+ */
+export interface ProjectVulnerabilitiesResponse {
+  /**
+   * Number of vulnerabilities in this answer.
+   */
+  count: number;
+  /**
+   * The vulnerabilities (at most the limit asked for).
+   */
+  vulnerabilities: AttackForgeVulnerability[];
+}
+/**
+ * One vulnerability as GET /api/ss/project/{id}/vulnerabilities lists it. AttackForge documents no schema: the vulnerability_* fields public clients read are typed here, vulnerability_id is required (an entry without it is not a vulnerability), the others also accept null, and every other field is allowed.
+ */
+export interface AttackForgeVulnerability {
+  /**
+   * Identifier of the vulnerability (24 hex digits).
+   */
+  vulnerability_id: string;
+  /**
+   * Title.
+   */
+  vulnerability_title?: string | null;
+  /**
+   * Priority, one of the values the vendor documents.
+   */
+  vulnerability_priority?: 'Critical' | 'High' | 'Medium' | 'Low' | 'Info' | null;
+  /**
+   * Status, e.g. Open, Retest or Closed (the values UpdateVulnerabilityById sets); not enforced, since the vendor does not document the values it reads back.
+   */
+  vulnerability_status?: string | null;
+  /**
+   * Whether the vulnerability is flagged for retest ("Yes"/"No", the values the q filter is_retest compares with; a boolean is accepted too).
+   */
+  vulnerability_retest?: string | boolean | null;
+  /**
+   * Identifier of the project.
+   */
+  vulnerability_project_id?: string | null;
+  /**
+   * Name of the affected asset.
+   */
+  vulnerability_affected_asset_name?: string | null;
+  /**
+   * When it was created (UTC ISO 8601).
+   */
+  vulnerability_created?: string | null;
+  /**
+   * When it was last modified (UTC ISO 8601).
+   */
+  vulnerability_modified?: string | null;
+  /**
+   * Custom fields, as the tenant defines them.
+   */
+  vulnerability_custom_fields?: {}[] | null;
 }
 /**
  * Request a new retest for a project that user has access to. The listed vulnerabilities must be in 'Retest' status.
@@ -107,33 +424,6 @@ export interface AttackforgeRequestNewProjectRetestInput {
   };
 }
 /**
- * What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).
- */
-export interface Envelope {
-  /**
-   * HTTP status code of the vendor's response. Playbooks branch on it.
-   */
-  status_code: number;
-  /**
-   * HTTP reason phrase, e.g. "Created" for 201.
-   */
-  reason: string;
-  /**
-   * Response headers, names as the server sent them; repeated headers are joined with ", ".
-   */
-  response_headers: {
-    [k: string]: string;
-  };
-  /**
-   * The parsed JSON body, or null when the body is empty or not JSON.
-   */
-  json_body: unknown;
-  /**
-   * The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).
-   */
-  response_text?: string;
-}
-/**
  * AttackForge's documented answer to a retest request, e.g. { "status": "Project retest requested for Project 66333e1d110ab5acf8a4354e" }.
  */
 export interface RetestRequestedResponse {
@@ -143,21 +433,345 @@ export interface RetestRequestedResponse {
   status: string;
 }
 /**
- * Launches a new scan with same configuration from the scan specified with scan ID. data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares.
+ * AttackForge's answer to PUT /api/ss/vulnerability/{id}: documented only as "a result object". Any non-empty JSON object is accepted; nothing narrower can be checked without inventing the vendor's fields.
  */
-export interface InvictiScanLaunchNewFromScanInput {
-  /**
-   * The scan whose configuration the new scan copies.
-   */
-  data_body: {
-    /**
-     * Identifier (GUID) of the scan to copy the configuration from.
-     */
-    id: string;
-  };
+export interface UpdateVulnerabilityResult {}
+/**
+ * Invicti IssueApiResult, the paged answer of GET /api/1.0/issues/waitingforretest: List (the IssueApiModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.
+ */
+export interface IssueApiResult {
+  FirstItemOnPage?: number | null;
+  HasNextPage?: boolean | null;
+  HasPreviousPage?: boolean | null;
+  IsFirstPage?: boolean | null;
+  IsLastPage?: boolean | null;
+  LastItemOnPage?: number | null;
+  List: IssueApiModel[];
+  PageCount?: number | null;
+  PageNumber?: number | null;
+  PageSize?: number | null;
+  TotalItemCount?: number | null;
 }
 /**
- * Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest and /api/1.0/scans/newfromscan. All 96 properties of the vendor's Swagger model with its enums; every property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.
+ * Invicti IssueApiModel, one issue in the List of an IssueApiResult (GET /api/1.0/issues/waitingforretest): all properties of the vendor's Swagger model with its enums; Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. Unknown properties are allowed.
+ */
+export interface IssueApiModel {
+  /**
+   * Gets or sets the name of the assignee.
+   */
+  AssigneeName?: string | null;
+  /**
+   * Gets or sets the first seen date.
+   */
+  FirstSeenDate?: string | null;
+  /**
+   * Gets or sets the identifier.
+   */
+  Id: string;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is addressed.
+   */
+  IsAddressed?: boolean | null;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.
+   */
+  IsDetectedByShark?: boolean | null;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is present.
+   */
+  IsPresent?: boolean | null;
+  /**
+   * Gets or sets the last seen date.
+   */
+  LastSeenDate?: string | null;
+  /**
+   * Gets or sets the update date.
+   */
+  UpdatedDate?: string | null;
+  /**
+   * Gets or sets the severity.
+   */
+  Severity?: 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical' | null;
+  /**
+   * Gets or sets the state.
+   */
+  State?: string | null;
+  /**
+   * Gets or sets the title.
+   */
+  Title?: string | null;
+  /**
+   * Gets or sets the URL.
+   */
+  Url?: string | null;
+  /**
+   * Gets or sets a value indicating whether [vulnerability confirmed].
+   */
+  LatestVulnerabilityIsConfirmed?: boolean | null;
+  /**
+   * Gets or sets the website identifier.
+   */
+  WebsiteId?: string | null;
+  /**
+   * Gets or sets the name of the website.
+   */
+  WebsiteName?: string | null;
+  /**
+   * Gets or sets the website root URL.
+   */
+  WebsiteRootUrl?: string | null;
+  /**
+   * Gets or sets the issue fix time.
+   */
+  FixTimeInMinutes?: number | null;
+  /**
+   * Gets or sets the certainty.
+   */
+  Certainty?: number | null;
+  /**
+   * Gets the issue parameters.
+   */
+  Parameters?: IssueRequestContentParametersApiModel[] | null;
+  /**
+   * Gets a detail of the vulerability.
+   */
+  VulnerabilityDetail?: string | null;
+  /**
+   * Gets a description of the impact of the associated vulnerability.
+   */
+  Impact?: string | null;
+  /**
+   * Gets a description of the actions of the associated vulnerability.
+   */
+  Actions?: string | null;
+  /**
+   * Gets a description of the skills of the associated vulnerability.
+   */
+  Skills?: string | null;
+  /**
+   * Gets a description of the remedy of the associated vulnerability.
+   */
+  Remedy?: string | null;
+  /**
+   * Gets a description of the remedy references of the associated vulnerability.
+   */
+  RemedyReferences?: string | null;
+  /**
+   * Gets a description of the external of the associated vulnerability.
+   */
+  ExternalReferences?: string | null;
+  /**
+   * Gets a description of the proof of concept for the associated vulnerability.
+   */
+  ProofOfConcept?: string | null;
+  /**
+   * Gets a description of the proof of concept for the associated vulnerability.
+   */
+  CustomData?: string | null;
+  /**
+   * Gets a collection of the vulnerability.
+   */
+  CustomFields?: CustomFieldModel[] | null;
+  /**
+   * Gets the classification links
+   */
+  ClassificationLinks?: string[] | null;
+  /**
+   * Gets the CVSS 3.0 vector string.
+   */
+  CvssVectorString?: string | null;
+  /**
+   * Gets the CVSS 3.1 vector string.
+   */
+  Cvss31VectorString?: string | null;
+  /**
+   * Gets the CVSS 4.0 vector string.
+   */
+  Cvss40VectorString?: string | null;
+  /**
+   * Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.
+   */
+  Type?: string | null;
+  /**
+   * Gets the classification of the vulnerability.
+   */
+  Classification?: VulnerabilityClassification | null;
+  /**
+   * Gets the parsed cvss vector
+   */
+  CvssVector?: {
+    [k: string]: CvssScoreValue;
+  } | null;
+  Cvss31Vector?: {
+    [k: string]: CvssScoreValue;
+  } | null;
+  Cvss40Vector?: {
+    [k: string]: CvssScoreValue;
+  } | null;
+  /**
+   * Gets the version issues
+   */
+  VersionIssues?: VersionIssue[] | null;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is waiting for retest
+   */
+  IsRetest?: boolean | null;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is todo.
+   */
+  IsTodo?: boolean | null;
+  /**
+   * Gets or set the latest scan identifier.
+   */
+  LatestScanId?: string | null;
+  /**
+   * Gets or sets the History.
+   */
+  History?: IssueHistoryApiModel[] | null;
+  /**
+   * Tags
+   */
+  Tags?: string[] | null;
+}
+/**
+ * Issue request content parameters api response mapping class.
+ */
+export interface IssueRequestContentParametersApiModel {
+  /**
+   * Gets or sets the parameter name
+   */
+  Name?: string | null;
+  /**
+   * Gets or sets the parameter value
+   */
+  Value?: string | null;
+  /**
+   * Gets or sets the parameter type name
+   */
+  TypeName?: string | null;
+  /**
+   * Gets or sets the input type
+   */
+  InputType?:
+    | 'Hidden'
+    | 'Text'
+    | 'Textarea'
+    | 'Submit'
+    | 'Reset'
+    | 'Button'
+    | 'Image'
+    | 'File'
+    | 'Radio'
+    | 'Select'
+    | 'Checkbox'
+    | 'Password'
+    | 'Color'
+    | 'Date'
+    | 'Datetime'
+    | 'DatetimeLocal'
+    | 'Email'
+    | 'Month'
+    | 'Number'
+    | 'Range'
+    | 'Search'
+    | 'Tel'
+    | 'Time'
+    | 'Url'
+    | 'Week'
+    | 'Output'
+    | null;
+}
+/**
+ * Represents a key/value pair of custom data associated with a vulnerability.
+ */
+export interface CustomFieldModel {
+  /**
+   * Gets or sets the name of this instance.
+   */
+  Name?: string | null;
+  /**
+   * Gets or sets the values associated with this custom field.
+   */
+  Values?: string[] | null;
+}
+export interface VulnerabilityClassification {
+  Asvs40?: string | null;
+  Capec?: string | null;
+  Cwe?: string | null;
+  DisaStig?: string | null;
+  Hipaa?: string | null;
+  IsEmpty?: boolean | null;
+  Iso27001?: string | null;
+  Iso27001At2022?: string | null;
+  Nistsp80053?: string | null;
+  Owasp2013?: string | null;
+  Owasp2017?: string | null;
+  OwaspApiTop10?: string | null;
+  OwaspProactiveControls?: string | null;
+  OwaspTopTen2021?: string | null;
+  OwaspTopTen2023?: string | null;
+  Pci32?: string | null;
+  PciDss40?: string | null;
+  Wasc?: string | null;
+}
+export interface CvssScoreValue {
+  Severity?: 'None' | 'Low' | 'Medium' | 'High' | 'Critical' | null;
+  Value?: number | null;
+}
+export interface VersionIssue {
+  Exploit?: string | null;
+  ExternalReferences?: string | null;
+  FromVersionOrdinal?: number | null;
+  FromVersion?: string | null;
+  Id?: number | null;
+  Impact?: string | null;
+  Remedy?: string | null;
+  Severity?: 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical' | null;
+  Summary?: string | null;
+  Title?: string | null;
+  ToVersionOrdinal?: number | null;
+  ToVersion?: string | null;
+  Vulnerability?: string | null;
+  Application?: number | null;
+  Bdu?: string | null;
+  Cvss?: string | null;
+  /**
+   * One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.
+   */
+  OwnerVulnerabilityType?: string | null;
+}
+/**
+ * Model for issue api history prop
+ */
+export interface IssueHistoryApiModel {
+  /**
+   * Message to display
+   */
+  Message?: string | null;
+  /**
+   * Note to display
+   */
+  Note?: string | null;
+  /**
+   * Owner of event
+   */
+  Owner?: string | null;
+  /**
+   * Date of event
+   */
+  Date?: string | null;
+}
+/**
+ * Invicti's error model (the only one its Swagger declares), e.g. { "Message": "The base scan is running." }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.
+ */
+export interface BaseResponseApiModel {
+  /**
+   * Gets or sets the message field.
+   */
+  Message: string;
+}
+/**
+ * Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id is required and never null: a scan task without its identifier is not a scan task, so a body of another shape (drift, an error without Message, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.
  */
 export interface ScanTaskModel {
   /**
@@ -518,7 +1132,7 @@ export interface ScanTaskModel {
   /**
    * Gets or sets Id.
    */
-  Id?: string | null;
+  Id: string;
   /**
    * Gets a value indicating whether scan is completed  with any state.
    */
@@ -751,13 +1365,39 @@ export interface SequenceViewModel {
   BusinessLogicRecorderSettings: string | null;
 }
 /**
- * The class using for response api models.
+ * Launches a new scan with same configuration from the scan specified with scan ID. data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares.
  */
-export interface BaseResponseApiModel {
+export interface InvictiScanLaunchNewFromScanInput {
   /**
-   * Gets or sets the message field.
+   * The scan whose configuration the new scan copies.
    */
-  Message?: string | null;
+  data_body: {
+    /**
+     * Identifier (GUID) of the scan to copy the configuration from.
+     */
+    id: string;
+  };
+}
+/**
+ * Invicti VulnerabilityModel, one entry of the array GET /api/1.0/scans/result/{id} returns: the issue's page (IssueUrl), its Title, its vulnerability Type and the page it was found on (Url). Title and Type are required and never null (every issue has both), so an entry of another shape fails validation; IssueUrl and Url also accept null. Unknown properties are allowed.
+ */
+export interface VulnerabilityModel {
+  /**
+   * Gets or sets the issue page URL.
+   */
+  IssueUrl?: string | null;
+  /**
+   * Gets or sets the title.
+   */
+  Title: string;
+  /**
+   * Gets or sets the vulnerability type. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.
+   */
+  Type: string;
+  /**
+   * Gets or sets the page URL which contains the vulnerability.
+   */
+  Url?: string | null;
 }
 /**
  * Launches a retest scan based on the provided base scan identifier. The body is sent to Invicti as BaseScanApiModel.
@@ -776,6 +1416,54 @@ export interface InvictiScanRetestInput {
      */
     AgentName?: string;
   };
+}
+/**
+ * Invicti ApiScanStatusModel, as returned by GET /api/1.0/scans/status/{id} (and, last poll, by the scan wait). The 4 properties of the vendor's Swagger model with its State enum. State is required and never null: a status without a state is not a scan status, so a body that lacks it (drift, or another model) fails validation. The counters also accept null, as real responses carry null where the Swagger declares none; unknown properties are allowed so a newer API version does not break playbooks.
+ */
+export interface ApiScanStatusModel {
+  /**
+   * Gets or sets the completed steps.
+   */
+  CompletedSteps?: number | null;
+  /**
+   * Gets or sets the estimated launch time in minutes for queued scans.
+   */
+  EstimatedLaunchTime?: number | null;
+  /**
+   * Gets or sets the estimated steps.
+   */
+  EstimatedSteps?: number | null;
+  /**
+   * Gets or sets the state.
+   */
+  State:
+    | 'Queued'
+    | 'Scanning'
+    | 'Archiving'
+    | 'Complete'
+    | 'Failed'
+    | 'Cancelled'
+    | 'Delayed'
+    | 'Pausing'
+    | 'Paused'
+    | 'Resuming'
+    | 'AsyncArchiving';
+}
+/**
+ * Invicti ScanTaskListApiResult, the paged answer of GET /api/1.0/scans/list: List (the ScanTaskModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.
+ */
+export interface ScanTaskListApiResult {
+  FirstItemOnPage?: number | null;
+  HasNextPage?: boolean | null;
+  HasPreviousPage?: boolean | null;
+  IsFirstPage?: boolean | null;
+  IsLastPage?: boolean | null;
+  LastItemOnPage?: number | null;
+  List: ScanTaskModel[];
+  PageCount?: number | null;
+  PageNumber?: number | null;
+  PageSize?: number | null;
+  TotalItemCount?: number | null;
 }
 /**
  * Credentials and transport settings for the AttackForge Self-Service API (SSAPI). Authenticates with the X-SSAPI-KEY header.

@@ -138,11 +138,12 @@ describe('output parameters: $refs resolved, nested, typed', () => {
     const scanTaskProperties = Object.keys(getSchema('schemas/invicti/ScanTaskModel.json').properties as object);
     expect(scanTaskProperties.length).toBe(96);
     for (const name of scanTaskProperties) expect(params).toMatch(new RegExp(`^ {2}- \\*\\*${name}\\*\\* \\(`, 'm'));
-    expect(params).toMatch(/^ {2}- \*\*Message\*\* \(string \| null\): /m);
+    expect(params).toMatch(/^ {2}- \*\*Message\*\* \(string\): /m);
   });
 
   test('nullable unions, enums, nested objects and arrays of objects from #/definitions', () => {
-    expect(params).toMatch(/^ {2}- \*\*Id\*\* \(string \| null\): /m);
+    expect(params).toMatch(/^ {2}- \*\*Id\*\* \(string\): /m); // the identity field: never null
+    expect(params).toMatch(/^ {2}- \*\*AgentId\*\* \(string \| null\): /m);
     expect(params).toMatch(/^ {2}- \*\*State\*\* \(string \| null\): .*Values: `Queued`, `Scanning`/m);
     expect(params).toMatch(/^ {2}- \*\*InitiatedAt\*\* \(string \| null, date-time\)/m);
     expect(params).toMatch(/^ {2}- \*\*TimeWindow\*\* \(object \| null\): .*\n {4}- \*\*Items\*\* \(array\[object\] \| null\)\n {6}- \*\*Day\*\* \(string \| null\)/m);

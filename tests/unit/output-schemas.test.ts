@@ -45,10 +45,11 @@ describe('Invicti output schemas', () => {
     expect(validate.errors ?? null).toBeNull();
   });
 
-  test('ScanTaskModel accepts null in every property (real responses carry null where the Swagger declares none)', () => {
+  test('ScanTaskModel accepts null in every property but its Id (real responses carry null where the Swagger declares none)', () => {
     const validate = getValidator('schemas/invicti/ScanTaskModel.json');
     const allNull = Object.fromEntries(Object.keys(defs.ScanTaskModel.properties).map((k) => [k, null]));
-    expect(validate(allNull)).toBe(true);
+    expect(validate({ ...allNull, Id: 'af6d0ffd-529e-4056-b39f-b141021fae74' })).toBe(true);
+    expect(validate(allNull)).toBe(false);
   });
 
   test('ScanTaskModel has all 96 vendor properties with the vendor types and enums', () => {
@@ -62,7 +63,8 @@ describe('Invicti output schemas', () => {
         expect(mine.anyOf).toEqual([{ $ref: vendor.$ref }, { type: 'null' }]);
         continue;
       }
-      expect(mine.type).toEqual([vendor.type, 'null']);
+      // Id identifies the scan task: required and never null, so a body of another shape is not taken for one.
+      expect(mine.type).toEqual(name === 'Id' ? vendor.type : [vendor.type, 'null']);
       if (vendor.enum) expect(mine.enum).toEqual([...vendor.enum, null]);
       if (vendor.items?.$ref) expect(mine.items).toEqual({ $ref: vendor.items.$ref });
       if (vendor.items?.type) expect(mine.items.type).toBe(vendor.items.type);
@@ -70,15 +72,24 @@ describe('Invicti output schemas', () => {
     for (const name of Object.keys(ours.definitions)) expect(defs[name]).toBeDefined();
   });
 
+  test('Id is required: an object that is not a scan task (e.g. { "foo": 1 }) is not a ScanTaskModel', () => {
+    const validate = getValidator('schemas/invicti/ScanTaskModel.json');
+    expect((getSchema('schemas/invicti/ScanTaskModel.json') as any).required).toEqual(['Id']);
+    expect(validate({ foo: 1 })).toBe(false);
+    expect(validate({ Id: null, State: 'Queued' })).toBe(false);
+  });
+
   test('Tags is an array of strings, as the vendor says (seed 000 lists file_name/file under it: a doc artefact)', () => {
     const validate = getValidator('schemas/invicti/ScanTaskModel.json');
-    expect(validate({ Tags: ['pci', 'prod'] })).toBe(true);
-    expect(validate({ Tags: [{ file_name: 'a', file: 'b' }] })).toBe(false);
+    const Id = 'af6d0ffd-529e-4056-b39f-b141021fae74';
+    expect(validate({ Id, Tags: ['pci', 'prod'] })).toBe(true);
+    expect(validate({ Id, Tags: [{ file_name: 'a', file: 'b' }] })).toBe(false);
   });
 
   test('the vendor enums are enforced: an unknown State is not a ScanTaskModel', () => {
     const validate = getValidator('schemas/invicti/ScanTaskModel.json');
-    expect(validate({ State: 'Exploded' })).toBe(false);
+    expect(validate({ Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Queued' })).toBe(true);
+    expect(validate({ Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Exploded' })).toBe(false);
   });
 
   test('error envelopes validate too: { Message } and non-JSON bodies', () => {
@@ -89,6 +100,18 @@ describe('Invicti output schemas', () => {
     expect(
       validate({ status_code: 502, reason: 'Bad Gateway', response_headers: { 'Content-Type': 'text/html' }, json_body: null, response_text: '<html></html>' }),
     ).toBe(true);
+  });
+
+  test('a 201 body that is neither a ScanTaskModel nor { Message } fails (issue 11: { "foo": 1 } used to pass)', () => {
+    for (const actionId of ['invicti_scan_retest', 'invicti_scan_launch_new_from_scan']) {
+      const validate = validatorFor(actionId);
+      const envelope = (json_body: unknown) => ({ status_code: 201, reason: 'Created', response_headers: {}, json_body });
+      expect(validate(envelope({ foo: 1 }))).toBe(false);
+      expect(validate(envelope({}))).toBe(false);
+      expect(validate(envelope({ Message: null }))).toBe(false);
+      expect(validate(envelope({ Message: 'Scan limit reached.' }))).toBe(true);
+      expect(validate(envelope({ Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Queued' }))).toBe(true);
+    }
   });
 });
 

@@ -79,7 +79,7 @@ export async function runAction(actionId: string, input: unknown, connection: un
   if (action.poll) {
     return runWait(action, input, {
       // Each poll is a whole runAction of the polled action: same validation, retries, redaction, envelope.
-      runPoll: (pollId, pollInput, budgetMs) => runAction(pollId, pollInput, connection, { ...options, timeoutMs: budgetMs, onProgress: undefined }),
+      runPoll: (pollId, statusInput, budgetMs) => runAction(pollId, statusInput, connection, { ...options, timeoutMs: budgetMs, onProgress: undefined }),
       pollTimeoutMs: resolved.timeoutMs,
       clock,
       signal,

@@ -298,6 +298,10 @@ function renderAction(action: Action): string {
   const example = firstExample(action.output_schema) as { response_headers?: Record<string, string> };
   const vendor = manifest.vendors.find((v) => v.id === action.vendor);
   const pathParameters = pathParameterLine(action);
+  const pollLine = (poll: NonNullable<Action['poll']>) =>
+    `runs [\`${poll.action}\`](${poll.action}.md) every \`${poll.options.slice(1)}.interval_s\` seconds until \`${poll.until.pointer}\` is ${poll.until.in
+      .map((v) => `\`${String(v)}\``)
+      .join(', ')} (then \`wait.done\` is true) or \`${poll.options.slice(1)}.timeout_s\` has passed; returns the last envelope plus \`wait\` (README "Waiting for a scan")`;
   const lines = [
     `# ${action.title}`,
     '',
@@ -315,6 +319,7 @@ function renderAction(action: Action): string {
     ...(pathParameters ? [`- **Path parameters:** ${pathParameters}, percent-encoded`] : []),
     `- **Request body:** ${requestBodyLine(action)}`,
     `- **Authentication:** ${authLine(connection)}`,
+    ...(action.poll ? [`- **Wait:** ${pollLine(action.poll)}`] : []),
     '',
     '## Inputs',
     '',

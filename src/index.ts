@@ -4,7 +4,7 @@
  *   import { runAction, manifest } from 'retest-connectors';
  *   const envelope = await runAction('invicti_scan_retest', input, connection);
  */
-export { runAction, dryRun, prepareAction, type RunOptions, type PreparedAction } from './runtime/run.js';
+export { runAction, dryRun, prepareAction, type RunOptions, type PreparedAction, type WaitProgress } from './runtime/run.js';
 export { manifest, actionIds, getAction, type ActionDeclaration, type ConnectionDeclaration, type ConnectorManifest } from './contract/manifest.js';
 export { ConnectorError, isConnectorError, ERROR_CODES, type ErrorCode, type FieldProblem } from './contract/errors.js';
 export { summarize } from './runtime/summary.js';

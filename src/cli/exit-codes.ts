@@ -14,8 +14,12 @@ export const EXIT = {
   INVALID: 3,
   /** Transport failure, no usable HTTP response (TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED). */
   TRANSPORT: 4,
+  /** A wait action ended (timeout_s) before a terminal state; the last status envelope, with wait.done false, is on stdout. */
+  WAIT_ENDED: 5,
   /** A bug: an error nobody anticipated. */
   INTERNAL: 70,
+  /** Interrupted by SIGINT (Ctrl-C) or SIGTERM while running (code ABORTED); nothing on stdout. */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -27,7 +31,9 @@ export const EXIT_STATUS_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.USAGE, 'usage error: unknown command, action or flag, missing or bad argument, unreadable file (code USAGE)'],
   [EXIT.INVALID, 'invalid input or configuration, nothing was sent (codes INPUT_INVALID, CONFIG_INVALID)'],
   [EXIT.TRANSPORT, 'no usable HTTP response (codes TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED)'],
+  [EXIT.WAIT_ENDED, 'a wait (e.g. invicti_scan_wait) ended at its timeout_s before a terminal state; the last status envelope is printed on stdout'],
   [EXIT.INTERNAL, 'internal error (code INTERNAL): a bug, please report it'],
+  [EXIT.INTERRUPTED, 'interrupted by Ctrl-C (SIGINT) or SIGTERM (code ABORTED); what was known is on stderr'],
 ];
 
 const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
@@ -40,6 +46,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   TLS_FAILED: EXIT.TRANSPORT,
   RESPONSE_TOO_LARGE: EXIT.TRANSPORT,
   REQUEST_FAILED: EXIT.TRANSPORT,
+  ABORTED: EXIT.INTERRUPTED,
 };
 
 /** The exit status for an error code; a code this table does not know is an internal error. */
@@ -50,4 +57,10 @@ export function exitCodeForError(code: string): ExitCode {
 /** The exit status for an HTTP response's status code. */
 export function exitCodeForStatus(statusCode: number): ExitCode {
   return statusCode >= 200 && statusCode <= 299 ? EXIT.OK : EXIT.HTTP_STATUS;
+}
+
+/** The exit status for an envelope: a wait that timed out is 5 (whatever its last status), otherwise by status code. */
+export function exitCodeForEnvelope(envelope: { status_code: number; wait?: { done: boolean; timed_out?: boolean } }): ExitCode {
+  if (envelope.wait && !envelope.wait.done && envelope.wait.timed_out) return EXIT.WAIT_ENDED;
+  return exitCodeForStatus(envelope.status_code);
 }

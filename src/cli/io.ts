@@ -12,6 +12,10 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the process is asked to stop (SIGINT, SIGTERM); used by `simulate`. */
   untilStopped(): Promise<string>;
+  /** Is stderr a terminal? Wait progress then updates one line instead of printing one per change. */
+  stderrIsTTY?: boolean;
+  /** Calls `handler` on SIGINT/SIGTERM until the returned function is called; used by `run` to stop a wait at once. */
+  onStop?(handler: (signal: string) => void): () => void;
 }
 
 export function processIo(): CliIo {
@@ -28,6 +32,15 @@ export function processIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8');
     },
     env: process.env,
+    stderrIsTTY: process.stderr.isTTY === true,
+    onStop: (handler) => {
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
+    },
     untilStopped: () =>
       new Promise((resolve) => {
         const stop = (signal: string) => {

@@ -149,6 +149,10 @@ export type SchemaPath = string;
  * RFC 6901 JSON Pointer into the action's input.
  */
 export type JsonPointer = string;
+/**
+ * RFC 6901 JSON Pointer into an envelope (e.g. /json_body/State).
+ */
+export type EnvelopePointer = string;
 
 /**
  * Index of every schema in schemas/, one property per type.
@@ -171,7 +175,9 @@ export interface RetestConnectorsSchemas {
   InvictiScanResultOutput?: InvictiScanResultOutput;
   InvictiScanRetestInput?: InvictiScanRetestInput;
   InvictiScanRetestOutput?: InvictiScanRetestOutput;
+  InvictiScanStatusInput?: InvictiScanStatusInput;
   InvictiScanStatusOutput?: InvictiScanStatusOutput;
+  InvictiScanWaitInput?: InvictiScanWaitInput;
   InvictiScanWaitOutput?: InvictiScanWaitOutput;
   InvictiScansListOutput?: InvictiScansListOutput;
   AttackForgeProject?: AttackForgeProject;
@@ -190,6 +196,8 @@ export interface RetestConnectorsSchemas {
   Connection?: Connection;
   Action?: Action;
   RequestDeclaration?: RequestDeclaration;
+  EnvelopePointer?: EnvelopePointer;
+  PollDeclaration?: PollDeclaration;
   ApiScanStatusModel?: ApiScanStatusModel;
   BaseResponseApiModel?: BaseResponseApiModel;
   IssueApiModel?: IssueApiModel;
@@ -263,21 +271,29 @@ export interface Envelope {
     content_base64: string;
   };
   /**
-   * Present on the result of a wait action: whether a terminal state was reached, how many polls were made and how long the wait took.
+   * Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.
    */
   wait?: {
     /**
-     * true when a terminal state was reached; false when the wait ended first (timeout_s).
+     * true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.
      */
     done: boolean;
     /**
-     * Status requests made.
+     * Status requests made, failed ones included.
      */
     polls: number;
     /**
-     * Time from the start of the wait to its end, in milliseconds.
+     * Milliseconds from the start of the wait to its end.
      */
     waited_ms: number;
+    /**
+     * Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.
+     */
+    errors?: number;
+    /**
+     * true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).
+     */
+    timed_out?: boolean;
   };
 }
 /**
@@ -1418,6 +1434,20 @@ export interface InvictiScanRetestInput {
   };
 }
 /**
+ * Gets the status of a scan: its state and how many of its estimated steps are done.
+ */
+export interface InvictiScanStatusInput {
+  /**
+   * Which scan to read the status of.
+   */
+  path_parameters: {
+    /**
+     * Identifier (GUID) of the scan.
+     */
+    id: string;
+  };
+}
+/**
  * Invicti ApiScanStatusModel, as returned by GET /api/1.0/scans/status/{id} (and, last poll, by the scan wait). The 4 properties of the vendor's Swagger model with its State enum. State is required and never null: a status without a state is not a scan status, so a body that lacks it (drift, or another model) fails validation. The counters also accept null, as real responses carry null where the Swagger declares none; unknown properties are allowed so a newer API version does not break playbooks.
  */
 export interface ApiScanStatusModel {
@@ -1448,6 +1478,33 @@ export interface ApiScanStatusModel {
     | 'Paused'
     | 'Resuming'
     | 'AsyncArchiving';
+}
+/**
+ * Polls the scan's status until it is Complete, Failed or Cancelled, or until wait.timeout_s has passed.
+ */
+export interface InvictiScanWaitInput {
+  /**
+   * Which scan to wait for.
+   */
+  path_parameters: {
+    /**
+     * Identifier (GUID) of the scan.
+     */
+    id: string;
+  };
+  /**
+   * How long to wait in all and how often to ask. Both optional.
+   */
+  wait?: {
+    /**
+     * Give up after this many seconds (1 to 86400, default 3600) if the scan has not reached a terminal state; no poll starts that could not finish before it.
+     */
+    timeout_s?: number;
+    /**
+     * Seconds between two status requests (1 to 3600, default 30); a longer Retry-After from the vendor wins.
+     */
+    interval_s?: number;
+  };
 }
 /**
  * Invicti ScanTaskListApiResult, the paged answer of GET /api/1.0/scans/list: List (the ScanTaskModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.
@@ -1648,6 +1705,7 @@ export interface Action {
   summary?: {
     [k: string]: JsonPointer;
   };
+  poll?: PollDeclaration;
 }
 /**
  * How the action's input becomes the HTTP request. path_parameters: pointer to the input object whose properties fill the path template's {name} placeholders. body: where the body comes from and how it is encoded.
@@ -1660,5 +1718,40 @@ export interface RequestDeclaration {
      */
     encoding: 'json';
     source: JsonPointer;
+  };
+}
+/**
+ * Makes the action a wait: instead of one request, the runtime runs `action` (a declared action on the same connection) again and again until the value at until.pointer of its envelope is one of until.in, or the wait's timeout_s passes, and returns the last envelope plus wait { done, polls, waited_ms, errors, timed_out }. Convention: the wait's own method, path and request.path_parameters are those of the polled action (that is what goes on the wire), so list/describe show the real request. options: JSON Pointer to the wait options in the input, an object with timeout_s and interval_s (integers, seconds) whose defaults are the `default`s the input schema declares at that place.
+ */
+export interface PollDeclaration {
+  /**
+   * Id of the action each poll runs (through runAction, with its own timeout, retries and validation).
+   */
+  action: string;
+  /**
+   * The polled action's input: each property is copied from this JSON Pointer into the wait's input.
+   */
+  input: {
+    [k: string]: JsonPointer;
+  };
+  options: JsonPointer;
+  /**
+   * When the wait is done: the value at pointer (in the polled envelope) is one of `in`.
+   */
+  until: {
+    pointer: EnvelopePointer;
+    /**
+     * @minItems 1
+     */
+    in: [string | number | boolean, ...(string | number | boolean)[]];
+  };
+  /**
+   * What progress reports show: the state, and a percentage read directly (percentage) or computed as 100 * completed / total.
+   */
+  progress?: {
+    state?: EnvelopePointer;
+    percentage?: EnvelopePointer;
+    completed?: EnvelopePointer;
+    total?: EnvelopePointer;
   };
 }

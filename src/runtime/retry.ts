@@ -29,7 +29,8 @@ export interface RetryPolicy {
 /** Injectable time and randomness, so tests can be deterministic. */
 export interface RetryClock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`; when `signal` aborts, may resolve early (the caller checks the signal). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   random(): number;
 }
 
@@ -43,7 +44,18 @@ const MIN_ATTEMPT_MS = 500;
 
 export const realClock: RetryClock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      // Cleared on abort: a pending timer would keep a stopped CLI process alive until it fired.
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
   random: () => Math.random(),
 };
 

@@ -1,7 +1,8 @@
 /**
  * runAction: the one path every action takes, declared or typed, library or CLI:
  * look the action up, check the connection and the input, build the request,
- * send it, return the envelope.
+ * send it, return the envelope. An action that declares `poll` (a wait) runs
+ * the declared wait (poll.ts), each poll being a runAction of the polled action.
  */
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
@@ -13,6 +14,10 @@ import { type PreparedRequest, prepareRequest } from './request.js';
 import { getValidator } from '../contract/validators.js';
 import { DEFAULT_RETRY, realClock, type RetryOptions, withRetry } from './retry.js';
 import { gotTransport, type Transport } from './transport.js';
+import { abortedError, raceAbort, sleepUnlessAborted } from './abort.js';
+import { pollInput, runWait, type WaitProgress } from './poll.js';
+
+export type { WaitProgress };
 
 export interface RunOptions {
   /** Overrides the connection's timeout_ms for this call. */
@@ -23,6 +28,13 @@ export interface RunOptions {
   retry?: RetryOptions;
   /** Replaces the HTTP transport (tests, platforms with their own HTTP stack). */
   transport?: Transport;
+  /**
+   * Stops the call at once when it fires: runAction rejects with ConnectorError ABORTED.
+   * An in-flight request may still have reached the server (it is left to end within its own timeout).
+   */
+  signal?: AbortSignal;
+  /** Wait actions (those that declare `poll`): called after each poll with the state, percentage, polls and time so far. */
+  onProgress?: (progress: WaitProgress) => void;
 }
 
 export interface PreparedAction {
@@ -36,6 +48,13 @@ export function prepareAction(actionId: string, input: unknown, connection: unkn
   const action = getAction(actionId);
   const resolved = resolveConnection(action.connection, connection, { timeoutMs: options.timeoutMs });
   assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
+  if (action.poll) {
+    // A wait sends what its polled action sends: the request is that of the first poll.
+    const polled = getAction(action.poll.action);
+    const statusInput = pollInput(action.poll, input);
+    assertValidInput(getValidator(polled.input_schema), statusInput, `Invalid input for ${action.id} (as ${polled.id})`);
+    return { action, connection: resolved, request: prepareRequest(polled, statusInput, resolved) };
+  }
   return { action, connection: resolved, request: prepareRequest(action, input, resolved) };
 }
 
@@ -52,18 +71,34 @@ export function dryRun(actionId: string, input: unknown, connection: unknown, op
  */
 export async function runAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): Promise<Envelope> {
   const prepared = prepareAction(actionId, input, connection, options);
-  const transport = options.transport ?? gotTransport;
   const { connection: resolved, request, action } = prepared;
+  const { signal } = options;
+  const { sleep, now, random, ...tuning } = options.retry ?? {};
+  const clock = { now: now ?? realClock.now, sleep: sleep ?? realClock.sleep, random: random ?? realClock.random };
+
+  if (action.poll) {
+    return runWait(action, input, {
+      // Each poll is a whole runAction of the polled action: same validation, retries, redaction, envelope.
+      runPoll: (pollId, statusInput, budgetMs) => runAction(pollId, statusInput, connection, { ...options, timeoutMs: budgetMs, onProgress: undefined }),
+      pollTimeoutMs: resolved.timeoutMs,
+      clock,
+      signal,
+      onProgress: options.onProgress,
+    });
+  }
+
+  const aborted = () => abortedError(`${action.id}: aborted; ${action.hints.readOnly ? 'nothing was changed' : 'the request may have reached the server'}`);
+  if (signal?.aborted) throw aborted();
+  const transport = options.transport ?? gotTransport;
   const maxResponseBytes = options.maxResponseBytes ?? resolved.maxResponseBytes;
   // One policy for every action, from its manifest hints: a non-idempotent POST is resent only when provably unprocessed.
-  const { sleep, now, random, ...tuning } = options.retry ?? {};
   const policy = { ...DEFAULT_RETRY, ...tuning, idempotent: action.hints?.idempotent === true };
-  const clock = { now: now ?? realClock.now, sleep: sleep ?? realClock.sleep, random: random ?? realClock.random };
-  const response = await withRetry(
-    (remainingMs) => transport.send(request, resolved, { maxResponseBytes, timeoutMs: remainingMs }),
-    policy,
-    resolved.timeoutMs,
-    clock,
+  const retryClock = signal ? { ...clock, sleep: (ms: number) => sleepUnlessAborted(clock.sleep, ms, signal, aborted) } : clock;
+  // The transport does not take the signal (yet): the call is raced against it, and the orphaned request ends within its own timeout.
+  const response = await raceAbort(
+    withRetry((remainingMs) => transport.send(request, resolved, { maxResponseBytes, timeoutMs: remainingMs }), policy, resolved.timeoutMs, retryClock),
+    signal,
+    aborted,
   );
   return toEnvelope(response);
 }

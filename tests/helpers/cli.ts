@@ -3,7 +3,7 @@
  * package's bin points at) as a child process. Asynchronous, so a simulator
  * running in the test process keeps answering while the child waits.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/contract/package-root.js';
@@ -31,11 +31,21 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 
 /** Runs `node <args>` in the package root without the caller's INVICTI_* / ATTACKFORGE_* variables. */
 export function runNode(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return spawnNode(args, options).result;
+}
+
+/** The built CLI as a child process the test can signal (SIGINT, SIGTERM) while it runs. */
+export function spawnCli(args: string[], options: CliOptions = {}): { child: ChildProcess; result: Promise<CliResult> } {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run "npm run build" first (npm test does).`);
+  return spawnNode([CLI_PATH, ...args], options);
+}
+
+function spawnNode(args: string[], options: CliOptions): { child: ChildProcess; result: Promise<CliResult> } {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!/^(INVICTI|ATTACKFORGE)_/.test(name)) env[name] = value;
   Object.assign(env, options.env);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, cwd: options.cwd ?? packageRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env, cwd: options.cwd ?? packageRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -47,6 +57,7 @@ export function runNode(args: string[], options: CliOptions = {}): Promise<CliRe
     });
     child.stdin.end(options.stdin ?? '');
   });
+  return { child, result };
 }
 
 /** The one JSON error line a failed run writes on stderr. */

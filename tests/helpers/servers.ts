@@ -47,8 +47,11 @@ function track(server: net.Server): { sockets: Set<net.Socket>; closed: () => nu
   return { sockets, closed: () => closed };
 }
 
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+async function listen(server: net.Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return (server.address() as net.AddressInfo).port;
 }
 
@@ -60,9 +63,9 @@ function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<voi
     });
 }
 
-/** An HTTP (or, with `tls`, HTTPS) server that records each request and answers with `handler`. */
-export async function startServer(handler: Handler, options: { tls?: boolean } = {}): Promise<LoopbackServer> {
-  const requests: SeenRequest[] = [];
+/** An HTTP (or, with `tls`, HTTPS) server that records each request and answers with `handler`; `port` reuses a known port (a restart). */
+export async function startServer(handler: Handler, options: { tls?: boolean; port?: number; requests?: SeenRequest[] } = {}): Promise<LoopbackServer> {
+  const requests: SeenRequest[] = options.requests ?? [];
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -76,7 +79,7 @@ export async function startServer(handler: Handler, options: { tls?: boolean } =
     ? https.createServer({ key: readFileSync(tlsFixture('server.key')), cert: readFileSync(tlsFixture('server.pem')) }, onRequest)
     : http.createServer(onRequest);
   const tracked = track(server);
-  const port = await listen(server);
+  const port = await listen(server, options.port);
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,

@@ -47,13 +47,41 @@ describe('connector.json', () => {
     expect(manifest.actions.map((a) => a.id)).toEqual([
       'invicti_scan_retest',
       'invicti_scan_launch_new_from_scan',
+      'invicti_scan_status',
+      'invicti_scan_wait',
       'attackforge_request_new_project_retest',
     ]);
   });
 
-  test('every action creates something: not idempotent, not read-only, not destructive', () => {
+  test('actions that create something are not idempotent; reads and waits are read-only and idempotent', () => {
     for (const action of manifest.actions) {
-      expect(action.hints).toEqual({ destructive: false, readOnly: false, idempotent: false });
+      const reads = action.method === 'GET';
+      expect([action.id, action.hints]).toEqual([action.id, { destructive: false, readOnly: reads, idempotent: reads }]);
+    }
+  });
+
+  test('a wait (poll) polls a declared read of the same connection, and shows its method, path and path parameters', () => {
+    const waits = manifest.actions.filter((a) => a.poll);
+    expect(waits.map((a) => a.id)).toEqual(['invicti_scan_wait']);
+    for (const action of waits) {
+      const polled = manifest.actions.find((a) => a.id === action.poll!.action)!;
+      expect(polled).toBeDefined();
+      expect(polled.poll).toBeUndefined();
+      expect(polled.hints).toMatchObject({ readOnly: true, idempotent: true });
+      expect([action.connection, action.method, action.path, action.request]).toEqual([polled.connection, polled.method, polled.path, polled.request]);
+      // The wait options the engine reads have schema defaults and the documented bounds.
+      const input = getSchema(action.input_schema) as any;
+      const options = input.properties[action.poll!.options.slice(1)];
+      expect(options.properties.timeout_s).toMatchObject({ type: 'integer', minimum: 1, maximum: 86400, default: 3600 });
+      expect(options.properties.interval_s).toMatchObject({ type: 'integer', minimum: 1, maximum: 3600, default: 30 });
+      expect(input.required).not.toContain(action.poll!.options.slice(1));
+      // Each mapped input property exists in both schemas.
+      const polledInput = getSchema(polled.input_schema) as any;
+      for (const [name, pointer] of Object.entries(action.poll!.input)) {
+        expect([name, polledInput.properties[name]?.type]).toEqual([name, input.properties[pointer.slice(1)]?.type]);
+      }
+      // The output schema requires wait.
+      expect(JSON.stringify(getSchema(action.output_schema))).toContain('"wait"');
     }
   });
 

@@ -7,14 +7,16 @@ import { connectionSecrets } from '../../runtime/connection.js';
 import { ConnectorError, isConnectorError } from '../../contract/errors.js';
 import type { ActionDeclaration } from '../../contract/manifest.js';
 import { redact } from '../../runtime/redact.js';
+import { resolvePointer } from '../../runtime/request.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { connectionFromEnv, connectionVariables } from '../connection-env.js';
 import { reportError, UsageError } from '../errors.js';
-import { EXIT, EXIT_STATUS_TABLE, exitCodeForStatus, type ExitCode } from '../exit-codes.js';
+import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJsonDocument, readTextFile } from '../json-file.js';
 import { manifest } from '../../contract/manifest.js';
+import { progressPrinter } from '../progress.js';
 
 export function help(): string {
   const variables = Object.keys(manifest.connections).flatMap((id) => connectionVariables(id));
@@ -22,6 +24,12 @@ export function help(): string {
 
 Runs an action and prints its envelope {status_code, reason, response_headers, json_body,
 response_text?} as one JSON document on stdout. Human messages and errors go to stderr.
+
+A wait action (invicti_scan_wait) polls until a terminal state or its wait.timeout_s: progress
+(state, percentage, elapsed) goes to stderr, one line per change (updated in place on a terminal);
+its envelope is the last status plus wait {done, polls, waited_ms, errors, timed_out}; exit 0 when
+a terminal state was reached, 5 when the wait ended first; --timeout-ms bounds each poll, not the
+wait. Ctrl-C or SIGTERM stops any run at once (exit 130).
 
 Options:
   --input <file | ->       the action's input as JSON (- reads stdin); see: retest-connectors describe <action>
@@ -45,6 +53,8 @@ Examples:
     retest-connectors run invicti_scan_retest --input retest.json
   echo '{"data_body":{"id":"af6d0ffd-529e-4056-b39f-b141021fae74"}}' | \\
     retest-connectors run invicti_scan_launch_new_from_scan --input - --connection invicti.json --dry-run
+  echo '{"path_parameters":{"id":"af6d0ffd-529e-4056-b39f-b141021fae74"},"wait":{"timeout_s":7200,"interval_s":60}}' | \\
+    retest-connectors run invicti_scan_wait --input -; echo "exit $?"   # 0 finished, 5 still running
 `;
 }
 
@@ -134,12 +144,54 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
       io.stdout(JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body: request.body ?? null }, null, 2) + '\n');
       return EXIT.OK;
     }
-    const envelope = await runAction(action.id, input, connection, options);
+    const envelope = await runStoppable(action, input, connection, options, io, scrub, runAction);
     io.stdout(JSON.stringify(envelope, null, 2) + '\n');
-    const exit = exitCodeForStatus(envelope.status_code);
-    if (exit !== EXIT.OK) io.stderr(scrub(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${envelope.reason} (exit ${exit})`) + '\n');
+    const exit = exitCodeForEnvelope(envelope);
+    if (exit === EXIT.WAIT_ENDED) {
+      const value = resolvePointer(envelope, action.poll?.progress?.state ?? action.poll?.until.pointer ?? '/status_code');
+      const state = value === undefined ? '' : ` (last state ${JSON.stringify(value)})`;
+      io.stderr(scrub(`retest-connectors: ${action.id}: the wait ended after ${Math.round(envelope.wait!.waited_ms / 1000)} s before a terminal state${state} (exit ${exit})`) + '\n');
+    } else if (exit !== EXIT.OK) {
+      io.stderr(scrub(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${envelope.reason} (exit ${exit})`) + '\n');
+    }
     return exit;
   } catch (error) {
     return reportError(io, isConnectorError(error) ? withEnvironmentHint(error, action) : error, scrub);
+  }
+}
+
+type RunActionFn = typeof import('../../runtime/run.js').runAction;
+type Envelope = Awaited<ReturnType<RunActionFn>>;
+
+/**
+ * runAction with SIGINT/SIGTERM wired to its AbortSignal (the run stops at once,
+ * ABORTED, exit 130) and, for a wait action, progress on stderr.
+ */
+async function runStoppable(
+  action: ActionDeclaration,
+  input: unknown,
+  connection: Record<string, unknown>,
+  options: { timeoutMs?: number },
+  io: CliIo,
+  scrub: (text: string) => string,
+  runAction: RunActionFn,
+): Promise<Envelope> {
+  const controller = new AbortController();
+  let stoppedBy: string | undefined;
+  const unsubscribe = io.onStop?.((signal) => {
+    stoppedBy ??= signal;
+    controller.abort();
+  });
+  const progress = action.poll ? progressPrinter(action.id, io.stderr, io.stderrIsTTY === true, scrub) : undefined;
+  try {
+    return await runAction(action.id, input, connection, {
+      ...options,
+      signal: controller.signal,
+      ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+    });
+  } finally {
+    unsubscribe?.();
+    progress?.end();
+    if (stoppedBy) io.stderr(`retest-connectors: ${action.id}: stopped by ${stoppedBy}\n`);
   }
 }

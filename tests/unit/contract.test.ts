@@ -229,6 +229,7 @@ describe('the npm run contract command', () => {
 
   test('--snapshot cuts a release: afterwards there is nothing to report', async () => {
     const dir = projectCopy();
+    const declared = readJson(dir, 'connector.json').actions.length;
     edit(dir, 'connector.json', (m) => {
       m.actions.pop();
       m.version = '1.0.0';
@@ -237,7 +238,7 @@ describe('the npm run contract command', () => {
       p.version = '1.0.0';
     });
     expect((await contract(dir, '--snapshot')).code).toBe(0);
-    expect(readJson(dir, 'contract/connector.json').actions).toHaveLength(2);
+    expect(readJson(dir, 'contract/connector.json').actions).toHaveLength(declared - 1);
     const after = await contract(dir, '--json');
     expect(after.code).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({ released: '1.0.0', current: '1.0.0', breaking_allowed: false, changes: [] });

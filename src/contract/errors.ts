@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'TLS_FAILED',
   'RESPONSE_TOO_LARGE',
   'REQUEST_FAILED',
+  /** The caller's AbortSignal fired: the request or the wait was stopped at once. */
+  'ABORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -31,6 +31,7 @@ export type InvictiScanRetestOutput = Envelope & {
  * Path of a JSON Schema file, relative to connector.json.
  */
 export type SchemaPath = string;
+export type Action = unknown & Action1;
 /**
  * RFC 6901 JSON Pointer into the action's input.
  */
@@ -56,6 +57,7 @@ export interface RetestConnectorsSchemas {
   Connection?: Connection;
   Action?: Action;
   RequestDeclaration?: RequestDeclaration;
+  ResponseDeclaration?: ResponseDeclaration;
   BaseResponseApiModel?: BaseResponseApiModel;
   ScanTaskModel?: ScanTaskModel;
   AdditionalWebsiteModel?: AdditionalWebsiteModel;
@@ -107,7 +109,7 @@ export interface AttackforgeRequestNewProjectRetestInput {
   };
 }
 /**
- * What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).
+ * What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON); file when an action that returns a file (a report) got a 2xx; wait on the result of a wait action.
  */
 export interface Envelope {
   /**
@@ -132,6 +134,44 @@ export interface Envelope {
    * The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).
    */
   response_text?: string;
+  /**
+   * The body as a file, present when an action declared to return a file (a report) got a 2xx response. Text files (HTML, CSV, XML, TXT) also keep response_text; a JSON file also keeps json_body.
+   */
+  file?: {
+    /**
+     * From the Content-Disposition header (filename* or filename), without path separators or control characters; without one, <action id>-<id>.<format>, e.g. invicti_scan_report-af6d0ffd-529e-4056-b39f-b141021fae74.pdf.
+     */
+    file_name: string;
+    /**
+     * The response's Content-Type, e.g. application/pdf (application/octet-stream when the server sent none).
+     */
+    content_type: string;
+    /**
+     * Length of the file in bytes.
+     */
+    size_bytes: number;
+    /**
+     * The file's bytes, base64-encoded (RFC 4648, with padding).
+     */
+    content_base64: string;
+  };
+  /**
+   * On the result of a wait action: whether a terminal state was reached (done), how many polls were made and how long the wait took.
+   */
+  wait?: {
+    /**
+     * True when a terminal state was reached before the wait's timeout.
+     */
+    done: boolean;
+    /**
+     * Number of status requests made.
+     */
+    polls: number;
+    /**
+     * How long the wait took, in milliseconds.
+     */
+    waited_ms: number;
+  };
 }
 /**
  * AttackForge's documented answer to a retest request, e.g. { "status": "Project retest requested for Project 66333e1d110ab5acf8a4354e" }.
@@ -910,7 +950,7 @@ export interface Connection {
         value: string;
       };
 }
-export interface Action {
+export interface Action1 {
   /**
    * Stable id; platforms and playbooks key on it.
    */
@@ -950,7 +990,7 @@ export interface Action {
      */
     readOnly: boolean;
     /**
-     * Sending it twice has the effect of sending it once; only then may a request that might have been processed be resent.
+     * Sending it twice has the effect of sending it once; only then may a request that might have been processed be resent (the retry policy resends idempotent requests after 502/503/504 or a reset connection).
      */
     idempotent: boolean;
   };
@@ -960,17 +1000,49 @@ export interface Action {
   summary?: {
     [k: string]: JsonPointer;
   };
+  response?: ResponseDeclaration;
 }
 /**
- * How the action's input becomes the HTTP request. path_parameters: pointer to the input object whose properties fill the path template's {name} placeholders. body: where the body comes from and how it is encoded.
+ * How the action's input becomes the HTTP request. path_parameters: pointer to the input object whose properties fill the path template's {name} placeholders (strings and integers). query: where the query string comes from. body: where the body comes from and how it is encoded (never on GET or DELETE).
  */
 export interface RequestDeclaration {
   path_parameters?: JsonPointer;
+  /**
+   * The query string: the scalar properties of the input object at source, in the order the action's input schema declares them, each name=value percent-encoded (encodeURIComponent); booleans as true/false, integers as digits; absent properties are left out.
+   */
+  query?: {
+    source: JsonPointer;
+  };
   body?: {
     /**
      * json: the value at source, serialised as JSON with Content-Type application/json (a string value becomes a bare JSON string).
      */
     encoding: 'json';
     source: JsonPointer;
+  };
+}
+/**
+ * How the response is read. max_response_bytes: this action's default cap on the body (wins over the connection schema's default, loses to a max_response_bytes the caller set). file: a 2xx body is a file (a report), returned in the envelope's file member.
+ */
+export interface ResponseDeclaration {
+  /**
+   * Default cap on the response body for this action, in bytes.
+   */
+  max_response_bytes?: number;
+  /**
+   * A 2xx body is a file: the envelope gets file { file_name, content_type, size_bytes, content_base64 }. The name comes from Content-Disposition; without one it is <action id>-<name_parts joined by ->.<extension>.
+   */
+  file?: {
+    /**
+     * Pointers into the input whose values make the fallback file name (after the action id).
+     */
+    name_parts: JsonPointer[];
+    /**
+     * The fallback file name's extension: the input value at source, lower-cased, else default.
+     */
+    extension: {
+      source: JsonPointer;
+      default: string;
+    };
   };
 }

@@ -6,6 +6,7 @@
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
 import { toEnvelope } from './envelope.js';
+import { withFile } from './file.js';
 import { assertValidInput } from '../contract/input-limits.js';
 import { type ActionDeclaration, getAction } from '../contract/manifest.js';
 import { redactRequest } from './redact.js';
@@ -17,7 +18,11 @@ import { gotTransport, type Transport } from './transport.js';
 export interface RunOptions {
   /** Overrides the connection's timeout_ms for this call. */
   timeoutMs?: number;
-  /** Response bodies larger than this end with RESPONSE_TOO_LARGE; wins over the connection's max_response_bytes (default 10 MiB). */
+  /**
+   * Response bodies larger than this end with RESPONSE_TOO_LARGE. Precedence: this option, then the
+   * connection's max_response_bytes when the caller set it, then the action's declared default
+   * (response.max_response_bytes, 100 MiB for reports), then the connection schema's default (10 MiB).
+   */
   maxResponseBytes?: number;
   /** Tunes the retry policy (attempts, waits) and injects its clock; see retry.ts. */
   retry?: RetryOptions;
@@ -45,6 +50,13 @@ export function dryRun(actionId: string, input: unknown, connection: unknown, op
   return redactRequest(prepared.request, prepared.connection);
 }
 
+/** The response size cap for this call; see RunOptions.maxResponseBytes for the precedence. */
+export function effectiveMaxResponseBytes(action: ActionDeclaration, connection: ResolvedConnection, options: RunOptions = {}): number {
+  if (options.maxResponseBytes !== undefined) return options.maxResponseBytes;
+  if (connection.maxResponseBytesExplicit) return connection.maxResponseBytes;
+  return action.response?.max_response_bytes ?? connection.maxResponseBytes;
+}
+
 /**
  * Runs an action. Resolves with the envelope for every HTTP status (4xx and 5xx
  * included); rejects with a ConnectorError only when the input or connection is
@@ -54,7 +66,7 @@ export async function runAction(actionId: string, input: unknown, connection: un
   const prepared = prepareAction(actionId, input, connection, options);
   const transport = options.transport ?? gotTransport;
   const { connection: resolved, request, action } = prepared;
-  const maxResponseBytes = options.maxResponseBytes ?? resolved.maxResponseBytes;
+  const maxResponseBytes = effectiveMaxResponseBytes(action, resolved, options);
   // One policy for every action, from its manifest hints: a non-idempotent POST is resent only when provably unprocessed.
   const { sleep, now, random, ...tuning } = options.retry ?? {};
   const policy = { ...DEFAULT_RETRY, ...tuning, idempotent: action.hints?.idempotent === true };
@@ -65,5 +77,8 @@ export async function runAction(actionId: string, input: unknown, connection: un
     resolved.timeoutMs,
     clock,
   );
-  return toEnvelope(response);
+  const envelope = toEnvelope(response);
+  // A file action's 2xx body is a file (a report); any other status keeps the usual envelope.
+  if (action.response?.file && response.statusCode >= 200 && response.statusCode <= 299) return withFile(envelope, response.body, action, input);
+  return envelope;
 }

@@ -5,6 +5,34 @@
  */
 
 /**
+ * An AttackForge object id: 24 hexadecimal digits.
+ */
+export type AttackforgeObjectId = string;
+/**
+ * Number of the project's retest round, from 1.
+ */
+export type RetestRoundNumber = number;
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type AttackforgeCancelProjectRetestRoundOutput = Envelope;
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type AttackforgeCompleteProjectRetestRoundOutput = Envelope;
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type AttackforgeGetProjectOutput = Envelope;
+/**
+ * AttackForge vulnerability priority.
+ */
+export type AttackforgePriority = 'Critical' | 'High' | 'Medium' | 'Low' | 'Info';
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type AttackforgeGetProjectVulnerabilitiesOutput = Envelope;
+/**
  * The envelope; on success json_body is { status: "Project retest requested for Project <id>" }. Error bodies are not documented by AttackForge: any JSON object, or null with response_text.
  */
 export type AttackforgeRequestNewProjectRetestOutput = Envelope & {
@@ -16,11 +44,55 @@ export type AttackforgeRequestNewProjectRetestOutput = Envelope & {
     | null;
 };
 /**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type AttackforgeUpdateVulnerabilityOutput = Envelope;
+/**
+ * Page number, from 1.
+ */
+export type InvictiPage = number;
+/**
+ * Items per page, 1 to 200.
+ */
+export type InvictiPageSize = number;
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type InvictiIssuesWaitingForRetestOutput = Envelope;
+/**
+ * An Invicti identifier: a GUID.
+ */
+export type InvictiId = string;
+/**
+ * Report file format.
+ */
+export type InvictiReportFormat = 'Xml' | 'Csv' | 'Pdf' | 'Html' | 'Txt' | 'Json';
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet). On a 2xx the report is in file.
+ */
+export type InvictiScanCustomReportOutput = Envelope & unknown;
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type InvictiScanDetailOutput = Envelope;
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type InvictiScanLaunchNewOutput = Envelope;
+/**
  * The envelope; on 201 json_body is the new ScanTaskModel, on errors Invicti's { Message } or null with response_text.
  */
 export type InvictiScanLaunchNewFromScanOutput = Envelope & {
   json_body: ScanTaskModel | BaseResponseApiModel | null;
 };
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet). On a 2xx the report is in file.
+ */
+export type InvictiScanReportOutput = Envelope & unknown;
+/**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type InvictiScanResultOutput = Envelope;
 /**
  * The envelope; on 201 json_body is the new retest ScanTaskModel, on errors Invicti's { Message } or null with response_text.
  */
@@ -28,25 +100,56 @@ export type InvictiScanRetestOutput = Envelope & {
   json_body: ScanTaskModel | BaseResponseApiModel | null;
 };
 /**
+ * The envelope (provisional output schema: json_body is not constrained yet).
+ */
+export type InvictiScansListOutput = Envelope;
+/**
  * Path of a JSON Schema file, relative to connector.json.
  */
 export type SchemaPath = string;
-export type Action = unknown & Action1;
 /**
  * RFC 6901 JSON Pointer into the action's input.
  */
 export type JsonPointer = string;
+/**
+ * Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.
+ */
+export type SharedInputs = unknown;
 
 /**
  * Index of every schema in schemas/, one property per type.
  */
 export interface RetestConnectorsSchemas {
+  AttackforgeCancelProjectRetestRoundInput?: AttackforgeCancelProjectRetestRoundInput;
+  AttackforgeCancelProjectRetestRoundOutput?: AttackforgeCancelProjectRetestRoundOutput;
+  AttackforgeCompleteProjectRetestRoundInput?: AttackforgeCompleteProjectRetestRoundInput;
+  AttackforgeCompleteProjectRetestRoundOutput?: AttackforgeCompleteProjectRetestRoundOutput;
+  AttackforgeGetProjectInput?: AttackforgeGetProjectInput;
+  AttackforgeGetProjectOutput?: AttackforgeGetProjectOutput;
+  AttackforgeGetProjectVulnerabilitiesInput?: AttackforgeGetProjectVulnerabilitiesInput;
+  AttackforgeGetProjectVulnerabilitiesOutput?: AttackforgeGetProjectVulnerabilitiesOutput;
   AttackforgeRequestNewProjectRetestInput?: AttackforgeRequestNewProjectRetestInput;
   AttackforgeRequestNewProjectRetestOutput?: AttackforgeRequestNewProjectRetestOutput;
+  AttackforgeUpdateVulnerabilityInput?: AttackforgeUpdateVulnerabilityInput;
+  AttackforgeUpdateVulnerabilityOutput?: AttackforgeUpdateVulnerabilityOutput;
+  InvictiIssuesWaitingForRetestInput?: InvictiIssuesWaitingForRetestInput;
+  InvictiIssuesWaitingForRetestOutput?: InvictiIssuesWaitingForRetestOutput;
+  InvictiScanCustomReportInput?: InvictiScanCustomReportInput;
+  InvictiScanCustomReportOutput?: InvictiScanCustomReportOutput;
+  InvictiScanDetailInput?: InvictiScanDetailInput;
+  InvictiScanDetailOutput?: InvictiScanDetailOutput;
+  InvictiScanLaunchNewInput?: InvictiScanLaunchNewInput;
+  InvictiScanLaunchNewOutput?: InvictiScanLaunchNewOutput;
   InvictiScanLaunchNewFromScanInput?: InvictiScanLaunchNewFromScanInput;
   InvictiScanLaunchNewFromScanOutput?: InvictiScanLaunchNewFromScanOutput;
+  InvictiScanReportInput?: InvictiScanReportInput;
+  InvictiScanReportOutput?: InvictiScanReportOutput;
+  InvictiScanResultInput?: InvictiScanResultInput;
+  InvictiScanResultOutput?: InvictiScanResultOutput;
   InvictiScanRetestInput?: InvictiScanRetestInput;
   InvictiScanRetestOutput?: InvictiScanRetestOutput;
+  InvictiScansListInput?: InvictiScansListInput;
+  InvictiScansListOutput?: InvictiScansListOutput;
   RetestRequestedResponse?: RetestRequestedResponse;
   AttackforgeConnection?: AttackforgeConnection;
   InvictiConnection?: InvictiConnection;
@@ -59,6 +162,7 @@ export interface RetestConnectorsSchemas {
   RequestDeclaration?: RequestDeclaration;
   ResponseDeclaration?: ResponseDeclaration;
   BaseResponseApiModel?: BaseResponseApiModel;
+  NewScanTaskApiModel?: NewScanTaskApiModel;
   ScanTaskModel?: ScanTaskModel;
   AdditionalWebsiteModel?: AdditionalWebsiteModel;
   ScanTimeWindowModel?: ScanTimeWindowModel;
@@ -71,41 +175,25 @@ export interface RetestConnectorsSchemas {
   BusinessLogicRecorderSettingModel?: BusinessLogicRecorderSettingModel;
   SequenceViewModel?: SequenceViewModel;
   Envelope?: Envelope;
+  SharedInputs?: SharedInputs;
+  InvictiId?: InvictiId;
+  AttackforgeObjectId?: AttackforgeObjectId;
+  InvictiPage?: InvictiPage;
+  InvictiPageSize?: InvictiPageSize;
+  InvictiReportFormat?: InvictiReportFormat;
+  AttackforgePriority?: AttackforgePriority;
+  RetestRoundNumber?: RetestRoundNumber;
 }
 /**
- * Request a new retest for a project that user has access to. The listed vulnerabilities must be in 'Retest' status.
+ * Cancels a retest round of a project: the round is discarded and its vulnerabilities are not retested in it.
  */
-export interface AttackforgeRequestNewProjectRetestInput {
+export interface AttackforgeCancelProjectRetestRoundInput {
   /**
-   * Which project to request the retest for.
+   * Which project and which retest round.
    */
   path_parameters: {
-    /**
-     * Id of the project (24 hexadecimal digits).
-     */
-    id: string;
-  };
-  /**
-   * The retesting window and the vulnerabilities in scope for the retest round.
-   */
-  json_body: {
-    /**
-     * Start of the retest window, an RFC 3339 date-time with an explicit offset, e.g. 2025-03-23T00:00:00.000Z.
-     */
-    retesting_window_start: string;
-    /**
-     * Optional end of the retest window, an RFC 3339 date-time with an explicit offset; not before the start.
-     */
-    retesting_window_end?: string;
-    /**
-     * Project vulnerability ids (24 hexadecimal digits each) in scope for the retest round; each must be in 'Retest' status.
-     *
-     * @minItems 1
-     * @maxItems 1000
-     *
-     * Items: A project vulnerability id (24 hexadecimal digits).
-     */
-    vulnerability_ids: [string, ...string[]];
+    id: AttackforgeObjectId;
+    roundNumber: RetestRoundNumber;
   };
 }
 /**
@@ -174,6 +262,106 @@ export interface Envelope {
   };
 }
 /**
+ * Completes a retest round of a project once the retest is done.
+ */
+export interface AttackforgeCompleteProjectRetestRoundInput {
+  /**
+   * Which project and which retest round.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+    roundNumber: RetestRoundNumber;
+  };
+}
+/**
+ * Gets a project the user has access to, with its status and retest rounds.
+ */
+export interface AttackforgeGetProjectInput {
+  /**
+   * Which project.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+  };
+}
+/**
+ * Gets the vulnerabilities of a project, optionally filtered (by creation date, priority or a q filter) and paged with skip/limit.
+ */
+export interface AttackforgeGetProjectVulnerabilitiesInput {
+  /**
+   * Which project.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+  };
+  /**
+   * Filters and paging; every one is optional. Sent as the query string, each value percent-encoded.
+   */
+  parameters?: {
+    /**
+     * Only vulnerabilities created at or after this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset).
+     */
+    startDate?: string;
+    /**
+     * Only vulnerabilities created at or before this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset).
+     */
+    endDate?: string;
+    priority?: AttackforgePriority;
+    /**
+     * Number of vulnerabilities to skip (paging; AttackForge's default 0).
+     */
+    skip?: number;
+    /**
+     * Number of vulnerabilities to return, 1 to 500 (AttackForge's default and maximum 500).
+     */
+    limit?: number;
+    /**
+     * A filter in AttackForge's query syntax, e.g. { is_retest: { $eq: "Yes" } } or { $and: [ { priority: { $in: ["Critical","High"] } }, { status: { $eq: "Open" } } ] }. Sent percent-encoded; arrives intact.
+     */
+    q?: string;
+    /**
+     * Include vulnerabilities pending approval.
+     */
+    pendingVulnerabilities?: boolean;
+  };
+}
+/**
+ * Request a new retest for a project that user has access to. The listed vulnerabilities must be in 'Retest' status.
+ */
+export interface AttackforgeRequestNewProjectRetestInput {
+  /**
+   * Which project to request the retest for.
+   */
+  path_parameters: {
+    /**
+     * Id of the project (24 hexadecimal digits).
+     */
+    id: string;
+  };
+  /**
+   * The retesting window and the vulnerabilities in scope for the retest round.
+   */
+  json_body: {
+    /**
+     * Start of the retest window, an RFC 3339 date-time with an explicit offset, e.g. 2025-03-23T00:00:00.000Z.
+     */
+    retesting_window_start: string;
+    /**
+     * Optional end of the retest window, an RFC 3339 date-time with an explicit offset; not before the start.
+     */
+    retesting_window_end?: string;
+    /**
+     * Project vulnerability ids (24 hexadecimal digits each) in scope for the retest round; each must be in 'Retest' status.
+     *
+     * @minItems 1
+     * @maxItems 1000
+     *
+     * Items: A project vulnerability id (24 hexadecimal digits).
+     */
+    vulnerability_ids: [string, ...string[]];
+  };
+}
+/**
  * AttackForge's documented answer to a retest request, e.g. { "status": "Project retest requested for Project 66333e1d110ab5acf8a4354e" }.
  */
 export interface RetestRequestedResponse {
@@ -181,6 +369,712 @@ export interface RetestRequestedResponse {
    * A sentence stating the outcome, not a fixed code.
    */
   status: string;
+}
+/**
+ * Updates a project vulnerability: e.g. sets its status to Retest after a fix, or to Closed/Open after a retest. projectId is required; every other field is optional and only the fields given are changed.
+ */
+export interface AttackforgeUpdateVulnerabilityInput {
+  /**
+   * Which vulnerability.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+  };
+  /**
+   * The project the vulnerability belongs to, and the fields to change.
+   */
+  json_body: {
+    projectId: AttackforgeObjectId;
+    /**
+     * The vulnerability's title.
+     */
+    title?: string;
+    priority?: AttackforgePriority;
+    /**
+     * Open, Closed or Retest. Set Retest after a fix so a retest round can include it.
+     */
+    status?: 'Open' | 'Closed' | 'Retest';
+    /**
+     * From 1 (unlikely) to 10 (almost certain).
+     */
+    likelihood_of_exploitation?: number;
+    /**
+     * The vulnerability's description.
+     */
+    description?: string;
+    /**
+     * How an attacker would exploit it.
+     */
+    attack_scenario?: string;
+    /**
+     * How to fix it.
+     */
+    remediation_recommendation?: string;
+    /**
+     * How to reproduce it.
+     */
+    steps_to_reproduce?: string;
+    /**
+     * The CVSS v4.0 vector string.
+     */
+    cvssv4_vector?: string;
+    /**
+     * Tags of the vulnerability (the list replaces the current one).
+     *
+     * @maxItems 1000
+     *
+     * Items: A tag.
+     */
+    tags?: string[];
+    /**
+     * Notes to add, each { note, type: PLAINTEXT | RICHTEXT }.
+     *
+     * @maxItems 1000
+     *
+     * Items: A note to add to the vulnerability.
+     */
+    notes?: {
+      /**
+       * The note's text.
+       */
+      note: string;
+      /**
+       * How the note's text is formatted.
+       */
+      type: 'PLAINTEXT' | 'RICHTEXT';
+    }[];
+    /**
+     * Whether the vulnerability is a zero-day.
+     */
+    is_zeroday?: boolean;
+    /**
+     * Whether the vulnerability is visible to the customer.
+     */
+    is_visible?: boolean;
+    /**
+     * Marks the vulnerability deleted (true) or restores it (false).
+     */
+    is_deleted?: boolean;
+    /**
+     * Custom tags, each { name, value }.
+     *
+     * @maxItems 1000
+     *
+     * Items: A custom tag.
+     */
+    custom_tags?: {
+      /**
+       * The custom tag's name.
+       */
+      name: string;
+      /**
+       * The custom tag's value.
+       */
+      value: string;
+    }[];
+    /**
+     * Custom fields, each { key, value }.
+     *
+     * @maxItems 1000
+     *
+     * Items: A custom field.
+     */
+    custom_fields?: {
+      /**
+       * The custom field's key.
+       */
+      key: string;
+      /**
+       * The custom field's value.
+       */
+      value: string;
+    }[];
+    /**
+     * Ids of the test cases linked to the vulnerability.
+     *
+     * @maxItems 1000
+     *
+     * Items: A test case id.
+     */
+    linked_testcases?: string[];
+  };
+}
+/**
+ * Gets the list of issues waiting for a retest (Issues_WaitingForRetest), paged and optionally filtered by severity, website or website group.
+ */
+export interface InvictiIssuesWaitingForRetestInput {
+  /**
+   * Filters and paging; every one is optional. Sent as the query string.
+   */
+  parameters?: {
+    /**
+     * Only issues of this severity.
+     */
+    severity?: 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical';
+    /**
+     * Only issues of the website with this name.
+     */
+    webSiteName?: string;
+    /**
+     * Only issues of websites in the group with this name.
+     */
+    websiteGroupName?: string;
+    page?: InvictiPage;
+    pageSize?: InvictiPageSize;
+  };
+}
+/**
+ * Downloads a custom report of a scan (Scans_custom-report) as a file. The envelope's file member carries it; `retest-connectors run --save-file <dir>` writes it to disk. Reads up to 100 MiB unless max_response_bytes says otherwise.
+ */
+export interface InvictiScanCustomReportInput {
+  /**
+   * Which scan and which custom report. Sent as the query string.
+   */
+  parameters: {
+    id: InvictiId;
+    /**
+     * Gets or sets report name. Report name also keeps report type in it.
+     */
+    reportName: string;
+    reportFormat?: InvictiReportFormat;
+    /**
+     * If set to true, HTTP response data will be excluded from the report results. This parameter can only be used for vulnerabilities XML report. Default: false
+     */
+    excludeIgnoreds?: boolean;
+    /**
+     * If set to true, HTTP response data will be included only confirmed vulnerabilities to report results. This parameter can only be used for vulnerabilities reports. Default: false
+     */
+    onlyConfirmedVulnerabilities?: boolean;
+    /**
+     * If set to true, HTTP response data will be included only unconfirmed vulnerabilities to report results. This parameter can only be used for vulnerabilities reports. Default: false
+     */
+    onlyUnconfirmedVulnerabilities?: boolean;
+  };
+}
+/**
+ * Gets the detail of a scan (Scans_Detail): the ScanTaskModel with its state, target and settings.
+ */
+export interface InvictiScanDetailInput {
+  /**
+   * Which scan to read.
+   */
+  path_parameters: {
+    id: InvictiId;
+  };
+}
+/**
+ * Launches a new scan (Scans_New) of a target URL with the given settings. Invicti answers 201 with an array of ScanTaskModel (the scan, and one per additional website).
+ */
+export interface InvictiScanLaunchNewInput {
+  json_body: NewScanTaskApiModel;
+}
+/**
+ * Contains properties that required to start scan (Invicti's NewScanTaskApiModel, POST /api/1.0/scans/new). The Swagger marks no field required; TargetUri is required here because a new scan needs a target. FormAuthenticationSettingModel, OAuth2SettingModel and SharkSetting are large vendor models passed through as given.
+ */
+export interface NewScanTaskApiModel {
+  /**
+   * The URL to scan (required: a new scan needs a target).
+   */
+  TargetUri: string;
+  /**
+   * Gets or sets whether is target URL required. Read-only: Invicti sets it.
+   */
+  IsTargetUrlRequired?: boolean;
+  /**
+   * Gets or sets the type of the create.
+   */
+  CreateType?: 'Website' | 'WebsiteGroup';
+  /**
+   * Gets or sets the website group identifier. This property is required if CreateType is WebsiteGroup
+   */
+  WebsiteGroupId?: string;
+  /**
+   * Gets or sets the additional websites to scan.
+   *
+   * @maxItems 10000
+   *
+   * Items: Additional Website.
+   */
+  AdditionalWebsites?: {
+    /**
+     * Canonical.
+     */
+    Canonical?: boolean;
+    /**
+     * Target Url.
+     */
+    TargetUrl?: string;
+  }[];
+  /**
+   * Gets or sets the basic authentication API model.
+   */
+  BasicAuthenticationApiModel?: {
+    /**
+     * Gets or sets the authentication credentials.
+     *
+     * @maxItems 10000
+     *
+     * Items: Credential.
+     */
+    Credentials?: {
+      /**
+       * Gets or sets the type of the authentication.
+       */
+      AuthenticationType?: 'Basic' | 'Ntlm' | 'Kerberos' | 'Digest' | 'Negotiate';
+      /**
+       * Gets or sets the domain for basic authentication.
+       */
+      Domain?: string;
+      /**
+       * Gets or sets the password for basic authentication.
+       */
+      Password: string;
+      /**
+       * Gets or sets the URI prefix.
+       */
+      UriPrefix: string;
+      /**
+       * Gets or sets the user name for basic authentication.
+       */
+      UserName: string;
+      /**
+       * Gets or sets the URI prefix that not modified by user on client side.
+       */
+      OriginalUriPrefix?: string;
+      /**
+       * Gets or sets the user name for basic authentication that not modified by user on client side.
+       */
+      OriginalUserName?: string;
+      /**
+       * Encrypted original password
+       */
+      OriginalPassword?: string;
+      /**
+       * Gets or sets a value indicating whether the placeholders is replaced with actual credentials.
+       */
+      IsReplacedCredentials?: boolean;
+    }[];
+    /**
+     * Gets or sets a value indicating whether basic authentication is enabled.
+     */
+    IsEnabled?: boolean;
+    /**
+     * Gets or sets a value indicating whether to send authentication headers without expecting a challenge.
+     */
+    NoChallenge?: boolean;
+  };
+  /**
+   * Gets or sets the client certificate authentication setting.
+   */
+  ClientCertificateAuthenticationSetting?: {
+    /**
+     * Gets or sets the certificate file. PFX or CRT files are supported.
+     */
+    File?: {
+      /**
+       * Content.
+       */
+      Content?: string;
+      /**
+       * File Name.
+       */
+      FileName?: string;
+      /**
+       * Importer Type.
+       */
+      ImporterType?:
+        | 'None'
+        | 'Fiddler'
+        | 'Burp'
+        | 'Swagger'
+        | 'OwaspZap'
+        | 'AspNet'
+        | 'HttpArchive'
+        | 'Wadl'
+        | 'Wsdl'
+        | 'Postman'
+        | 'Netsparker'
+        | 'HttpRequestImporter'
+        | 'LinkImporter'
+        | 'CsvImporter'
+        | 'Iodocs'
+        | 'WordPress'
+        | 'Raml'
+        | 'GraphQl'
+        | 'AcxXml';
+      /**
+       * URL.
+       */
+      URL?: string;
+      /**
+       * Api URL.
+       */
+      ApiURL?: string;
+      /**
+       * Type.
+       */
+      Type?: 'LinkImportFile' | 'LinkImportUrl' | 'LinkImportEnterLink';
+    };
+    /**
+     * Gets or sets a value indicating whether client certificate authentication is enabled.
+     */
+    IsEnabled?: boolean;
+    /**
+     * Gets or sets the password for client certificate authentication.
+     */
+    Password?: string;
+  };
+  /**
+   * Gets or sets the cookies. Separate multiple cookies with semicolon. Cookie values must be URL encoded. You can use the following format: Cookiename=Value
+   */
+  Cookies?: string;
+  /**
+   * Gets or sets a value indicating whether parallel attacker is enabled. Default: true
+   */
+  CrawlAndAttack?: boolean;
+  /**
+   * Gets or sets a value indicating whether Heuristic URL Rewrite support is enabled together with custom URL Rewrite support.
+   */
+  EnableHeuristicChecksInCustomUrlRewrite?: boolean;
+  /**
+   * Gets or sets the excluded links. Default: "(log|sign)\\-?(out|off)", "exit", "endsession", "gtm\\.js"
+   *
+   * @maxItems 10000
+   *
+   * Items: Excluded Link.
+   */
+  ExcludedLinks?: {
+    /**
+     * Gets or sets the pattern.
+     */
+    RegexPattern: string;
+  }[];
+  /**
+   * Gets or sets the excluded usage trackers.
+   *
+   * @maxItems 10000
+   *
+   * Items: Excluded Usage Tracker.
+   */
+  ExcludedUsageTrackers?: {
+    /**
+     * Gets or sets the pattern.
+     */
+    Url: string;
+  }[];
+  /**
+   * Gets or sets the disallowed http methods.
+   *
+   * @maxItems 10000
+   *
+   * Items: Disallowed Http Method.
+   */
+  DisallowedHttpMethods?: (
+    | 'GET'
+    | 'POST'
+    | 'CONNECT'
+    | 'HEAD'
+    | 'TRACE'
+    | 'DEBUG'
+    | 'TRACK'
+    | 'PUT'
+    | 'OPTIONS'
+    | 'DELETE'
+    | 'LINK'
+    | 'UNLINK'
+    | 'PATCH'
+  )[];
+  /**
+   * Gets or sets a value indicating whether links should be excluded/included. Default: <see ref="bool.True" />
+   */
+  ExcludeLinks?: boolean;
+  /**
+   * Specifies whether the authentication related pages like login, logout etc. should be excluded from the scan. If form authentication is enabled, exclude authentication pages will be set as true. If you want to scan exclude authentication pages please set as false.
+   */
+  ExcludeAuthenticationPages?: boolean;
+  /**
+   * Gets or sets a value indicating whether automatic crawling is enabled.
+   */
+  FindAndFollowNewLinks?: boolean;
+  /**
+   * Gets or sets the form authentication setting model. (FormAuthenticationSettingModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
+   */
+  FormAuthenticationSettingModel?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Gets or sets the header authentication.
+   */
+  HeaderAuthentication?: {
+    /**
+     * Gets or sets the headers.
+     *
+     * @maxItems 10000
+     *
+     * Items: Header.
+     */
+    Headers?: {
+      /**
+       * Gets or sets the name.
+       */
+      Name: string;
+      /**
+       * Gets or sets the value.
+       */
+      Value?: string;
+      /**
+       * Gets or sets the name that not modified by user on client side.
+       */
+      OriginalName?: string;
+      /**
+       * Gets or sets a value indicating whether the placeholders is replaced with actual credentials.
+       */
+      IsReplacedCredentials?: boolean;
+    }[];
+    /**
+     * Gets or sets whether the authentication is enabled;
+     */
+    IsEnabled?: boolean;
+  };
+  /**
+   * Gets or sets the header SharkSetting. (SharkModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
+   */
+  SharkSetting?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Gets or sets the type of the authentication profile option.
+   */
+  AuthenticationProfileOption?: 'DontUse' | 'UseMatchedProfile' | 'SelectedProfile';
+  /**
+   * Gets or sets the type of the authentication profile identifier.
+   */
+  AuthenticationProfileId?: string;
+  /**
+   * Gets or sets the imported links.
+   *
+   * @maxItems 10000
+   *
+   * Items: Imported Link.
+   */
+  ImportedLinks?: string[];
+  /**
+   * Gets or sets the imported files. If imported files have not contains any URL, the file not added to scan profile.
+   *
+   * @maxItems 10000
+   *
+   * Items: Imported File.
+   */
+  ImportedFiles?: {
+    /**
+     * Content.
+     */
+    Content?: string;
+    /**
+     * File Name.
+     */
+    FileName?: string;
+    /**
+     * Importer Type.
+     */
+    ImporterType?:
+      | 'None'
+      | 'Fiddler'
+      | 'Burp'
+      | 'Swagger'
+      | 'OwaspZap'
+      | 'AspNet'
+      | 'HttpArchive'
+      | 'Wadl'
+      | 'Wsdl'
+      | 'Postman'
+      | 'Netsparker'
+      | 'HttpRequestImporter'
+      | 'LinkImporter'
+      | 'CsvImporter'
+      | 'Iodocs'
+      | 'WordPress'
+      | 'Raml'
+      | 'GraphQl'
+      | 'AcxXml';
+    /**
+     * URL.
+     */
+    URL?: string;
+    /**
+     * Api URL.
+     */
+    ApiURL?: string;
+    /**
+     * Type.
+     */
+    Type?: 'LinkImportFile' | 'LinkImportUrl' | 'LinkImportEnterLink';
+  }[];
+  /**
+   * Gets or sets a value indicating whether max scan duration is enabled. This is only used for scheduled group scan and regular group scan.
+   */
+  IsMaxScanDurationEnabled?: boolean;
+  /**
+   * Gets or sets the root path maximum dynamic signatures for heuristic URL Rewrite detection. Default: 60
+   */
+  MaxDynamicSignatures?: number;
+  /**
+   * Gets or sets the maximum duration of the scan in hours. Default: 48 hours
+   */
+  MaxScanDuration?: number;
+  /**
+   * Gets or sets the scan policy identifier. Default: Default Security Checks
+   */
+  PolicyId?: string;
+  /**
+   * Gets or sets the report policy identifier. Default: Default Report Policy
+   */
+  ReportPolicyId?: string;
+  /**
+   * Gets or sets the scan scope. Default: {Invicti.Cloud.Core.Models.ScanTaskScope.EnteredPathAndBelow}
+   */
+  Scope?: 'EnteredPathAndBelow' | 'OnlyEnteredUrl' | 'WholeDomain';
+  /**
+   * Gets or sets the sub path maximum dynamic signatures for heuristic URL Rewrite detection. Default: 30
+   */
+  SubPathMaxDynamicSignatures?: number;
+  /**
+   * Gets or sets the scan time window API model. You can use it for configuring time periods when scanning is allowed/disallowed.
+   */
+  TimeWindow?: {
+    /**
+     * Items.
+     *
+     * @maxItems 10000
+     *
+     * Items: Item.
+     */
+    Items?: {
+      /**
+       * Day.
+       */
+      Day?: 'Sunday' | 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday';
+      /**
+       * From.
+       */
+      From?: string;
+      /**
+       * Scanning Allowed.
+       */
+      ScanningAllowed?: boolean;
+      /**
+       * To.
+       */
+      To?: string;
+    }[];
+  };
+  /**
+   * Gets or sets the extensions that will be analyzed for heuristic URL Rewrite detection. Default: htm,html
+   */
+  UrlRewriteAnalyzableExtensions?: string;
+  /**
+   * Gets or sets the block separators for heuristic URL Rewrite detection. Default: /_ $.,;|:
+   */
+  UrlRewriteBlockSeparators?: string;
+  /**
+   * Gets or sets the URL Rewrite mode. Default: Heuristic
+   */
+  UrlRewriteMode?: 'None' | 'Heuristic' | 'Custom';
+  /**
+   * Gets or sets the URL Rewrite rules.
+   *
+   * @maxItems 10000
+   *
+   * Items: Url Rewrite Rule.
+   */
+  UrlRewriteRules?: {
+    /**
+     * Gets or sets the path placeholders.
+     */
+    PlaceholderPattern?: string;
+    /**
+     * Gets or sets the pattern.
+     */
+    RegexPattern?: string;
+  }[];
+  /**
+   * Gets or sets the Pre-Request Script Setting.
+   */
+  PreRequestScriptSetting?: {
+    /**
+     * Gets or sets whether the pre-request script is enabled.
+     */
+    IsEnabled?: boolean;
+    /**
+     * Gets or sets whether the pre-request script content.
+     */
+    Content?: string;
+  };
+  /**
+   * Gets or sets a value indicating whether http and https protocols are differentiated.
+   */
+  DoNotDifferentiateProtocols?: boolean;
+  /**
+   * Gets or sets the URL rewrite excluded links.
+   *
+   * @maxItems 10000
+   *
+   * Items: Url Rewrite Excluded Link.
+   */
+  UrlRewriteExcludedLinks?: {
+    /**
+     * Gets or sets the excluded path.
+     */
+    ExcludedPath?: string;
+    /**
+     * Gets or sets a value indicating whether this instance is regex.
+     */
+    IsRegex?: boolean;
+  }[];
+  /**
+   * Gets or sets the OAuth2 authentication setting model. (OAuth2SettingApiModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
+   */
+  OAuth2SettingModel?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Defines whether a pci scan task going to be started.
+   */
+  EnablePciScanTask?: boolean;
+  /**
+   * Gets or sets the business logic recorder setting.
+   */
+  BusinessLogicRecorderSetting?: {
+    /**
+     * Gets or sets the sequence model list.
+     *
+     * @maxItems 10000
+     *
+     * Items: Sequence Model List item.
+     */
+    SequenceModelList?: {
+      /**
+       * Gets or sets the BLR file name
+       */
+      Name: string;
+      /**
+       * Gets or sets the BLR sequence list as a json string.
+       */
+      BusinessLogicRecorderSettings: string;
+    }[];
+  };
+  /**
+   * Gets or sets the tags
+   *
+   * @maxItems 10000
+   *
+   * Items: Tag.
+   */
+  Tags?: string[];
+  /**
+   * Gets or sets the Comments
+   */
+  Comments?: string;
 }
 /**
  * Launches a new scan with same configuration from the scan specified with scan ID. data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares.
@@ -800,6 +1694,82 @@ export interface BaseResponseApiModel {
   Message?: string | null;
 }
 /**
+ * Downloads a report of a scan (Scans_Report) as a file: PDF, HTML, CSV, XML, TXT or JSON. The envelope's file member carries it; `retest-connectors run --save-file <dir>` writes it to disk. Reports may be large: this action reads up to 100 MiB unless max_response_bytes says otherwise.
+ */
+export interface InvictiScanReportInput {
+  /**
+   * Which scan, which report, in which format. Sent as the query string.
+   */
+  parameters: {
+    id: InvictiId;
+    /**
+     * Gets or sets the report type. FullScanDetail option corresponds to "Detailed Scan Report (Including addressed issues)". ScanDetail option corresponds to "Detailed Scan Report (Excluding addressed issues)".
+     */
+    type:
+      | 'Crawled'
+      | 'Scanned'
+      | 'Vulnerabilities'
+      | 'ScanDetail'
+      | 'ModSecurityWafRules'
+      | 'OwaspTopTen2013'
+      | 'HIPAACompliance'
+      | 'Pci32'
+      | 'KnowledgeBase'
+      | 'ExecutiveSummary'
+      | 'FullScanDetail'
+      | 'OwaspTopTen2017'
+      | 'CustomReport'
+      | 'Iso27001Compliance'
+      | 'F5BigIpAsmWafRules'
+      | 'WASC'
+      | 'SansTop25'
+      | 'Asvs40'
+      | 'Nistsp80053'
+      | 'DisaStig'
+      | 'OwaspApiTop10'
+      | 'OwaspTopTen2021'
+      | 'VulnerabilitiesPerWebsite'
+      | 'OwaspApiTopTen2023'
+      | 'PciDss40';
+    format: InvictiReportFormat;
+    /**
+     * Gets or sets the content format. This parameter can only be used for vulnerabilities XML and JSON report.
+     */
+    contentFormat?: 'Html' | 'Markdown';
+    /**
+     * If set to true, HTTP response data will be excluded from the vulnerability detail. This parameter can only be used for vulnerabilities XML report. Default: false
+     */
+    excludeResponseData?: boolean;
+    /**
+     * If this field set true then only the Confirmed Issues will be included to the report results. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null
+     */
+    onlyConfirmedIssues?: boolean;
+    /**
+     * If this field set true then only the Unconfirmed Issues will be included to the report results. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null
+     */
+    onlyUnconfirmedIssues?: boolean;
+    /**
+     * If this field set true then the Addressed Issues will be excluded from the report results. FullScanDetail and ScanDetail options override this field. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null
+     */
+    excludeAddressedIssues?: boolean;
+    /**
+     * If this field set true then the history of issues will be excluded from the report results. If this is unchecked, only the last 10 of the issues history logs will be displayed. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules,Vulnerabilities report types. Default: null
+     */
+    excludeHistoryOfIssues?: boolean;
+  };
+}
+/**
+ * Gets the vulnerabilities a scan found (Scans_Result): a list of { IssueUrl, Title, Type, Url }.
+ */
+export interface InvictiScanResultInput {
+  /**
+   * Which scan's result to read.
+   */
+  path_parameters: {
+    id: InvictiId;
+  };
+}
+/**
  * Launches a retest scan based on the provided base scan identifier. The body is sent to Invicti as BaseScanApiModel.
  */
 export interface InvictiScanRetestInput {
@@ -815,6 +1785,18 @@ export interface InvictiScanRetestInput {
      * Name of the scan agent to run the retest on. Omit to let Invicti choose.
      */
     AgentName?: string;
+  };
+}
+/**
+ * Gets the list of scans and their details (Scans_List), paged.
+ */
+export interface InvictiScansListInput {
+  /**
+   * Paging; optional. Sent as the query string.
+   */
+  parameters?: {
+    page?: InvictiPage;
+    pageSize?: InvictiPageSize;
   };
 }
 /**
@@ -950,7 +1932,7 @@ export interface Connection {
         value: string;
       };
 }
-export interface Action1 {
+export interface Action {
   /**
    * Stable id; platforms and playbooks key on it.
    */

@@ -43,18 +43,58 @@ describe('connector.json', () => {
     expect(manifest.version).toBe(pkg.version);
   });
 
-  test('declares the three actions under their fixed ids', () => {
+  test('declares the actions under their fixed ids', () => {
     expect(manifest.actions.map((a) => a.id)).toEqual([
       'invicti_scan_retest',
       'invicti_scan_launch_new_from_scan',
       'attackforge_request_new_project_retest',
+      'invicti_issues_waiting_for_retest',
+      'invicti_scan_detail',
+      'invicti_scan_result',
+      'invicti_scans_list',
+      'invicti_scan_launch_new',
+      'invicti_scan_report',
+      'invicti_scan_custom_report',
+      'attackforge_get_project_vulnerabilities',
+      'attackforge_get_project',
+      'attackforge_update_vulnerability',
+      'attackforge_cancel_project_retest_round',
+      'attackforge_complete_project_retest_round',
     ]);
   });
 
-  test('every action creates something: not idempotent, not read-only, not destructive', () => {
+  test('hints are honest: every GET reads only and may be retried; every other method is not idempotent', () => {
     for (const action of manifest.actions) {
-      expect(action.hints).toEqual({ destructive: false, readOnly: false, idempotent: false });
+      if (action.method === 'GET') expect(action.hints).toEqual({ destructive: false, readOnly: true, idempotent: true });
+      else expect(action.hints).toMatchObject({ readOnly: false, idempotent: false });
     }
+    const destructive = manifest.actions.filter((a) => a.hints.destructive).map((a) => a.id);
+    // Updating overwrites the vulnerability's fields; cancelling discards a retest round.
+    expect(destructive).toEqual(['attackforge_update_vulnerability', 'attackforge_cancel_project_retest_round']);
+  });
+
+  test('GET actions declare no body; only a query string and path parameters', () => {
+    for (const action of manifest.actions.filter((a) => a.method === 'GET')) expect(action.request.body).toBeUndefined();
+  });
+
+  test('a declared query source is an object of scalars in the input schema (arrays and objects are refused by the schema)', () => {
+    for (const action of manifest.actions.filter((a) => a.request.query)) {
+      const segment = action.request.query!.source.split('/').pop()!;
+      const params = (getSchema(action.input_schema) as any).properties[segment];
+      expect(params).toMatchObject({ type: 'object', additionalProperties: false });
+      for (const [name, prop] of Object.entries<any>(params.properties)) {
+        const resolved = prop.$ref ? (getSchema('schemas/shared/inputs.json') as any).definitions[prop.$ref.split('/').pop()] : prop;
+        expect([name, resolved.type]).toEqual([name, expect.stringMatching(/^(string|integer|boolean)$/)]);
+      }
+    }
+  });
+
+  test('the report actions return files and read up to 100 MiB by default', () => {
+    const files = manifest.actions.filter((a) => a.response?.file).map((a) => [a.id, a.response!.max_response_bytes]);
+    expect(files).toEqual([
+      ['invicti_scan_report', 104857600],
+      ['invicti_scan_custom_report', 104857600],
+    ]);
   });
 
   test('actions name declared connections and vendors, and the two connections exist', () => {
@@ -109,16 +149,21 @@ describe('schema files', () => {
 
   test('every input property has a title, a description and examples (forms render them)', () => {
     const missing: string[] = [];
-    const walk = (node: any, path: string) => {
+    const walk = (node: any, path: string, file: string) => {
       for (const [name, prop] of Object.entries<any>(node.properties ?? {})) {
         const here = `${path}.${name}`;
         for (const key of ['title', 'description', 'examples']) if (!(key in prop)) missing.push(`${here} lacks ${key}`);
-        if (prop.type === 'object') walk(prop, here);
-        if (prop.type === 'array' && prop.items?.type === 'object') walk(prop.items, `${here}[]`);
+        if (prop.type === 'object') walk(prop, here, file);
+        if (prop.type === 'array' && prop.items?.type === 'object') walk(prop.items, `${here}[]`, file);
+        // A whole model in a file of its own (json_body: NewScanTaskApiModel): its fields are form fields too.
+        if (typeof prop.$ref === 'string' && !prop.$ref.includes('#')) {
+          const target = new URL(prop.$ref, `file:///${file}`).pathname.slice(1);
+          walk(getSchema(target), here, target);
+        }
       }
     };
-    for (const action of manifest.actions) walk(getSchema(action.input_schema), action.id);
-    for (const connection of Object.values(manifest.connections)) walk(getSchema(connection.schema), connection.schema);
+    for (const action of manifest.actions) walk(getSchema(action.input_schema), action.id, action.input_schema);
+    for (const connection of Object.values(manifest.connections)) walk(getSchema(connection.schema), connection.schema, connection.schema);
     expect(missing).toEqual([]);
   });
 

@@ -4,8 +4,8 @@
  * { file_name, content_type, size_bytes, content_base64 } besides the usual
  * members. The name comes from Content-Disposition (filename* per RFC 6266 /
  * RFC 5987 first, then filename=), made safe to use as a file name; without
- * one it is derived from the action and its input, e.g.
- * invicti_scan_report-<id>.pdf.
+ * one it is derived from the action and its input:
+ * <action id>-<scan id>.<format>.
  */
 import type { ActionDeclaration } from '../contract/manifest.js';
 import type { Envelope } from './envelope.js';
@@ -87,7 +87,7 @@ const EXTENSION_BY_TYPE: Record<string, string> = {
   'application/json': 'json',
 };
 
-/** The fallback name: <action id>-<name parts>.<extension>, e.g. invicti_scan_report-af6d0ffd-….pdf. */
+/** The fallback name: <action id>-<name parts>.<extension>, e.g. <action id>-af6d0ffd-….pdf. */
 export function derivedFileName(action: ActionDeclaration, input: unknown, contentType: string): string {
   const declaration = action.response?.file;
   const parts = (declaration?.name_parts ?? [])

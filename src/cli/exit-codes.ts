@@ -14,8 +14,12 @@ export const EXIT = {
   INVALID: 3,
   /** Transport failure, no usable HTTP response (TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED). */
   TRANSPORT: 4,
+  /** The request was processed but its result could not be written (--save-file: the file could not be saved). */
+  WRITE_FAILED: 6,
   /** A bug: an error nobody anticipated. */
   INTERNAL: 70,
+  /** Interrupted (SIGINT/SIGTERM) or aborted: code ABORTED. */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -27,7 +31,9 @@ export const EXIT_STATUS_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.USAGE, 'usage error: unknown command, action or flag, missing or bad argument, unreadable file (code USAGE)'],
   [EXIT.INVALID, 'invalid input or configuration, nothing was sent (codes INPUT_INVALID, CONFIG_INVALID)'],
   [EXIT.TRANSPORT, 'no usable HTTP response (codes TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED)'],
+  [EXIT.WRITE_FAILED, 'the request was processed but its result could not be written (--save-file: code WRITE_FAILED; the envelope is still printed)'],
   [EXIT.INTERNAL, 'internal error (code INTERNAL): a bug, please report it'],
+  [EXIT.INTERRUPTED, 'interrupted by SIGINT/SIGTERM, or aborted (code ABORTED)'],
 ];
 
 const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
@@ -40,6 +46,8 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   TLS_FAILED: EXIT.TRANSPORT,
   RESPONSE_TOO_LARGE: EXIT.TRANSPORT,
   REQUEST_FAILED: EXIT.TRANSPORT,
+  WRITE_FAILED: EXIT.WRITE_FAILED,
+  ABORTED: EXIT.INTERRUPTED,
 };
 
 /** The exit status for an error code; a code this table does not know is an internal error. */

@@ -15,9 +15,11 @@ describe('exit statuses', () => {
       TLS_FAILED: 4,
       RESPONSE_TOO_LARGE: 4,
       REQUEST_FAILED: 4,
+      ABORTED: 130,
     };
     for (const code of ERROR_CODES) expect([code, exitCodeForError(code)]).toEqual([code, expected[code] ?? 4]);
     expect(exitCodeForError('USAGE')).toBe(2);
+    expect(exitCodeForError('WRITE_FAILED')).toBe(6);
     expect(exitCodeForError('SOMETHING_NEW')).toBe(70);
   });
 

@@ -295,7 +295,7 @@ function queryLine(action: Action): string | undefined {
   const source = action.request.query?.source;
   if (!source) return undefined;
   const base = source.split('/').filter(Boolean).join('.');
-  return `\`${base}\`: each property given, in the order listed under Inputs, as \`name=value\` percent-encoded (booleans \`true\`/\`false\`, integers as digits); absent ones are left out`;
+  return `\`${base}\`: each property given, in the order listed under Inputs, as \`name=value\` percent-encoded (encodeURIComponent, and \`! ' ( ) *\` too; booleans \`true\`/\`false\`, integers as digits); absent ones are left out`;
 }
 
 function responseLine(action: Action): string {

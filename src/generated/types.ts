@@ -1990,7 +1990,7 @@ export interface Action {
 export interface RequestDeclaration {
   path_parameters?: JsonPointer;
   /**
-   * The query string: the scalar properties of the input object at source, in the order the action's input schema declares them, each name=value percent-encoded (encodeURIComponent); booleans as true/false, integers as digits; absent properties are left out.
+   * The query string: the scalar properties of the input object at source, in the order the action's input schema declares them, each name=value percent-encoded (encodeURIComponent, and ! ' ( ) * too); booleans as true/false, integers as digits; absent properties are left out.
    */
   query?: {
     source: JsonPointer;

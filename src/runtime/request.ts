@@ -84,9 +84,17 @@ function declaredOrder(action: ActionDeclaration, pointer: string): string[] {
   return properties ? Object.keys(properties) : [];
 }
 
+/**
+ * encodeURIComponent, and also ! ' ( ) * (RFC 3986's reserved sub-delims it leaves alone): WHATWG URL
+ * parsing (got, fetch) would turn ' into %27 on the wire anyway, and the dry run must show the wire.
+ */
+export function encodeQueryComponent(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** One query value: strings percent-encoded, booleans true/false, integers as digits; nothing else is a query value. */
 function encodeQueryValue(name: string, value: unknown): string {
-  if (typeof value === 'string') return encodeURIComponent(value);
+  if (typeof value === 'string') return encodeQueryComponent(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   const message = 'must be a string, a boolean or an integer';
@@ -111,7 +119,7 @@ export function buildQuery(action: ActionDeclaration, input: unknown): string {
   const names = [...declared, ...Object.keys(values).filter((n) => !declared.includes(n))];
   const pairs = names
     .filter((name) => Object.prototype.hasOwnProperty.call(values, name) && values[name] !== undefined)
-    .map((name) => `${encodeURIComponent(name)}=${encodeQueryValue(name, values[name])}`);
+    .map((name) => `${encodeQueryComponent(name)}=${encodeQueryValue(name, values[name])}`);
   return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }
 

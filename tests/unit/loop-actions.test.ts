@@ -11,6 +11,7 @@ import {
   attackforgeGetProjectVulnerabilities,
   attackforgeUpdateVulnerability,
   ConnectorError,
+  dryRun,
   invictiIssuesWaitingForRetest,
   invictiScanCustomReport,
   invictiScanDetail,
@@ -267,6 +268,18 @@ describe('attackforge_get_project_vulnerabilities: GET /api/ss/project/{id}/vuln
     expect(seen[0]!.path).toContain('q=%7B%20%24and%3A%20%5B%20%7B%20priority%3A%20%7B%20%24in%3A%20%5B%22Critical%22%2C%22High%22%5D');
     expectAttackforgeAuth(seen);
     expect(envelope.json_body).toEqual(body);
+  });
+
+  test("the dry run shows the wire: ' ! ( ) * are percent-encoded too (a WHATWG URL would re-encode ' on the way out)", async () => {
+    const scope = nock(attackforge.url);
+    const seen = capture(scope);
+    scope.get(`/api/ss/project/${PROJECT_ID}/vulnerabilities`).query(true).reply(200, { count: 0, vulnerabilities: [] });
+    const input = { path_parameters: { id: PROJECT_ID }, parameters: { q: "{ title: { $eq: 'O(Brien)!*' } }" } };
+    const dry = dryRun('attackforge_get_project_vulnerabilities', input, attackforge);
+    await runAction('attackforge_get_project_vulnerabilities', input, attackforge);
+    expect(dry.url).toBe(`${attackforge.url}${seen[0]!.path}`);
+    expect(seen[0]!.path).toContain('%27O%28Brien%29%21%2A%27');
+    expect(new URL(dry.url).searchParams.get('q')).toBe(input.parameters.q);
   });
 
   test('limit is 1 to 500 and skip at least 0', async () => {

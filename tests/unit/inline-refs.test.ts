@@ -28,4 +28,22 @@ describe('inlineRefs', () => {
     expect(id).toMatchObject({ title: 'Scan ID', type: 'string', pattern: expect.stringContaining('[0-9A-Fa-f]{8}') });
     expect(id.description).toBe('Identifier (GUID) of the scan.');
   });
+
+  test('every input property\'s own examples validate against that property (forms prefill them)', () => {
+    const ajv = createAjv();
+    const bad: string[] = [];
+    const walk = (node: any, path: string) => {
+      if (!node || typeof node !== 'object') return;
+      // A $data reference points outside the property: checked with the whole input by the examples test.
+      if (Array.isArray(node.examples) && !JSON.stringify(node).includes('"$data"')) {
+        const { examples, $id: _id, ...rest } = node;
+        const validate = ajv.compile(rest);
+        for (const example of examples) if (!validate(example)) bad.push(`${path}: ${ajv.errorsText(validate.errors)}`);
+      }
+      for (const [name, child] of Object.entries<any>(node.properties ?? {})) walk(child, `${path}.${name}`);
+      if (node.items) walk(node.items, `${path}[]`);
+    };
+    for (const action of manifest.actions) walk(inlineRefs(action.input_schema), action.id);
+    expect(bad).toEqual([]);
+  });
 });

@@ -126,7 +126,7 @@ describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.
     const blocks = [...section(markdown, '### Error example').matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!));
     expect(blocks).toHaveLength(2);
     expect(blocks[0]).toMatchObject({ status_code: 404, reason: 'Not Found' });
-    expect(getValidator(action.output_schema)(blocks[0])).toBe(true);
+    expect(getValidator('schemas/shared/envelope.json')(blocks[0])).toBe(true);
     expect(blocks[1].error.code).toBe('INPUT_INVALID');
     expect(blocks[1].error.details).toContainEqual({ field: 'unexpected_field', message: 'is not an allowed property' });
   });

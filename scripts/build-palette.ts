@@ -12,14 +12,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
-import { getSchema } from '../src/contract/schemas.js';
+import { inlineRefs } from '../src/contract/inline-refs.js';
 
 export const DEFAULT_PALETTE_DIR = join(packageRoot, 'dist/palette');
 
-/** The schemas the page renders: every action's input and every connection. */
+/** The schemas the page renders: every action's input and every connection, with cross-file $refs inlined (rjsf resolves only local ones). */
 function embeddedSchemas(): Record<string, unknown> {
   const paths = [...manifest.actions.map((a) => a.input_schema), ...Object.values(manifest.connections).map((c) => c.schema)];
-  return Object.fromEntries(paths.map((p) => [p, getSchema(p)]));
+  return Object.fromEntries(paths.map((p) => [p, inlineRefs(p)]));
 }
 
 /** Builds the page into `outdir` (default dist/palette) and returns the path of its index.html. */

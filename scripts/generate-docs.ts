@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import type { Action, Connection } from '../src/generated/types.js';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
-import { getSchema } from '../src/contract/schemas.js';
+import { getSchema, getValidator } from '../src/contract/schemas.js';
+import { assertValidInput } from '../src/contract/input-limits.js';
+import { ConnectorError } from '../src/contract/errors.js';
 
 type Json = Record<string, unknown>;
 
@@ -289,13 +291,78 @@ function pathParameterLine(action: Action): string | undefined {
   return names.map((n) => `\`{${n}}\` ← \`${base}.${n}\``).join(', ');
 }
 
+function queryLine(action: Action): string | undefined {
+  const source = action.request.query?.source;
+  if (!source) return undefined;
+  const base = source.split('/').filter(Boolean).join('.');
+  return `\`${base}\`: each property given, in the order listed under Inputs, as \`name=value\` percent-encoded (encodeURIComponent, and \`! ' ( ) *\` too; booleans \`true\`/\`false\`, integers as digits); absent ones are left out`;
+}
+
+function responseLine(action: Action): string {
+  const limit = action.response?.max_response_bytes;
+  const size = limit ? `read up to ${limit} bytes (${limit / 1048576} MiB) unless \`max_response_bytes\` is set` : "read up to the connection's `max_response_bytes` (default 10 MiB)";
+  return action.response?.file
+    ? `a file on 2xx (in the envelope's \`file\`: \`file_name\`, \`content_type\`, \`size_bytes\`, \`content_base64\`; \`run --save-file <dir>\` writes it), ${size}`
+    : `JSON, ${size}`;
+}
+
+/** The error body each vendor sends, as far as it is known. */
+const ERROR_EXAMPLES: Record<string, { status: number; reason: string; body: unknown; note: string }> = {
+  invicti: { status: 404, reason: 'Not Found', body: { Message: 'Scan not found.' }, note: "Invicti's error model is `BaseResponseApiModel` `{ \"Message\": … }`." },
+  attackforge: { status: 404, reason: 'Not Found', body: { error: 'Not found' }, note: 'AttackForge does not document its error bodies (this one is illustrative): branch on `status_code`, not on the body.' },
+};
+
+function statusLines(action: Action, example: { status_code?: number; reason?: string }): string[] {
+  const success = `${example.status_code ?? 200} ${example.reason ?? 'OK'}`;
+  const retried = action.hints.idempotent ? 'retried (Retry-After honoured) within `timeout_ms`, then returned' : 'retried only when the request provably was not processed, then returned';
+  const rows: Array<[string, string, string]> = [
+    [success, action.response?.file ? 'success: the report is in `file`' : 'success: the result is in `json_body`', '0'],
+    ['400 Bad Request', 'the vendor refused the request (e.g. an unknown or unsuitable id)', '1'],
+    ['401 Unauthorized', 'wrong or missing credentials', '1'],
+    ['403 Forbidden', action.connection === 'attackforge' ? 'the API key has no access to this method or project' : 'the user may not do this', '1'],
+    ['404 Not Found', 'no such object', '1'],
+    ['429 Too Many Requests, 503 Service Unavailable', 'not processed, try later: retried (Retry-After honoured) within `timeout_ms`, then returned', '1'],
+    ['502 Bad Gateway, 504 Gateway Timeout', action.hints.idempotent ? retried : 'returned as is: the request may have been processed, so it is never resent', '1'],
+    ['other 3xx, 4xx, 5xx', 'returned as an envelope, never followed or hidden', '1'],
+    ['no HTTP response', 'error `TIMEOUT`, `CONNECTION_FAILED`, `TLS_FAILED`, `RESPONSE_TOO_LARGE` or `REQUEST_FAILED`', '4'],
+    ['invalid input or connection', 'error `INPUT_INVALID` or `CONFIG_INVALID`; nothing is sent', '3'],
+  ];
+  return ['| Status | Meaning | CLI exit |', '|--------|---------|----------|', ...rows.map(([s, m, e]) => `| ${s} | ${m} | ${e} |`)];
+}
+
+/** The real error the validator gives for an input with a field the schema does not know. */
+function inputErrorExample(action: Action): unknown {
+  try {
+    assertValidInput(getValidator(action.input_schema), { unexpected_field: true }, `Invalid input for ${action.id}`);
+  } catch (error) {
+    if (error instanceof ConnectorError) return { error: error.toJSON() };
+    throw error;
+  }
+  throw new Error(`${action.id}: an input with an unknown field validated; every input schema must set additionalProperties: false`);
+}
+
+function errorExampleLines(action: Action): string[] {
+  const known = ERROR_EXAMPLES[action.connection] ?? ERROR_EXAMPLES.invicti!;
+  const envelope = { status_code: known.status, reason: known.reason, response_headers: { 'Content-Type': 'application/json; charset=utf-8' }, json_body: known.body };
+  return [
+    `An HTTP error comes back as an envelope (exit 1 from the CLI). ${known.note}`,
+    '',
+    ...jsonBlock(envelope),
+    '',
+    'An input the schema refuses is an error, nothing is sent (exit 3; one JSON line on stderr):',
+    '',
+    ...jsonBlock(inputErrorExample(action)),
+  ];
+}
+
 function renderAction(action: Action): string {
   const connection = manifest.connections[action.connection]!;
   const connectionSchema = getSchema(connection.schema);
   const urlDefault = ((connectionSchema.properties as Record<string, Json>).url ?? {}).default;
   const input = shapeOf(schemaOf(action.input_schema));
   const output = shapeOf(schemaOf(action.output_schema));
-  const example = firstExample(action.output_schema) as { response_headers?: Record<string, string> };
+  const example = firstExample(action.output_schema) as { response_headers?: Record<string, string>; status_code?: number; reason?: string };
+  const query = queryLine(action);
   const vendor = manifest.vendors.find((v) => v.id === action.vendor);
   const pathParameters = pathParameterLine(action);
   const pollLine = (poll: NonNullable<Action['poll']>) =>
@@ -317,9 +384,13 @@ function renderAction(action: Action): string {
     `- **Method:** \`${action.method}\``,
     `- **Base URL:** the connection's \`url\`${urlDefault ? ` (default \`${String(urlDefault)}\`)` : ''}`,
     ...(pathParameters ? [`- **Path parameters:** ${pathParameters}, percent-encoded`] : []),
+    ...(query ? [`- **Query string:** ${query}`] : []),
     `- **Request body:** ${requestBodyLine(action)}`,
+    `- **Response:** ${responseLine(action)}`,
     `- **Authentication:** ${authLine(connection)}`,
     ...(action.poll ? [`- **Wait:** ${pollLine(action.poll)}`] : []),
+
+    `- **Hints:** readOnly ${action.hints.readOnly}, idempotent ${action.hints.idempotent}, destructive ${action.hints.destructive}`,
     '',
     '## Inputs',
     '',
@@ -346,6 +417,14 @@ function renderAction(action: Action): string {
     '| Header | Type |',
     '|--------|------|',
     ...Object.entries(example.response_headers ?? {}).map(([name, value]) => `| ${cell(name)} | ${typeof value} |`),
+    '',
+    '## Statuses',
+    '',
+    ...statusLines(action, example),
+    '',
+    '### Error example',
+    '',
+    ...errorExampleLines(action),
     '',
   ];
   return lines.join('\n');

@@ -58,6 +58,9 @@ function buildDocument(): JSONSchema {
     const rewrite = (node: unknown, depth: number): unknown => {
       if (Array.isArray(node)) return node.map((n) => rewrite(n, depth + 1));
       if (!node || typeof node !== 'object') return node;
+      // Draft-07 ignores a $ref's siblings (a property's title, description, examples for forms): the type is the target's, under its own name.
+      const target = (node as Json).$ref;
+      if (typeof target === 'string') return { $ref: resolveRef(file, target, nameOfFile) };
       const out: Json = {};
       for (const [key, value] of Object.entries(node as Json)) {
         if (key === '$id' || key === '$schema' || key === 'definitions') continue;

@@ -2,7 +2,7 @@
  * retest-connectors: the library entry point.
  *
  *   import { runAction, manifest } from 'retest-connectors';
- *   const envelope = await runAction('invicti_scan_retest', input, connection);
+ *   const envelope = await runAction(actionId, input, connection);
  */
 export { runAction, dryRun, prepareAction, type RunOptions, type PreparedAction, type WaitProgress } from './runtime/run.js';
 export { manifest, actionIds, getAction, type ActionDeclaration, type ConnectionDeclaration, type ConnectorManifest } from './contract/manifest.js';
@@ -13,6 +13,5 @@ export type { Envelope } from './runtime/envelope.js';
 export type { PreparedRequest } from './runtime/request.js';
 export type { Transport, TransportResponse, TransportOptions } from './runtime/transport.js';
 export type * from './generated/types.js';
-export { invictiScanRetest } from '../actions/invicti_scan_retest.js';
-export { invictiScanLaunchNewFromScan } from '../actions/invicti_scan_launch_new_from_scan.js';
-export { attackforgeRequestNewProjectRetest } from '../actions/attackforge_request_new_project_retest.js';
+// One typed function per declared action, generated from connector.json (actions/index.ts).
+export * from '../actions/index.js';

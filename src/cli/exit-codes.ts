@@ -16,6 +16,8 @@ export const EXIT = {
   TRANSPORT: 4,
   /** A wait action ended (timeout_s) before a terminal state; the last status envelope, with wait.done false, is on stdout. */
   WAIT_ENDED: 5,
+  /** The request was processed but its result could not be written (--save-file: the file could not be saved). */
+  WRITE_FAILED: 6,
   /** A bug: an error nobody anticipated. */
   INTERNAL: 70,
   /** Interrupted by SIGINT (Ctrl-C) or SIGTERM while running (code ABORTED); nothing on stdout. */
@@ -32,6 +34,7 @@ export const EXIT_STATUS_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.INVALID, 'invalid input or configuration, nothing was sent (codes INPUT_INVALID, CONFIG_INVALID)'],
   [EXIT.TRANSPORT, 'no usable HTTP response (codes TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED)'],
   [EXIT.WAIT_ENDED, 'a wait (e.g. invicti_scan_wait) ended at its timeout_s before a terminal state; the last status envelope is printed on stdout'],
+  [EXIT.WRITE_FAILED, 'the request was processed but its result could not be written (--save-file: code WRITE_FAILED; the envelope is still printed)'],
   [EXIT.INTERNAL, 'internal error (code INTERNAL): a bug, please report it'],
   [EXIT.INTERRUPTED, 'interrupted by Ctrl-C (SIGINT) or SIGTERM (code ABORTED); what was known is on stderr'],
 ];
@@ -46,6 +49,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   TLS_FAILED: EXIT.TRANSPORT,
   RESPONSE_TOO_LARGE: EXIT.TRANSPORT,
   REQUEST_FAILED: EXIT.TRANSPORT,
+  WRITE_FAILED: EXIT.WRITE_FAILED,
   ABORTED: EXIT.INTERRUPTED,
 };
 

@@ -5,6 +5,14 @@
  */
 
 /**
+ * An AttackForge object id: 24 hexadecimal digits.
+ */
+export type AttackforgeObjectId = string;
+/**
+ * Number of the project's retest round, from 1.
+ */
+export type RetestRoundNumber = number;
+/**
  * The envelope; on 200 json_body is { status: "..." }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
  */
 export type AttackforgeCancelProjectRetestRoundOutput = Envelope & {
@@ -39,6 +47,10 @@ export type AttackforgeGetProjectOutput = Envelope & {
     | null;
 } & unknown;
 /**
+ * AttackForge vulnerability priority.
+ */
+export type AttackforgePriority = 'Critical' | 'High' | 'Medium' | 'Low' | 'Info';
+/**
  * The envelope; on 200 json_body is { count, vulnerabilities: [...] } with the vulnerability_* fields typed and any other field allowed. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
  */
 export type AttackforgeGetProjectVulnerabilitiesOutput = Envelope & {
@@ -72,11 +84,27 @@ export type AttackforgeUpdateVulnerabilityOutput = Envelope & {
     | null;
 } & unknown;
 /**
+ * Page number, from 1.
+ */
+export type InvictiPage = number;
+/**
+ * Items per page, 1 to 200.
+ */
+export type InvictiPageSize = number;
+/**
  * The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of the issues waiting for a retest (LatestScanId names the scan to retest), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
  */
 export type InvictiIssuesWaitingForRetestOutput = Envelope & {
   json_body: IssueApiResult | BaseResponseApiModel | null;
 };
+/**
+ * An Invicti identifier: a GUID.
+ */
+export type InvictiId = string;
+/**
+ * Report file format.
+ */
+export type InvictiReportFormat = 'Xml' | 'Csv' | 'Pdf' | 'Html' | 'Txt' | 'Json';
 /**
  * The envelope of GET /api/1.0/scans/custom-report/: a custom report file (XML by default; PDF, HTML, CSV, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. Reports are not JSON models, so on 2xx only the file member is checked.
  */
@@ -153,25 +181,40 @@ export type JsonPointer = string;
  * RFC 6901 JSON Pointer into an envelope (e.g. /json_body/State).
  */
 export type EnvelopePointer = string;
+/**
+ * Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.
+ */
+export type SharedInputs = unknown;
 
 /**
  * Index of every schema in schemas/, one property per type.
  */
 export interface RetestConnectorsSchemas {
+  AttackforgeCancelProjectRetestRoundInput?: AttackforgeCancelProjectRetestRoundInput;
   AttackforgeCancelProjectRetestRoundOutput?: AttackforgeCancelProjectRetestRoundOutput;
+  AttackforgeCompleteProjectRetestRoundInput?: AttackforgeCompleteProjectRetestRoundInput;
   AttackforgeCompleteProjectRetestRoundOutput?: AttackforgeCompleteProjectRetestRoundOutput;
+  AttackforgeGetProjectInput?: AttackforgeGetProjectInput;
   AttackforgeGetProjectOutput?: AttackforgeGetProjectOutput;
+  AttackforgeGetProjectVulnerabilitiesInput?: AttackforgeGetProjectVulnerabilitiesInput;
   AttackforgeGetProjectVulnerabilitiesOutput?: AttackforgeGetProjectVulnerabilitiesOutput;
   AttackforgeRequestNewProjectRetestInput?: AttackforgeRequestNewProjectRetestInput;
   AttackforgeRequestNewProjectRetestOutput?: AttackforgeRequestNewProjectRetestOutput;
+  AttackforgeUpdateVulnerabilityInput?: AttackforgeUpdateVulnerabilityInput;
   AttackforgeUpdateVulnerabilityOutput?: AttackforgeUpdateVulnerabilityOutput;
+  InvictiIssuesWaitingForRetestInput?: InvictiIssuesWaitingForRetestInput;
   InvictiIssuesWaitingForRetestOutput?: InvictiIssuesWaitingForRetestOutput;
+  InvictiScanCustomReportInput?: InvictiScanCustomReportInput;
   InvictiScanCustomReportOutput?: InvictiScanCustomReportOutput;
+  InvictiScanDetailInput?: InvictiScanDetailInput;
   InvictiScanDetailOutput?: InvictiScanDetailOutput;
+  InvictiScanLaunchNewInput?: InvictiScanLaunchNewInput;
   InvictiScanLaunchNewOutput?: InvictiScanLaunchNewOutput;
   InvictiScanLaunchNewFromScanInput?: InvictiScanLaunchNewFromScanInput;
   InvictiScanLaunchNewFromScanOutput?: InvictiScanLaunchNewFromScanOutput;
+  InvictiScanReportInput?: InvictiScanReportInput;
   InvictiScanReportOutput?: InvictiScanReportOutput;
+  InvictiScanResultInput?: InvictiScanResultInput;
   InvictiScanResultOutput?: InvictiScanResultOutput;
   InvictiScanRetestInput?: InvictiScanRetestInput;
   InvictiScanRetestOutput?: InvictiScanRetestOutput;
@@ -179,6 +222,7 @@ export interface RetestConnectorsSchemas {
   InvictiScanStatusOutput?: InvictiScanStatusOutput;
   InvictiScanWaitInput?: InvictiScanWaitInput;
   InvictiScanWaitOutput?: InvictiScanWaitOutput;
+  InvictiScansListInput?: InvictiScansListInput;
   InvictiScansListOutput?: InvictiScansListOutput;
   AttackForgeProject?: AttackForgeProject;
   ProjectResponse?: ProjectResponse;
@@ -198,6 +242,7 @@ export interface RetestConnectorsSchemas {
   RequestDeclaration?: RequestDeclaration;
   EnvelopePointer?: EnvelopePointer;
   PollDeclaration?: PollDeclaration;
+  ResponseDeclaration?: ResponseDeclaration;
   ApiScanStatusModel?: ApiScanStatusModel;
   BaseResponseApiModel?: BaseResponseApiModel;
   IssueApiModel?: IssueApiModel;
@@ -208,6 +253,7 @@ export interface RetestConnectorsSchemas {
   VersionIssue?: VersionIssue;
   VulnerabilityClassification?: VulnerabilityClassification;
   IssueApiResult?: IssueApiResult;
+  NewScanTaskApiModel?: NewScanTaskApiModel;
   ScanTaskListApiResult?: ScanTaskListApiResult;
   ScanTaskModel?: ScanTaskModel;
   AdditionalWebsiteModel?: AdditionalWebsiteModel;
@@ -222,6 +268,26 @@ export interface RetestConnectorsSchemas {
   SequenceViewModel?: SequenceViewModel;
   VulnerabilityModel?: VulnerabilityModel;
   Envelope?: Envelope;
+  SharedInputs?: SharedInputs;
+  InvictiId?: InvictiId;
+  AttackforgeObjectId?: AttackforgeObjectId;
+  InvictiPage?: InvictiPage;
+  InvictiPageSize?: InvictiPageSize;
+  InvictiReportFormat?: InvictiReportFormat;
+  AttackforgePriority?: AttackforgePriority;
+  RetestRoundNumber?: RetestRoundNumber;
+}
+/**
+ * Cancels a retest round of a project: the round is discarded and its vulnerabilities are not retested in it.
+ */
+export interface AttackforgeCancelProjectRetestRoundInput {
+  /**
+   * Which project and which retest round.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+    roundNumber: RetestRoundNumber;
+  };
 }
 /**
  * What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).
@@ -306,6 +372,29 @@ export interface StatusResponse {
   status: string;
 }
 /**
+ * Completes a retest round of a project once the retest is done.
+ */
+export interface AttackforgeCompleteProjectRetestRoundInput {
+  /**
+   * Which project and which retest round.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+    roundNumber: RetestRoundNumber;
+  };
+}
+/**
+ * Gets a project the user has access to, with its status and retest rounds.
+ */
+export interface AttackforgeGetProjectInput {
+  /**
+   * Which project.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+  };
+}
+/**
  * AttackForge's answer to GET /api/ss/project/{id}: the vendor's page shows the project under "project". Required, so a body of another shape fails validation.
  */
 export interface ProjectResponse {
@@ -344,6 +433,47 @@ export interface AttackForgeProject {
      */
     status?: string;
   }[];
+}
+/**
+ * Gets the vulnerabilities of a project, optionally filtered (by creation date, priority or a q filter) and paged with skip/limit.
+ */
+export interface AttackforgeGetProjectVulnerabilitiesInput {
+  /**
+   * Which project.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+  };
+  /**
+   * Filters and paging; every one is optional. Sent as the query string, each value percent-encoded.
+   */
+  parameters?: {
+    /**
+     * Only vulnerabilities created at or after this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset).
+     */
+    startDate?: string;
+    /**
+     * Only vulnerabilities created at or before this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset).
+     */
+    endDate?: string;
+    priority?: AttackforgePriority;
+    /**
+     * Number of vulnerabilities to skip (paging; AttackForge's default 0).
+     */
+    skip?: number;
+    /**
+     * Number of vulnerabilities to return, 1 to 500 (AttackForge's default and maximum 500).
+     */
+    limit?: number;
+    /**
+     * A filter in AttackForge's query syntax, e.g. { is_retest: { $eq: "Yes" } } or { $and: [ { priority: { $in: ["Critical","High"] } }, { status: { $eq: "Open" } } ] }. Sent percent-encoded; arrives intact.
+     */
+    q?: string;
+    /**
+     * Include vulnerabilities pending approval.
+     */
+    pendingVulnerabilities?: boolean;
+  };
 }
 /**
  * AttackForge's answer to GET /api/ss/project/{id}/vulnerabilities: { count, vulnerabilities: [...] }. Both are required, so a body of another shape fails validation; other fields are allowed.
@@ -449,9 +579,162 @@ export interface RetestRequestedResponse {
   status: string;
 }
 /**
+ * Updates a project vulnerability: e.g. sets its status to Retest after a fix, or to Closed/Open after a retest. projectId is required; every other field is optional and only the fields given are changed.
+ */
+export interface AttackforgeUpdateVulnerabilityInput {
+  /**
+   * Which vulnerability.
+   */
+  path_parameters: {
+    id: AttackforgeObjectId;
+  };
+  /**
+   * The project the vulnerability belongs to, and the fields to change.
+   */
+  json_body: {
+    projectId: AttackforgeObjectId;
+    /**
+     * The vulnerability's title.
+     */
+    title?: string;
+    priority?: AttackforgePriority;
+    /**
+     * Open, Closed or Retest. Set Retest after a fix so a retest round can include it.
+     */
+    status?: 'Open' | 'Closed' | 'Retest';
+    /**
+     * From 1 (unlikely) to 10 (almost certain).
+     */
+    likelihood_of_exploitation?: number;
+    /**
+     * The vulnerability's description.
+     */
+    description?: string;
+    /**
+     * How an attacker would exploit it.
+     */
+    attack_scenario?: string;
+    /**
+     * How to fix it.
+     */
+    remediation_recommendation?: string;
+    /**
+     * How to reproduce it.
+     */
+    steps_to_reproduce?: string;
+    /**
+     * The CVSS v4.0 vector string.
+     */
+    cvssv4_vector?: string;
+    /**
+     * Tags of the vulnerability (the list replaces the current one).
+     *
+     * @maxItems 1000
+     *
+     * Items: A tag.
+     */
+    tags?: string[];
+    /**
+     * Notes to add, each { note, type: PLAINTEXT | RICHTEXT }.
+     *
+     * @maxItems 1000
+     *
+     * Items: A note to add to the vulnerability.
+     */
+    notes?: {
+      /**
+       * The note's text.
+       */
+      note: string;
+      /**
+       * How the note's text is formatted.
+       */
+      type: 'PLAINTEXT' | 'RICHTEXT';
+    }[];
+    /**
+     * Whether the vulnerability is a zero-day.
+     */
+    is_zeroday?: boolean;
+    /**
+     * Whether the vulnerability is visible to the customer.
+     */
+    is_visible?: boolean;
+    /**
+     * Marks the vulnerability deleted (true) or restores it (false).
+     */
+    is_deleted?: boolean;
+    /**
+     * Custom tags, each { name, value }.
+     *
+     * @maxItems 1000
+     *
+     * Items: A custom tag.
+     */
+    custom_tags?: {
+      /**
+       * The custom tag's name.
+       */
+      name: string;
+      /**
+       * The custom tag's value.
+       */
+      value: string;
+    }[];
+    /**
+     * Custom fields, each { key, value }.
+     *
+     * @maxItems 1000
+     *
+     * Items: A custom field.
+     */
+    custom_fields?: {
+      /**
+       * The custom field's key.
+       */
+      key: string;
+      /**
+       * The custom field's value.
+       */
+      value: string;
+    }[];
+    /**
+     * Ids of the test cases linked to the vulnerability.
+     *
+     * @maxItems 1000
+     *
+     * Items: A test case id.
+     */
+    linked_testcases?: string[];
+  };
+}
+/**
  * AttackForge's answer to PUT /api/ss/vulnerability/{id}: documented only as "a result object". Any non-empty JSON object is accepted; nothing narrower can be checked without inventing the vendor's fields.
  */
 export interface UpdateVulnerabilityResult {}
+/**
+ * Gets the list of issues waiting for a retest (Issues_WaitingForRetest), paged and optionally filtered by severity, website or website group.
+ */
+export interface InvictiIssuesWaitingForRetestInput {
+  /**
+   * Filters and paging; every one is optional. Sent as the query string.
+   */
+  parameters?: {
+    /**
+     * Only issues of this severity.
+     */
+    severity?: 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical';
+    /**
+     * Only issues of the website with this name.
+     */
+    webSiteName?: string;
+    /**
+     * Only issues of websites in the group with this name.
+     */
+    websiteGroupName?: string;
+    page?: InvictiPage;
+    pageSize?: InvictiPageSize;
+  };
+}
 /**
  * Invicti IssueApiResult, the paged answer of GET /api/1.0/issues/waitingforretest: List (the IssueApiModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.
  */
@@ -785,6 +1068,45 @@ export interface BaseResponseApiModel {
    * Gets or sets the message field.
    */
   Message: string;
+}
+/**
+ * Downloads a custom report of a scan (Scans_custom-report) as a file. The envelope's file member carries it; `retest-connectors run --save-file <dir>` writes it to disk. Reads up to 100 MiB unless max_response_bytes says otherwise.
+ */
+export interface InvictiScanCustomReportInput {
+  /**
+   * Which scan and which custom report. Sent as the query string.
+   */
+  parameters: {
+    id: InvictiId;
+    /**
+     * Gets or sets report name. Report name also keeps report type in it.
+     */
+    reportName: string;
+    reportFormat?: InvictiReportFormat;
+    /**
+     * If set to true, HTTP response data will be excluded from the report results. This parameter can only be used for vulnerabilities XML report. Default: false
+     */
+    excludeIgnoreds?: boolean;
+    /**
+     * If set to true, HTTP response data will be included only confirmed vulnerabilities to report results. This parameter can only be used for vulnerabilities reports. Default: false
+     */
+    onlyConfirmedVulnerabilities?: boolean;
+    /**
+     * If set to true, HTTP response data will be included only unconfirmed vulnerabilities to report results. This parameter can only be used for vulnerabilities reports. Default: false
+     */
+    onlyUnconfirmedVulnerabilities?: boolean;
+  };
+}
+/**
+ * Gets the detail of a scan (Scans_Detail): the ScanTaskModel with its state, target and settings.
+ */
+export interface InvictiScanDetailInput {
+  /**
+   * Which scan to read.
+   */
+  path_parameters: {
+    id: InvictiId;
+  };
 }
 /**
  * Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id is required and never null: a scan task without its identifier is not a scan task, so a body of another shape (drift, an error without Message, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.
@@ -1381,6 +1703,520 @@ export interface SequenceViewModel {
   BusinessLogicRecorderSettings: string | null;
 }
 /**
+ * Launches a new scan (Scans_New) of a target URL with the given settings. Invicti answers 201 with an array of ScanTaskModel (the scan, and one per additional website).
+ */
+export interface InvictiScanLaunchNewInput {
+  json_body: NewScanTaskApiModel;
+}
+/**
+ * Contains properties that required to start scan (Invicti's NewScanTaskApiModel, POST /api/1.0/scans/new). The Swagger marks no field required; TargetUri is required here because a new scan needs a target. FormAuthenticationSettingModel, OAuth2SettingModel and SharkSetting are large vendor models passed through as given.
+ */
+export interface NewScanTaskApiModel {
+  /**
+   * The URL to scan (required: a new scan needs a target).
+   */
+  TargetUri: string;
+  /**
+   * Gets or sets whether is target URL required. Read-only: Invicti sets it.
+   */
+  IsTargetUrlRequired?: boolean;
+  /**
+   * Gets or sets the type of the create.
+   */
+  CreateType?: 'Website' | 'WebsiteGroup';
+  /**
+   * Gets or sets the website group identifier. This property is required if CreateType is WebsiteGroup
+   */
+  WebsiteGroupId?: string;
+  /**
+   * Gets or sets the additional websites to scan.
+   *
+   * @maxItems 10000
+   *
+   * Items: Additional Website.
+   */
+  AdditionalWebsites?: {
+    /**
+     * Canonical.
+     */
+    Canonical?: boolean;
+    /**
+     * Target Url.
+     */
+    TargetUrl?: string;
+  }[];
+  /**
+   * Gets or sets the basic authentication API model.
+   */
+  BasicAuthenticationApiModel?: {
+    /**
+     * Gets or sets the authentication credentials.
+     *
+     * @maxItems 10000
+     *
+     * Items: Credential.
+     */
+    Credentials?: {
+      /**
+       * Gets or sets the type of the authentication.
+       */
+      AuthenticationType?: 'Basic' | 'Ntlm' | 'Kerberos' | 'Digest' | 'Negotiate';
+      /**
+       * Gets or sets the domain for basic authentication.
+       */
+      Domain?: string;
+      /**
+       * Gets or sets the password for basic authentication.
+       */
+      Password: string;
+      /**
+       * Gets or sets the URI prefix.
+       */
+      UriPrefix: string;
+      /**
+       * Gets or sets the user name for basic authentication.
+       */
+      UserName: string;
+      /**
+       * Gets or sets the URI prefix that not modified by user on client side.
+       */
+      OriginalUriPrefix?: string;
+      /**
+       * Gets or sets the user name for basic authentication that not modified by user on client side.
+       */
+      OriginalUserName?: string;
+      /**
+       * Encrypted original password
+       */
+      OriginalPassword?: string;
+      /**
+       * Gets or sets a value indicating whether the placeholders is replaced with actual credentials.
+       */
+      IsReplacedCredentials?: boolean;
+    }[];
+    /**
+     * Gets or sets a value indicating whether basic authentication is enabled.
+     */
+    IsEnabled?: boolean;
+    /**
+     * Gets or sets a value indicating whether to send authentication headers without expecting a challenge.
+     */
+    NoChallenge?: boolean;
+  };
+  /**
+   * Gets or sets the client certificate authentication setting.
+   */
+  ClientCertificateAuthenticationSetting?: {
+    /**
+     * Gets or sets the certificate file. PFX or CRT files are supported.
+     */
+    File?: {
+      /**
+       * Content.
+       */
+      Content?: string;
+      /**
+       * File Name.
+       */
+      FileName?: string;
+      /**
+       * Importer Type.
+       */
+      ImporterType?:
+        | 'None'
+        | 'Fiddler'
+        | 'Burp'
+        | 'Swagger'
+        | 'OwaspZap'
+        | 'AspNet'
+        | 'HttpArchive'
+        | 'Wadl'
+        | 'Wsdl'
+        | 'Postman'
+        | 'Netsparker'
+        | 'HttpRequestImporter'
+        | 'LinkImporter'
+        | 'CsvImporter'
+        | 'Iodocs'
+        | 'WordPress'
+        | 'Raml'
+        | 'GraphQl'
+        | 'AcxXml';
+      /**
+       * URL.
+       */
+      URL?: string;
+      /**
+       * Api URL.
+       */
+      ApiURL?: string;
+      /**
+       * Type.
+       */
+      Type?: 'LinkImportFile' | 'LinkImportUrl' | 'LinkImportEnterLink';
+    };
+    /**
+     * Gets or sets a value indicating whether client certificate authentication is enabled.
+     */
+    IsEnabled?: boolean;
+    /**
+     * Gets or sets the password for client certificate authentication.
+     */
+    Password?: string;
+  };
+  /**
+   * Gets or sets the cookies. Separate multiple cookies with semicolon. Cookie values must be URL encoded. You can use the following format: Cookiename=Value
+   */
+  Cookies?: string;
+  /**
+   * Gets or sets a value indicating whether parallel attacker is enabled. Default: true
+   */
+  CrawlAndAttack?: boolean;
+  /**
+   * Gets or sets a value indicating whether Heuristic URL Rewrite support is enabled together with custom URL Rewrite support.
+   */
+  EnableHeuristicChecksInCustomUrlRewrite?: boolean;
+  /**
+   * Gets or sets the excluded links. Default: "(log|sign)\\-?(out|off)", "exit", "endsession", "gtm\\.js"
+   *
+   * @maxItems 10000
+   *
+   * Items: Excluded Link.
+   */
+  ExcludedLinks?: {
+    /**
+     * Gets or sets the pattern.
+     */
+    RegexPattern: string;
+  }[];
+  /**
+   * Gets or sets the excluded usage trackers.
+   *
+   * @maxItems 10000
+   *
+   * Items: Excluded Usage Tracker.
+   */
+  ExcludedUsageTrackers?: {
+    /**
+     * Gets or sets the pattern.
+     */
+    Url: string;
+  }[];
+  /**
+   * Gets or sets the disallowed http methods.
+   *
+   * @maxItems 10000
+   *
+   * Items: Disallowed Http Method.
+   */
+  DisallowedHttpMethods?: (
+    | 'GET'
+    | 'POST'
+    | 'CONNECT'
+    | 'HEAD'
+    | 'TRACE'
+    | 'DEBUG'
+    | 'TRACK'
+    | 'PUT'
+    | 'OPTIONS'
+    | 'DELETE'
+    | 'LINK'
+    | 'UNLINK'
+    | 'PATCH'
+  )[];
+  /**
+   * Gets or sets a value indicating whether links should be excluded/included. Default: <see ref="bool.True" />
+   */
+  ExcludeLinks?: boolean;
+  /**
+   * Specifies whether the authentication related pages like login, logout etc. should be excluded from the scan. If form authentication is enabled, exclude authentication pages will be set as true. If you want to scan exclude authentication pages please set as false.
+   */
+  ExcludeAuthenticationPages?: boolean;
+  /**
+   * Gets or sets a value indicating whether automatic crawling is enabled.
+   */
+  FindAndFollowNewLinks?: boolean;
+  /**
+   * Gets or sets the form authentication setting model. (FormAuthenticationSettingModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
+   */
+  FormAuthenticationSettingModel?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Gets or sets the header authentication.
+   */
+  HeaderAuthentication?: {
+    /**
+     * Gets or sets the headers.
+     *
+     * @maxItems 10000
+     *
+     * Items: Header.
+     */
+    Headers?: {
+      /**
+       * Gets or sets the name.
+       */
+      Name: string;
+      /**
+       * Gets or sets the value.
+       */
+      Value?: string;
+      /**
+       * Gets or sets the name that not modified by user on client side.
+       */
+      OriginalName?: string;
+      /**
+       * Gets or sets a value indicating whether the placeholders is replaced with actual credentials.
+       */
+      IsReplacedCredentials?: boolean;
+    }[];
+    /**
+     * Gets or sets whether the authentication is enabled;
+     */
+    IsEnabled?: boolean;
+  };
+  /**
+   * Gets or sets the header SharkSetting. (SharkModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
+   */
+  SharkSetting?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Gets or sets the type of the authentication profile option.
+   */
+  AuthenticationProfileOption?: 'DontUse' | 'UseMatchedProfile' | 'SelectedProfile';
+  /**
+   * Gets or sets the type of the authentication profile identifier.
+   */
+  AuthenticationProfileId?: string;
+  /**
+   * Gets or sets the imported links.
+   *
+   * @maxItems 10000
+   *
+   * Items: Imported Link.
+   */
+  ImportedLinks?: string[];
+  /**
+   * Gets or sets the imported files. If imported files have not contains any URL, the file not added to scan profile.
+   *
+   * @maxItems 10000
+   *
+   * Items: Imported File.
+   */
+  ImportedFiles?: {
+    /**
+     * Content.
+     */
+    Content?: string;
+    /**
+     * File Name.
+     */
+    FileName?: string;
+    /**
+     * Importer Type.
+     */
+    ImporterType?:
+      | 'None'
+      | 'Fiddler'
+      | 'Burp'
+      | 'Swagger'
+      | 'OwaspZap'
+      | 'AspNet'
+      | 'HttpArchive'
+      | 'Wadl'
+      | 'Wsdl'
+      | 'Postman'
+      | 'Netsparker'
+      | 'HttpRequestImporter'
+      | 'LinkImporter'
+      | 'CsvImporter'
+      | 'Iodocs'
+      | 'WordPress'
+      | 'Raml'
+      | 'GraphQl'
+      | 'AcxXml';
+    /**
+     * URL.
+     */
+    URL?: string;
+    /**
+     * Api URL.
+     */
+    ApiURL?: string;
+    /**
+     * Type.
+     */
+    Type?: 'LinkImportFile' | 'LinkImportUrl' | 'LinkImportEnterLink';
+  }[];
+  /**
+   * Gets or sets a value indicating whether max scan duration is enabled. This is only used for scheduled group scan and regular group scan.
+   */
+  IsMaxScanDurationEnabled?: boolean;
+  /**
+   * Gets or sets the root path maximum dynamic signatures for heuristic URL Rewrite detection. Default: 60
+   */
+  MaxDynamicSignatures?: number;
+  /**
+   * Gets or sets the maximum duration of the scan in hours. Default: 48 hours
+   */
+  MaxScanDuration?: number;
+  /**
+   * Gets or sets the scan policy identifier. Default: Default Security Checks
+   */
+  PolicyId?: string;
+  /**
+   * Gets or sets the report policy identifier. Default: Default Report Policy
+   */
+  ReportPolicyId?: string;
+  /**
+   * Gets or sets the scan scope. Default: {Invicti.Cloud.Core.Models.ScanTaskScope.EnteredPathAndBelow}
+   */
+  Scope?: 'EnteredPathAndBelow' | 'OnlyEnteredUrl' | 'WholeDomain';
+  /**
+   * Gets or sets the sub path maximum dynamic signatures for heuristic URL Rewrite detection. Default: 30
+   */
+  SubPathMaxDynamicSignatures?: number;
+  /**
+   * Gets or sets the scan time window API model. You can use it for configuring time periods when scanning is allowed/disallowed.
+   */
+  TimeWindow?: {
+    /**
+     * Items.
+     *
+     * @maxItems 10000
+     *
+     * Items: Item.
+     */
+    Items?: {
+      /**
+       * Day.
+       */
+      Day?: 'Sunday' | 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday';
+      /**
+       * From.
+       */
+      From?: string;
+      /**
+       * Scanning Allowed.
+       */
+      ScanningAllowed?: boolean;
+      /**
+       * To.
+       */
+      To?: string;
+    }[];
+  };
+  /**
+   * Gets or sets the extensions that will be analyzed for heuristic URL Rewrite detection. Default: htm,html
+   */
+  UrlRewriteAnalyzableExtensions?: string;
+  /**
+   * Gets or sets the block separators for heuristic URL Rewrite detection. Default: /_ $.,;|:
+   */
+  UrlRewriteBlockSeparators?: string;
+  /**
+   * Gets or sets the URL Rewrite mode. Default: Heuristic
+   */
+  UrlRewriteMode?: 'None' | 'Heuristic' | 'Custom';
+  /**
+   * Gets or sets the URL Rewrite rules.
+   *
+   * @maxItems 10000
+   *
+   * Items: Url Rewrite Rule.
+   */
+  UrlRewriteRules?: {
+    /**
+     * Gets or sets the path placeholders.
+     */
+    PlaceholderPattern?: string;
+    /**
+     * Gets or sets the pattern.
+     */
+    RegexPattern?: string;
+  }[];
+  /**
+   * Gets or sets the Pre-Request Script Setting.
+   */
+  PreRequestScriptSetting?: {
+    /**
+     * Gets or sets whether the pre-request script is enabled.
+     */
+    IsEnabled?: boolean;
+    /**
+     * Gets or sets whether the pre-request script content.
+     */
+    Content?: string;
+  };
+  /**
+   * Gets or sets a value indicating whether http and https protocols are differentiated.
+   */
+  DoNotDifferentiateProtocols?: boolean;
+  /**
+   * Gets or sets the URL rewrite excluded links.
+   *
+   * @maxItems 10000
+   *
+   * Items: Url Rewrite Excluded Link.
+   */
+  UrlRewriteExcludedLinks?: {
+    /**
+     * Gets or sets the excluded path.
+     */
+    ExcludedPath?: string;
+    /**
+     * Gets or sets a value indicating whether this instance is regex.
+     */
+    IsRegex?: boolean;
+  }[];
+  /**
+   * Gets or sets the OAuth2 authentication setting model. (OAuth2SettingApiModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
+   */
+  OAuth2SettingModel?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Defines whether a pci scan task going to be started.
+   */
+  EnablePciScanTask?: boolean;
+  /**
+   * Gets or sets the business logic recorder setting.
+   */
+  BusinessLogicRecorderSetting?: {
+    /**
+     * Gets or sets the sequence model list.
+     *
+     * @maxItems 10000
+     *
+     * Items: Sequence Model List item.
+     */
+    SequenceModelList?: {
+      /**
+       * Gets or sets the BLR file name
+       */
+      Name: string;
+      /**
+       * Gets or sets the BLR sequence list as a json string.
+       */
+      BusinessLogicRecorderSettings: string;
+    }[];
+  };
+  /**
+   * Gets or sets the tags
+   *
+   * @maxItems 10000
+   *
+   * Items: Tag.
+   */
+  Tags?: string[];
+  /**
+   * Gets or sets the Comments
+   */
+  Comments?: string;
+}
+/**
  * Launches a new scan with same configuration from the scan specified with scan ID. data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares.
  */
 export interface InvictiScanLaunchNewFromScanInput {
@@ -1392,6 +2228,82 @@ export interface InvictiScanLaunchNewFromScanInput {
      * Identifier (GUID) of the scan to copy the configuration from.
      */
     id: string;
+  };
+}
+/**
+ * Downloads a report of a scan (Scans_Report) as a file: PDF, HTML, CSV, XML, TXT or JSON. The envelope's file member carries it; `retest-connectors run --save-file <dir>` writes it to disk. Reports may be large: this action reads up to 100 MiB unless max_response_bytes says otherwise.
+ */
+export interface InvictiScanReportInput {
+  /**
+   * Which scan, which report, in which format. Sent as the query string.
+   */
+  parameters: {
+    id: InvictiId;
+    /**
+     * Gets or sets the report type. FullScanDetail option corresponds to "Detailed Scan Report (Including addressed issues)". ScanDetail option corresponds to "Detailed Scan Report (Excluding addressed issues)".
+     */
+    type:
+      | 'Crawled'
+      | 'Scanned'
+      | 'Vulnerabilities'
+      | 'ScanDetail'
+      | 'ModSecurityWafRules'
+      | 'OwaspTopTen2013'
+      | 'HIPAACompliance'
+      | 'Pci32'
+      | 'KnowledgeBase'
+      | 'ExecutiveSummary'
+      | 'FullScanDetail'
+      | 'OwaspTopTen2017'
+      | 'CustomReport'
+      | 'Iso27001Compliance'
+      | 'F5BigIpAsmWafRules'
+      | 'WASC'
+      | 'SansTop25'
+      | 'Asvs40'
+      | 'Nistsp80053'
+      | 'DisaStig'
+      | 'OwaspApiTop10'
+      | 'OwaspTopTen2021'
+      | 'VulnerabilitiesPerWebsite'
+      | 'OwaspApiTopTen2023'
+      | 'PciDss40';
+    format: InvictiReportFormat;
+    /**
+     * Gets or sets the content format. This parameter can only be used for vulnerabilities XML and JSON report.
+     */
+    contentFormat?: 'Html' | 'Markdown';
+    /**
+     * If set to true, HTTP response data will be excluded from the vulnerability detail. This parameter can only be used for vulnerabilities XML report. Default: false
+     */
+    excludeResponseData?: boolean;
+    /**
+     * If this field set true then only the Confirmed Issues will be included to the report results. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null
+     */
+    onlyConfirmedIssues?: boolean;
+    /**
+     * If this field set true then only the Unconfirmed Issues will be included to the report results. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null
+     */
+    onlyUnconfirmedIssues?: boolean;
+    /**
+     * If this field set true then the Addressed Issues will be excluded from the report results. FullScanDetail and ScanDetail options override this field. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null
+     */
+    excludeAddressedIssues?: boolean;
+    /**
+     * If this field set true then the history of issues will be excluded from the report results. If this is unchecked, only the last 10 of the issues history logs will be displayed. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules,Vulnerabilities report types. Default: null
+     */
+    excludeHistoryOfIssues?: boolean;
+  };
+}
+/**
+ * Gets the vulnerabilities a scan found (Scans_Result): a list of { IssueUrl, Title, Type, Url }.
+ */
+export interface InvictiScanResultInput {
+  /**
+   * Which scan's result to read.
+   */
+  path_parameters: {
+    id: InvictiId;
   };
 }
 /**
@@ -1504,6 +2416,18 @@ export interface InvictiScanWaitInput {
      * Seconds between two status requests (1 to 3600, default 30); a longer Retry-After from the vendor wins.
      */
     interval_s?: number;
+  };
+}
+/**
+ * Gets the list of scans and their details (Scans_List), paged.
+ */
+export interface InvictiScansListInput {
+  /**
+   * Paging; optional. Sent as the query string.
+   */
+  parameters?: {
+    page?: InvictiPage;
+    pageSize?: InvictiPageSize;
   };
 }
 /**
@@ -1706,12 +2630,19 @@ export interface Action {
     [k: string]: JsonPointer;
   };
   poll?: PollDeclaration;
+  response?: ResponseDeclaration;
 }
 /**
- * How the action's input becomes the HTTP request. path_parameters: pointer to the input object whose properties fill the path template's {name} placeholders. body: where the body comes from and how it is encoded.
+ * How the action's input becomes the HTTP request. path_parameters: pointer to the input object whose properties fill the path template's {name} placeholders (strings and integers). query: where the query string comes from. body: where the body comes from and how it is encoded (never on GET or DELETE).
  */
 export interface RequestDeclaration {
   path_parameters?: JsonPointer;
+  /**
+   * The query string: the scalar properties of the input object at source, in the order the action's input schema declares them, each name=value percent-encoded (encodeURIComponent, and ! ' ( ) * too); booleans as true/false, integers as digits; absent properties are left out.
+   */
+  query?: {
+    source: JsonPointer;
+  };
   body?: {
     /**
      * json: the value at source, serialised as JSON with Content-Type application/json (a string value becomes a bare JSON string).
@@ -1753,5 +2684,30 @@ export interface PollDeclaration {
     percentage?: EnvelopePointer;
     completed?: EnvelopePointer;
     total?: EnvelopePointer;
+  };
+}
+/**
+ * How the response is read. max_response_bytes: this action's default cap on the body (wins over the connection schema's default, loses to a max_response_bytes the caller set). file: a 2xx body is a file (a report), returned in the envelope's file member.
+ */
+export interface ResponseDeclaration {
+  /**
+   * Default cap on the response body for this action, in bytes.
+   */
+  max_response_bytes?: number;
+  /**
+   * A 2xx body is a file: the envelope gets file { file_name, content_type, size_bytes, content_base64 }. The name comes from Content-Disposition; without one it is <action id>-<name_parts joined by ->.<extension>.
+   */
+  file?: {
+    /**
+     * Pointers into the input whose values make the fallback file name (after the action id).
+     */
+    name_parts: JsonPointer[];
+    /**
+     * The fallback file name's extension: the input value at source, lower-cased, else default.
+     */
+    extension: {
+      source: JsonPointer;
+      default: string;
+    };
   };
 }

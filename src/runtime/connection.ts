@@ -25,6 +25,8 @@ export interface ResolvedConnection {
   readonly caFile: string | undefined;
   /** Response bodies larger than this end with RESPONSE_TOO_LARGE (max_response_bytes). */
   readonly maxResponseBytes: number;
+  /** True when the caller gave max_response_bytes (not the schema default): it then wins over an action's own default. */
+  readonly maxResponseBytesExplicit?: boolean;
   /** Every secret value this connection holds, in each form it may take on the wire. */
   readonly secrets: readonly string[];
 }
@@ -65,6 +67,7 @@ export function resolveConnection(connectionId: string, supplied: unknown, overr
     httpProxy,
     caFile: typeof fields.ca_file === 'string' ? fields.ca_file : undefined,
     maxResponseBytes: Number(fields.max_response_bytes),
+    maxResponseBytesExplicit: (supplied as Record<string, unknown>).max_response_bytes !== undefined,
     secrets: connectionSecrets(connectionId, fields),
   };
 }

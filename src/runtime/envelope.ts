@@ -30,11 +30,18 @@ export function headersOf(rawHeaders: readonly string[]): Record<string, string>
   return out;
 }
 
-export function toEnvelope(response: TransportResponse): Envelope {
+/**
+ * The envelope of a response. `skipText(contentType)` says a body of that type is kept elsewhere
+ * (a binary report, returned as a file): it is then neither decoded nor copied into response_text.
+ */
+export function toEnvelope(response: TransportResponse, skipText?: (contentType: string) => boolean): Envelope {
   const response_headers = headersOf(response.rawHeaders);
   const reason = response.statusMessage || STATUS_CODES[response.statusCode] || '';
-  const text = response.body.toString('utf8');
   const contentType = Object.entries(response_headers).find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (skipText?.(contentType) && !JSON_TYPE.test(contentType)) {
+    return { status_code: response.statusCode, reason, response_headers, json_body: null };
+  }
+  const text = response.body.toString('utf8');
   const looksJson = JSON_TYPE.test(contentType) || (!contentType && /^\s*[[{"]/.test(text));
   if (looksJson && text.trim() !== '') {
     try {

@@ -6,6 +6,7 @@
 import { ConnectorError } from '../contract/errors.js';
 import type { ActionDeclaration } from '../contract/manifest.js';
 import { manifest } from '../contract/manifest.js';
+import { getSchema } from '../contract/schema-files.js';
 import type { ResolvedConnection } from './connection.js';
 
 export interface PreparedRequest {
@@ -71,6 +72,57 @@ export function expandPath(action: ActionDeclaration, input: unknown): string {
   });
 }
 
+/** The property names of the input schema's object at `pointer`, in declaration order (the query string's order). */
+function declaredOrder(action: ActionDeclaration, pointer: string): string[] {
+  let node: unknown = getSchema(action.input_schema);
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const properties = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
+    node = properties?.[key];
+  }
+  const properties = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return properties ? Object.keys(properties) : [];
+}
+
+/**
+ * encodeURIComponent, and also ! ' ( ) * (RFC 3986's reserved sub-delims it leaves alone): WHATWG URL
+ * parsing (got, fetch) would turn ' into %27 on the wire anyway, and the dry run must show the wire.
+ */
+export function encodeQueryComponent(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** One query value: strings percent-encoded, booleans true/false, integers as digits; nothing else is a query value. */
+function encodeQueryValue(name: string, value: unknown): string {
+  if (typeof value === 'string') return encodeQueryComponent(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  const message = 'must be a string, a boolean or an integer';
+  throw new ConnectorError('INPUT_INVALID', `parameters.${name} ${message}`, [{ field: `parameters.${name}`, message }]);
+}
+
+/**
+ * The query string ("" or "?a=1&b=x"), from the input object at request.query.source:
+ * the properties in the order the input schema declares them, absent ones left out.
+ */
+export function buildQuery(action: ActionDeclaration, input: unknown): string {
+  const pointer = action.request.query?.source;
+  if (!pointer) return '';
+  const params = resolvePointer(input, pointer);
+  if (params === undefined || params === null) return '';
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    const field = pointer.slice(1).split('/').join('.');
+    throw new ConnectorError('INPUT_INVALID', `${field} must be an object`, [{ field, message: 'must be an object' }]);
+  }
+  const values = params as Record<string, unknown>;
+  const declared = declaredOrder(action, pointer);
+  const names = [...declared, ...Object.keys(values).filter((n) => !declared.includes(n))];
+  const pairs = names
+    .filter((name) => Object.prototype.hasOwnProperty.call(values, name) && values[name] !== undefined)
+    .map((name) => `${encodeQueryComponent(name)}=${encodeQueryValue(name, values[name])}`);
+  return pairs.length > 0 ? `?${pairs.join('&')}` : '';
+}
+
 export function authHeaders(connection: ResolvedConnection): Record<string, string> {
   const { auth } = connection.declaration;
   const f = connection.fields;
@@ -81,9 +133,10 @@ export function authHeaders(connection: ResolvedConnection): Record<string, stri
 }
 
 export function prepareRequest(action: ActionDeclaration, input: unknown, connection: ResolvedConnection): PreparedRequest {
-  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
+  // A file (a report) may come in any type: asking for JSON only could make a server refuse it.
+  const headers: Record<string, string> = { Accept: action.response?.file ? '*/*' : 'application/json', 'User-Agent': USER_AGENT };
   let body: string | undefined;
-  if (action.request.body) {
+  if (action.request.body && action.method !== 'GET' && action.method !== 'DELETE') {
     const value = resolvePointer(input, action.request.body.source);
     if (value !== undefined) {
       body = JSON.stringify(value);
@@ -91,5 +144,5 @@ export function prepareRequest(action: ActionDeclaration, input: unknown, connec
     }
   }
   Object.assign(headers, authHeaders(connection));
-  return { method: action.method, url: connection.baseUrl + expandPath(action, input), headers, body };
+  return { method: action.method, url: connection.baseUrl + expandPath(action, input) + buildQuery(action, input), headers, body };
 }

@@ -3,7 +3,7 @@
  * rounds, so a request that may have reached the server is never resent: a
  * non-idempotent action is retried only when the request provably was not
  * processed (no connection was ever made, or the server answered 429/503,
- * i.e. "not now"). An idempotent action (none yet) may also retry 502, 504
+ * i.e. "not now"). An idempotent action (the GETs) may also retry 502, 504
  * and a reset connection. Every wait honours Retry-After, is capped, has
  * jitter, and stays inside the call's timeout budget.
  */

@@ -7,6 +7,7 @@
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
 import { toEnvelope } from './envelope.js';
+import { isTextType, withFile } from './file.js';
 import { assertValidInput } from '../contract/input-limits.js';
 import { type ActionDeclaration, getAction } from '../contract/manifest.js';
 import { redactRequest } from './redact.js';
@@ -22,7 +23,11 @@ export type { WaitProgress };
 export interface RunOptions {
   /** Overrides the connection's timeout_ms for this call. */
   timeoutMs?: number;
-  /** Response bodies larger than this end with RESPONSE_TOO_LARGE; wins over the connection's max_response_bytes (default 10 MiB). */
+  /**
+   * Response bodies larger than this end with RESPONSE_TOO_LARGE. Precedence: this option, then the
+   * connection's max_response_bytes when the caller set it, then the action's declared default
+   * (response.max_response_bytes, 100 MiB for reports), then the connection schema's default (10 MiB).
+   */
   maxResponseBytes?: number;
   /** Tunes the retry policy (attempts, waits) and injects its clock; see retry.ts. */
   retry?: RetryOptions;
@@ -64,6 +69,13 @@ export function dryRun(actionId: string, input: unknown, connection: unknown, op
   return redactRequest(prepared.request, prepared.connection);
 }
 
+/** The response size cap for this call; see RunOptions.maxResponseBytes for the precedence. */
+export function effectiveMaxResponseBytes(action: ActionDeclaration, connection: ResolvedConnection, options: RunOptions = {}): number {
+  if (options.maxResponseBytes !== undefined) return options.maxResponseBytes;
+  if (connection.maxResponseBytesExplicit) return connection.maxResponseBytes;
+  return action.response?.max_response_bytes ?? connection.maxResponseBytes;
+}
+
 /**
  * Runs an action. Resolves with the envelope for every HTTP status (4xx and 5xx
  * included); rejects with a ConnectorError only when the input or connection is
@@ -90,7 +102,7 @@ export async function runAction(actionId: string, input: unknown, connection: un
   const aborted = () => abortedError(`${action.id}: aborted; ${action.hints.readOnly ? 'nothing was changed' : 'the request may have reached the server'}`);
   if (signal?.aborted) throw aborted();
   const transport = options.transport ?? gotTransport;
-  const maxResponseBytes = options.maxResponseBytes ?? resolved.maxResponseBytes;
+  const maxResponseBytes = effectiveMaxResponseBytes(action, resolved, options);
   // One policy for every action, from its manifest hints: a non-idempotent POST is resent only when provably unprocessed.
   const policy = { ...DEFAULT_RETRY, ...tuning, idempotent: action.hints?.idempotent === true };
   const retryClock = signal ? { ...clock, sleep: (ms: number) => sleepUnlessAborted(clock.sleep, ms, signal, aborted) } : clock;
@@ -100,5 +112,10 @@ export async function runAction(actionId: string, input: unknown, connection: un
     signal,
     aborted,
   );
+  // A file action's 2xx body is a file (a report); any other status keeps the usual envelope.
+  if (action.response?.file && response.statusCode >= 200 && response.statusCode <= 299) {
+    // A binary report is not decoded as text on the way (it would only be dropped): one copy fewer of a large body.
+    return withFile(toEnvelope(response, (type) => !isTextType(type)), response.body, action, input);
+  }
   return toEnvelope(response);
 }

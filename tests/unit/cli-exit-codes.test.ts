@@ -19,6 +19,7 @@ describe('exit statuses', () => {
     };
     for (const code of ERROR_CODES) expect([code, exitCodeForError(code)]).toEqual([code, expected[code] ?? 4]);
     expect(exitCodeForError('USAGE')).toBe(2);
+    expect(exitCodeForError('WRITE_FAILED')).toBe(6);
     expect(exitCodeForError('SOMETHING_NEW')).toBe(70);
   });
 

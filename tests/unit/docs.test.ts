@@ -70,6 +70,8 @@ describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.
       '### Example',
       '### Output Parameters',
       '## Response Headers',
+      '## Statuses',
+      '### Error example',
     ]);
     expect(markdown).toContain(`**Description**: ${action.description}`);
     expect(section(markdown, '## Endpoint')).toContain(`- **URL:** \`${action.path}\``);
@@ -98,8 +100,35 @@ describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.
     expect(params).toMatch(/^- \*\*status_code\*\* \(integer\) – Required: /m);
     expect(params).toMatch(/^- \*\*reason\*\* \(string\) – Required: /m);
     expect(params).toMatch(/^- \*\*response_headers\*\* \(object\) – Required: /m);
-    expect(params).toMatch(/^- \*\*json_body\*\* \(object \| null\) – Required: /m);
+    // json_body is typed by each action's output schema (an object, an array, or any JSON while provisional).
+    expect(params).toMatch(/^- \*\*json_body\*\* \([a-z| ]+\) – Required: /m);
     expect(params).toMatch(/^- \*\*response_text\*\* \(string\): /m);
+  });
+});
+
+describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.md: statuses and an error example', (id, action) => {
+  const markdown = page(id);
+
+  test('the statuses table starts with the success status of the output example and ends with the CLI errors', () => {
+    const table = section(markdown, '## Statuses');
+    const example = (getSchema(action.output_schema).examples as Array<{ status_code: number; reason: string }>)[0]!;
+    const rows = table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Status'));
+    expect(rows[0]).toMatch(new RegExp(`^\\| ${example.status_code} ${example.reason} \\| success: .* \\| 0 \\|$`));
+    for (const status of ['400', '401', '403', '404', '429', '502']) expect(table).toContain(`| ${status} `);
+    expect(table).toContain('| no HTTP response | error `TIMEOUT`');
+    expect(table).toMatch(/\| invalid input or connection \| .* \| 3 \|/);
+    // Whether a 502 is resent follows the hints.
+    const gateway = rows.find((r) => r.startsWith('| 502'))!;
+    expect(gateway).toContain(action.hints.idempotent ? 'retried' : 'never resent');
+  });
+
+  test('the error example shows an HTTP error envelope and the real INPUT_INVALID error of the validator', () => {
+    const blocks = [...section(markdown, '### Error example').matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!));
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]).toMatchObject({ status_code: 404, reason: 'Not Found' });
+    expect(getValidator('schemas/shared/envelope.json')(blocks[0])).toBe(true);
+    expect(blocks[1].error.code).toBe('INPUT_INVALID');
+    expect(blocks[1].error.details).toContainEqual({ field: 'unexpected_field', message: 'is not an allowed property' });
   });
 });
 

@@ -20,6 +20,8 @@ Options:
 `;
 
 interface SchemaNode {
+  $ref?: string;
+  enum?: unknown[];
   type?: string | string[];
   description?: string;
   title?: string;
@@ -60,17 +62,31 @@ export function describeAction(action: ActionDeclaration): ActionDescription {
   };
 }
 
-/** One row per input field, nested objects and arrays flattened to dotted names. */
-function fieldRows(node: SchemaNode, prefix = '', parentRequired = true): string[][] {
+/** A $ref followed to its target (a file, or a definition in one), relative to `file`; the referring node's annotations win. */
+function deref(node: SchemaNode, file: string): { node: SchemaNode; file: string } {
+  if (typeof node.$ref !== 'string') return { node, file };
+  const [target, fragment = ''] = node.$ref.split('#');
+  const targetFile = target ? new URL(target, `file:///${file}`).pathname.slice(1) : file;
+  let resolved = getSchema(targetFile) as unknown;
+  for (const part of fragment.split('/').filter(Boolean)) resolved = (resolved as Record<string, unknown>)[part];
+  const { $ref: _ref, ...annotations } = node;
+  return { node: { ...(resolved as SchemaNode), ...annotations }, file: targetFile };
+}
+
+/** One row per input field, nested objects and arrays flattened to dotted names; $refs followed. */
+function fieldRows(node: SchemaNode, file: string, prefix = '', parentRequired = true): string[][] {
   const rows: string[][] = [];
   const required = new Set(node.required ?? []);
-  for (const [name, child] of Object.entries(node.properties ?? {})) {
+  for (const [name, raw] of Object.entries(node.properties ?? {})) {
+    const { node: child, file: childFile } = deref(raw, file);
     const field = prefix ? `${prefix}.${name}` : name;
     const isRequired = parentRequired && required.has(name);
     const type = Array.isArray(child.type) ? child.type.join('|') : (child.type ?? 'any');
-    const itemType = child.items?.type ? `${type} of ${String(child.items.type)}` : type;
-    rows.push([field, itemType, isRequired ? 'required' : 'optional', child.description ?? child.title ?? '']);
-    if (child.properties) rows.push(...fieldRows(child, field, isRequired));
+    const items = child.items ? deref(child.items, childFile).node : undefined;
+    const itemType = items?.type ? `${type} of ${String(items.type)}` : type;
+    const oneOf = Array.isArray(child.enum) ? ` One of: ${child.enum.join(', ')}.` : '';
+    rows.push([field, itemType, isRequired ? 'required' : 'optional', `${child.description ?? child.title ?? ''}${oneOf}`]);
+    if (child.properties) rows.push(...fieldRows(child, childFile, field, isRequired));
   }
   return rows;
 }
@@ -88,12 +104,14 @@ function humanDescription(action: ActionDeclaration, description: ActionDescript
     `             from --connection <file> or the environment: ${variables.map((v) => v.name).join(', ')}`,
     '',
     'Input fields:',
-    indent(table(['FIELD', 'TYPE', '', 'DESCRIPTION'], fieldRows(description.input_schema as SchemaNode))).trimEnd(),
+    indent(table(['FIELD', 'TYPE', '', 'DESCRIPTION'], fieldRows(description.input_schema as SchemaNode, action.input_schema))).trimEnd(),
     '',
     'Example input:',
     indent(JSON.stringify(description.example_input, null, 2)),
     '',
-    'Output: the envelope {status_code, reason, response_headers, json_body, response_text?}.',
+    action.response?.file
+      ? 'Output: the envelope {status_code, reason, response_headers, json_body, response_text?, file?}; on a 2xx the file is in\n  file {file_name, content_type, size_bytes, content_base64} (run --save-file <dir> writes it to disk).'
+      : 'Output: the envelope {status_code, reason, response_headers, json_body, response_text?}.',
     indent(String(description.output_schema.description ?? '')),
     `  Schemas: ${action.input_schema}, ${action.output_schema} (in full: describe ${action.id} --json)`,
     '',

@@ -1,5 +1,5 @@
 /**
- * `retest-connectors run <action> --input <file|-> [--connection <file>] [--timeout-ms N] [--dry-run]`:
+ * `retest-connectors run <action> --input <file|-> [--connection <file>] [--timeout-ms N] [--save-file <dir>] [--dry-run]`:
  * runs the action through runAction, the same path a library call takes, and
  * prints the envelope as one JSON document on stdout.
  */
@@ -15,15 +15,18 @@ import { reportError, UsageError } from '../errors.js';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJsonDocument, readTextFile } from '../json-file.js';
+import { SaveFileError, saveEnvelopeFile } from '../save-file.js';
 import { manifest } from '../../contract/manifest.js';
 import { progressPrinter } from '../progress.js';
 
 export function help(): string {
   const variables = Object.keys(manifest.connections).flatMap((id) => connectionVariables(id));
-  return `Usage: retest-connectors run <action> --input <file | -> [--connection <file>] [--timeout-ms N] [--dry-run]
+  return `Usage: retest-connectors run <action> --input <file | -> [--connection <file>] [--timeout-ms N]
+                             [--save-file <dir>] [--dry-run]
 
 Runs an action and prints its envelope {status_code, reason, response_headers, json_body,
-response_text?} as one JSON document on stdout. Human messages and errors go to stderr.
+response_text?, file?} as one JSON document on stdout. Human messages and errors go to stderr.
+A report comes back in file {file_name, content_type, size_bytes, content_base64}.
 
 A wait action (invicti_scan_wait) polls until a terminal state or its wait.timeout_s: progress
 (state, percentage, elapsed) goes to stderr, one line per change (updated in place on a terminal);
@@ -36,6 +39,9 @@ Options:
   --connection <file>      the connection as JSON: url, user_id, api_token (Invicti) or url, api_key
                            (AttackForge), verify_ssl, http_proxy, timeout_ms. Its fields win over the environment.
   --timeout-ms <N>         timeout for this run in milliseconds (wins over the connection's timeout_ms)
+  --save-file <dir>        write a returned file (a report) to <dir>/<file_name> (dir is created if missing)
+                           and print file.path (absolute) in place of content_base64. Never overwrites:
+                           an existing name is saved as "name (1).ext", "name (2).ext", ...
   --dry-run                print the exact request {method, url, headers, body} with secrets masked; send nothing
   -h, --help               this help
 
@@ -55,6 +61,8 @@ Examples:
     retest-connectors run invicti_scan_launch_new_from_scan --input - --connection invicti.json --dry-run
   echo '{"path_parameters":{"id":"af6d0ffd-529e-4056-b39f-b141021fae74"},"wait":{"timeout_s":7200,"interval_s":60}}' | \\
     retest-connectors run invicti_scan_wait --input -; echo "exit $?"   # 0 finished, 5 still running
+  echo '{"parameters":{"id":"af6d0ffd-529e-4056-b39f-b141021fae74","type":"ScanDetail","format":"Pdf"}}' | \\
+    retest-connectors run invicti_scan_report --input - --save-file reports/
 `;
 }
 
@@ -121,6 +129,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     input: { type: 'string', short: 'i' },
     connection: { type: 'string', short: 'c' },
     'timeout-ms': { type: 'string' },
+    'save-file': { type: 'string' },
     'dry-run': { type: 'boolean' },
   });
   if (wantsHelp) {
@@ -131,6 +140,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const action = actionFromArgument('run', id!);
   if (typeof values.input !== 'string') throw new UsageError('"run" needs --input <file> (or --input - to read stdin).', 'run');
   const timeoutMs = parseTimeout(values['timeout-ms'] as string | undefined);
+  const saveDir = values['save-file'] as string | undefined;
+  if (saveDir !== undefined && saveDir.trim() === '') throw new UsageError('--save-file needs a directory.', 'run');
 
   const connection = await loadConnection(action, values.connection as string | undefined, io);
   const scrub = (text: string) => redact(text, connectionSecrets(action.connection, connection));
@@ -145,7 +156,23 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
       return EXIT.OK;
     }
     const envelope = await runStoppable(action, input, connection, options, io, scrub, runAction);
-    io.stdout(JSON.stringify(envelope, null, 2) + '\n');
+    if (saveDir !== undefined && envelope.file) {
+      try {
+        const saved = await saveEnvelopeFile(envelope, saveDir);
+        io.stdout(JSON.stringify(saved, null, 2) + '\n');
+      } catch (error) {
+        // The vendor answered; keep its answer (bytes included) on stdout, and say the file was not saved.
+        io.stdout(JSON.stringify(envelope, null, 2) + '\n');
+        if (error instanceof SaveFileError) {
+          io.stderr(scrub(JSON.stringify({ error: error.toJSON() })) + '\n');
+          return EXIT.WRITE_FAILED;
+        }
+        throw error;
+      }
+    } else {
+      if (saveDir !== undefined) io.stderr(`retest-connectors: --save-file: the response carries no file; nothing saved.\n`);
+      io.stdout(JSON.stringify(envelope, null, 2) + '\n');
+    }
     const exit = exitCodeForEnvelope(envelope);
     if (exit === EXIT.WAIT_ENDED) {
       const value = resolvePointer(envelope, action.poll?.progress?.state ?? action.poll?.until.pointer ?? '/status_code');

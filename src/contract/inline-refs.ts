@@ -1,0 +1,47 @@
+/**
+ * A schema with every $ref replaced by its target, for consumers that cannot
+ * resolve references across files (a form renderer such as rjsf in the
+ * palette, a tool listing). The referring node's own keywords (title,
+ * description, examples) are kept over the target's. The schemas have no
+ * cycles; a cycle is reported rather than looped on.
+ */
+import { posix } from 'node:path';
+import { getSchema } from './schema-files.js';
+
+type Json = Record<string, unknown>;
+
+function target(file: string, ref: string): { node: unknown; file: string } {
+  const [path, fragment = ''] = ref.split('#');
+  const targetFile = path ? posix.normalize(posix.join(posix.dirname(file), path)) : file;
+  let node: unknown = getSchema(targetFile);
+  for (const part of fragment.split('/').filter(Boolean)) {
+    node = (node as Json | undefined)?.[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (node === undefined) throw new Error(`${file}: $ref ${ref} points at nothing`);
+  }
+  return { node, file: targetFile };
+}
+
+function inline(node: unknown, file: string, seen: readonly string[]): unknown {
+  if (Array.isArray(node)) return node.map((n) => inline(n, file, seen));
+  if (!node || typeof node !== 'object') return node;
+  const { $ref, ...rest } = node as Json;
+  const out: Json = {};
+  if (typeof $ref === 'string') {
+    const key = `${file}#${$ref}`;
+    if (seen.includes(key)) throw new Error(`${file}: $ref cycle through ${$ref}`);
+    const resolved = target(file, $ref);
+    const { $id: _id, $schema: _schema, definitions: _definitions, ...body } = inline(resolved.node, resolved.file, [...seen, key]) as Json;
+    Object.assign(out, body);
+  }
+  for (const [name, value] of Object.entries(rest)) {
+    // Keys under properties/definitions are names, not keywords; their values are schemas all the same.
+    out[name] = inline(value, file, seen);
+  }
+  return out;
+}
+
+/** The schema at `path` (as connector.json names it) with no $ref left. */
+export function inlineRefs(path: string): Json {
+  const { definitions: _definitions, ...schema } = inline(getSchema(path), path, []) as Json;
+  return schema;
+}

@@ -33,7 +33,7 @@ export const EXIT_STATUS_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.USAGE, 'usage error: unknown command, action or flag, missing or bad argument, unreadable file (code USAGE)'],
   [EXIT.INVALID, 'invalid input or configuration, nothing was sent (codes INPUT_INVALID, CONFIG_INVALID)'],
   [EXIT.TRANSPORT, 'no usable HTTP response (codes TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED)'],
-  [EXIT.WAIT_ENDED, 'a wait (e.g. invicti_scan_wait) ended at its timeout_s before a terminal state; the last status envelope is printed on stdout'],
+  [EXIT.WAIT_ENDED, 'a wait action ended at its timeout_s before a terminal state; the last status envelope is printed on stdout'],
   [EXIT.WRITE_FAILED, 'the request was processed but its result could not be written (--save-file: code WRITE_FAILED; the envelope is still printed)'],
   [EXIT.INTERNAL, 'internal error (code INTERNAL): a bug, please report it'],
   [EXIT.INTERRUPTED, 'interrupted by Ctrl-C (SIGINT) or SIGTERM (code ABORTED); what was known is on stderr'],

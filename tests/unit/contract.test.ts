@@ -53,9 +53,9 @@ describe('npm run contract: what it lists and what it calls breaking', () => {
   test('an added action is listed, and is not breaking', () => {
     const dir = projectCopy();
     edit(dir, 'connector.json', (m) => {
-      m.actions.push({ ...m.actions[0], id: 'invicti_scan_detail', method: 'GET', path: '/api/1.0/scans/detail/{id}' });
+      m.actions.push({ ...m.actions[0], id: 'invicti_scan_extra', method: 'GET', path: '/api/1.0/scans/extra/{id}' });
     });
-    expect(brief(changesOf(dir))).toEqual(['action invicti_scan_detail action: action added (GET /api/1.0/scans/detail/{id})']);
+    expect(brief(changesOf(dir))).toEqual(['action invicti_scan_extra action: action added (GET /api/1.0/scans/extra/{id})']);
   });
 
   test('a removed action is breaking', () => {

@@ -21,6 +21,7 @@ import { progressPrinter } from '../progress.js';
 
 export function help(): string {
   const variables = Object.keys(manifest.connections).flatMap((id) => connectionVariables(id));
+  const waits = manifest.actions.filter((a) => a.poll).map((a) => a.id).join(', ');
   return `Usage: retest-connectors run <action> --input <file | -> [--connection <file>] [--timeout-ms N]
                              [--save-file <dir>] [--dry-run]
 
@@ -28,7 +29,7 @@ Runs an action and prints its envelope {status_code, reason, response_headers, j
 response_text?, file?} as one JSON document on stdout. Human messages and errors go to stderr.
 A report comes back in file {file_name, content_type, size_bytes, content_base64}.
 
-A wait action (invicti_scan_wait) polls until a terminal state or its wait.timeout_s: progress
+A wait action (${waits}) polls until a terminal state or its wait.timeout_s: progress
 (state, percentage, elapsed) goes to stderr, one line per change (updated in place on a terminal);
 its envelope is the last status plus wait {done, polls, waited_ms, errors, timed_out}; exit 0 when
 a terminal state was reached, 5 when the wait ended first; --timeout-ms bounds each poll, not the

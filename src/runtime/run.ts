@@ -5,10 +5,10 @@
  */
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
-import { toEnvelope } from './envelope.js';
+import { scrubEnvelope, toEnvelope } from './envelope.js';
 import { assertValidInput } from '../contract/input-limits.js';
 import { type ActionDeclaration, getAction } from '../contract/manifest.js';
-import { redactRequest } from './redact.js';
+import { redactRequest, warnShortSecrets } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
 import { getValidator } from '../contract/validators.js';
 import { DEFAULT_RETRY, realClock, type RetryOptions, withRetry } from './retry.js';
@@ -35,6 +35,7 @@ export interface PreparedAction {
 export function prepareAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): PreparedAction {
   const action = getAction(actionId);
   const resolved = resolveConnection(action.connection, connection, { timeoutMs: options.timeoutMs });
+  warnShortSecrets(resolved);
   assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
   return { action, connection: resolved, request: prepareRequest(action, input, resolved) };
 }
@@ -47,8 +48,9 @@ export function dryRun(actionId: string, input: unknown, connection: unknown, op
 
 /**
  * Runs an action. Resolves with the envelope for every HTTP status (4xx and 5xx
- * included); rejects with a ConnectorError only when the input or connection is
- * invalid or no HTTP response came back.
+ * included), the connection's secrets scrubbed from it; rejects with a
+ * ConnectorError only when the input or connection is invalid or no HTTP
+ * response came back (a status outside 100-599 counts as none: REQUEST_FAILED).
  */
 export async function runAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): Promise<Envelope> {
   const prepared = prepareAction(actionId, input, connection, options);
@@ -65,5 +67,6 @@ export async function runAction(actionId: string, input: unknown, connection: un
     resolved.timeoutMs,
     clock,
   );
-  return toEnvelope(response);
+  // Whatever the server echoed back (a 401 reflecting the Authorization header), the secrets stay out of the result.
+  return scrubEnvelope(toEnvelope(response), resolved.secrets);
 }

@@ -9,7 +9,7 @@ import { attackforge, basic, GUID, invicti, PROJECT_ID, VULN_ID } from '../helpe
 
 const JSON_HEADERS = ['Content-Type', 'application/json; charset=utf-8'];
 
-function answering(response: Partial<TransportResponse> & { body?: Buffer | string }): Transport & { sent: number } {
+function answering(response: Partial<Omit<TransportResponse, 'body'>> & { body?: Buffer | string }): Transport & { sent: number } {
   const transport = {
     sent: 0,
     async send(): Promise<TransportResponse> {
@@ -31,7 +31,9 @@ const retest = (transport: Transport, connection: Record<string, unknown> = invi
 
 const validEnvelope = getValidator('schemas/shared/envelope.json');
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 describe('defect 3: JSON nested deeper than the bound', () => {
   test('a 201 with [ x5000 + ] x5000 comes back as an envelope: status kept, json_body null, the text in response_text, a warning', async () => {

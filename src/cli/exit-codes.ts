@@ -14,6 +14,8 @@ export const EXIT = {
   INVALID: 3,
   /** Transport failure, no usable HTTP response (TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED). */
   TRANSPORT: 4,
+  /** The request was processed, but its result could not be written (stdout on a full disk: ENOSPC, EIO). */
+  WRITE_FAILED: 6,
   /** A bug: an error nobody anticipated. */
   INTERNAL: 70,
 } as const;
@@ -27,6 +29,7 @@ export const EXIT_STATUS_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.USAGE, 'usage error: unknown command, action or flag, missing or bad argument, unreadable file (code USAGE)'],
   [EXIT.INVALID, 'invalid input or configuration, nothing was sent (codes INPUT_INVALID, CONFIG_INVALID)'],
   [EXIT.TRANSPORT, 'no usable HTTP response (codes TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED)'],
+  [EXIT.WRITE_FAILED, 'the request was processed but its result could not be written (stdout failed, e.g. a full disk: code WRITE_FAILED)'],
   [EXIT.INTERNAL, 'internal error (code INTERNAL): a bug, please report it'],
 ];
 
@@ -40,6 +43,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   TLS_FAILED: EXIT.TRANSPORT,
   RESPONSE_TOO_LARGE: EXIT.TRANSPORT,
   REQUEST_FAILED: EXIT.TRANSPORT,
+  WRITE_FAILED: EXIT.WRITE_FAILED,
 };
 
 /** The exit status for an error code; a code this table does not know is an internal error. */

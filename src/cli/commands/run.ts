@@ -10,10 +10,11 @@ import { redact } from '../../runtime/redact.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { connectionFromEnv, connectionVariables } from '../connection-env.js';
-import { reportError, UsageError } from '../errors.js';
+import { reportError, UsageError, WriteError } from '../errors.js';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForStatus, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { parseJsonDocument, readTextFile } from '../json-file.js';
+import { MAX_DOCUMENT_BYTES, parseJsonDocument, readTextFile, stdinText } from '../json-file.js';
+import { escapeControls } from '../text.js';
 import { manifest } from '../../contract/manifest.js';
 
 export function help(): string {
@@ -52,7 +53,7 @@ Examples:
 async function loadConnection(action: ActionDeclaration, file: string | undefined, io: CliIo): Promise<Record<string, unknown>> {
   const fromEnv = connectionFromEnv(action.connection, io.env);
   if (file === undefined) return fromEnv;
-  const text = await readTextFile(file, '--connection', 'run');
+  const text = await readTextFile(file, '--connection', 'run', 'CONFIG_INVALID');
   const parsed = parseJsonDocument(text, `The --connection file ${JSON.stringify(file)}`, 'CONFIG_INVALID');
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConnectorError('CONFIG_INVALID', `The --connection file ${JSON.stringify(file)} must hold a JSON object of connection fields.`, [
@@ -63,8 +64,9 @@ async function loadConnection(action: ActionDeclaration, file: string | undefine
 }
 
 async function loadInput(file: string, io: CliIo): Promise<unknown> {
-  const text = file === '-' ? await io.readStdin() : await readTextFile(file, '--input', 'run');
-  return parseJsonDocument(text, file === '-' ? 'The input on stdin' : `The --input file ${JSON.stringify(file)}`, 'INPUT_INVALID');
+  const what = file === '-' ? 'The input on stdin' : `The --input file ${JSON.stringify(file)}`;
+  const text = file === '-' ? stdinText(await io.readStdin(MAX_DOCUMENT_BYTES), what, 'INPUT_INVALID') : await readTextFile(file, '--input', 'run', 'INPUT_INVALID');
+  return parseJsonDocument(text, what, 'INPUT_INVALID');
 }
 
 function parseTimeout(raw: string | undefined): number | undefined {
@@ -135,9 +137,15 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
       return EXIT.OK;
     }
     const envelope = await runAction(action.id, input, connection, options);
+    // The envelope's JSON is nested at most MAX_JSON_DEPTH deep (runtime/envelope.ts), so printing it cannot exhaust the stack.
     io.stdout(JSON.stringify(envelope, null, 2) + '\n');
+    try {
+      await io.flushStdout?.();
+    } catch (error) {
+      throw new WriteError(error, `HTTP ${envelope.status_code} ${escapeControls(envelope.reason)}`);
+    }
     const exit = exitCodeForStatus(envelope.status_code);
-    if (exit !== EXIT.OK) io.stderr(scrub(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${envelope.reason} (exit ${exit})`) + '\n');
+    if (exit !== EXIT.OK) io.stderr(scrub(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${escapeControls(envelope.reason)} (exit ${exit})`) + '\n');
     return exit;
   } catch (error) {
     return reportError(io, isConnectorError(error) ? withEnvironmentHint(error, action) : error, scrub);

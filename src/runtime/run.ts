@@ -35,7 +35,6 @@ export interface PreparedAction {
 export function prepareAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): PreparedAction {
   const action = getAction(actionId);
   const resolved = resolveConnection(action.connection, connection, { timeoutMs: options.timeoutMs });
-  warnShortSecrets(resolved);
   assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
   return { action, connection: resolved, request: prepareRequest(action, input, resolved) };
 }
@@ -56,6 +55,8 @@ export async function runAction(actionId: string, input: unknown, connection: un
   const prepared = prepareAction(actionId, input, connection, options);
   const transport = options.transport ?? gotTransport;
   const { connection: resolved, request, action } = prepared;
+  // Not in dryRun: a dry run masks the auth header whole and may run on placeholder credentials.
+  warnShortSecrets(resolved);
   const maxResponseBytes = options.maxResponseBytes ?? resolved.maxResponseBytes;
   // One policy for every action, from its manifest hints: a non-idempotent POST is resent only when provably unprocessed.
   const { sleep, now, random, ...tuning } = options.retry ?? {};

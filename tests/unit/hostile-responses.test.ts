@@ -167,3 +167,15 @@ describe('defect 12: short secrets never garble text', () => {
     expect(String(warnings[0]![0])).toMatch(/invicti connection is shorter than 8 characters/);
   });
 });
+
+describe('the short-secret warning is for real runs only', () => {
+  test('a dry run with a short placeholder secret warns nothing', async () => {
+    const { dryRun } = await import('../../src/index.js');
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    dryRun('attackforge_request_new_project_retest', {
+      path_parameters: { id: PROJECT_ID },
+      json_body: { retesting_window_start: '2025-03-23T00:00:00Z', vulnerability_ids: [VULN_ID] },
+    }, { ...attackforge, api_key: 'unset' });
+    expect(warn).not.toHaveBeenCalled();
+  });
+});

@@ -2,7 +2,7 @@
  * The command line: dispatches to one command module, loaded on demand so a
  * `run` never loads the simulator and `list` never loads got or ajv.
  */
-import { UsageError, reportError } from './errors.js';
+import { UsageError, WriteError, reportError } from './errors.js';
 import { EXIT, EXIT_STATUS_TABLE, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -69,7 +69,14 @@ async function dispatch(argv: string[], io: CliIo): Promise<ExitCode> {
 /** Runs the command line `argv` (without node and the script) and returns the exit status. */
 export async function cli(argv: string[], io: CliIo): Promise<ExitCode> {
   try {
-    return await dispatch(argv, io);
+    const status = await dispatch(argv, io);
+    // list, describe, --help on a full disk: one clear line and exit 6, never a stack trace.
+    if (status !== EXIT.WRITE_FAILED) {
+      await io.flushStdout?.().catch((error: unknown) => {
+        throw new WriteError(error);
+      });
+    }
+    return status;
   } catch (error) {
     return reportError(io, error);
   }

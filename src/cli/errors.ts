@@ -20,13 +20,48 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The result could not be written (stdout on a full disk, a broken device).
+ * `processed` says whether the vendor already acted on the request: then
+ * running the command again may act twice.
+ */
+export class WriteError extends Error {
+  override readonly name = 'WriteError';
+  readonly code = 'WRITE_FAILED';
+
+  constructor(cause: unknown, processed?: string) {
+    const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const why = errno === 'ENOSPC' ? 'ENOSPC, no space left on device' : (errno ?? (cause instanceof Error ? cause.message : String(cause)));
+    super(
+      processed
+        ? `The request was processed (${processed}) but its result could not be written to stdout (${why}). Check the vendor before running it again.`
+        : `The result could not be written to stdout (${why}).`,
+    );
+  }
+
+  toJSON(): { code: 'WRITE_FAILED'; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/**
+ * Characters that JSON.stringify leaves raw but a terminal acts on (DEL, C1
+ * controls such as CSI U+009B, line separators, bidi overrides), as \u escapes.
+ */
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A JSON text with every terminal control escaped (still the same JSON value). */
+export function terminalSafeJson(json: string): string {
+  return json.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Writes the error line and returns the exit status. `scrub` removes secrets from the text. */
 export function reportError(io: CliIo, error: unknown, scrub: (text: string) => string = (t) => t): ExitCode {
-  if (isConnectorError(error) || error instanceof UsageError) {
-    io.stderr(scrub(JSON.stringify({ error: error.toJSON() })) + '\n');
+  if (isConnectorError(error) || error instanceof UsageError || error instanceof WriteError) {
+    io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: error.toJSON() }))) + '\n');
     return exitCodeForError(error.code);
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(scrub(JSON.stringify({ error: { code: 'INTERNAL', message: `Internal error: ${message}` } })) + '\n');
+  io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: { code: 'INTERNAL', message: `Internal error: ${message}` } }))) + '\n');
   return EXIT.INTERNAL;
 }

@@ -16,7 +16,7 @@ export const EXIT = {
   TRANSPORT: 4,
   /** A wait action ended (timeout_s) before a terminal state; the last status envelope, with wait.done false, is on stdout. */
   WAIT_ENDED: 5,
-  /** The request was processed but its result could not be written (--save-file: the file could not be saved). */
+  /** The request was processed, but its result could not be written (stdout on a full disk: ENOSPC, EIO; --save-file could not save the file). */
   WRITE_FAILED: 6,
   /** A bug: an error nobody anticipated. */
   INTERNAL: 70,
@@ -34,7 +34,7 @@ export const EXIT_STATUS_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.INVALID, 'invalid input or configuration, nothing was sent (codes INPUT_INVALID, CONFIG_INVALID)'],
   [EXIT.TRANSPORT, 'no usable HTTP response (codes TIMEOUT, CONNECTION_FAILED, TLS_FAILED, RESPONSE_TOO_LARGE, REQUEST_FAILED)'],
   [EXIT.WAIT_ENDED, 'a wait action ended at its timeout_s before a terminal state; the last status envelope is printed on stdout'],
-  [EXIT.WRITE_FAILED, 'the request was processed but its result could not be written (--save-file: code WRITE_FAILED; the envelope is still printed)'],
+  [EXIT.WRITE_FAILED, 'the request was processed but its result could not be written (stdout failed, e.g. a full disk, or --save-file could not save the file: code WRITE_FAILED)'],
   [EXIT.INTERNAL, 'internal error (code INTERNAL): a bug, please report it'],
   [EXIT.INTERRUPTED, 'interrupted by Ctrl-C (SIGINT) or SIGTERM (code ABORTED); what was known is on stderr'],
 ];

@@ -7,8 +7,18 @@ export interface CliIo {
   stdout(text: string): void;
   /** stderr: human messages and JSON error lines. */
   stderr(text: string): void;
-  /** All of stdin, as text. */
-  readStdin(): Promise<string>;
+  /**
+   * stdin, read up to `maxBytes` + 1 bytes and no further (the caller refuses
+   * anything longer than `maxBytes`, so /dev/zero on stdin cannot grow the process).
+   */
+  readStdin(maxBytes: number): Promise<string | Buffer>;
+  /**
+   * Resolves once everything written to stdout was handed to the system;
+   * rejects with the write error (ENOSPC on a full disk, EIO …). A reader that
+   * closed the pipe early (EPIPE, `| head`) is not an error. Optional: an
+   * in-memory stdout cannot fail.
+   */
+  flushStdout?(): Promise<void>;
   env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the process is asked to stop (SIGINT, SIGTERM); used by `simulate`. */
   untilStopped(): Promise<string>;
@@ -19,18 +29,43 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
-  // A reader that closed the pipe early (`| head`) is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+  let pending = 0;
+  let failure: NodeJS.ErrnoException | undefined;
+  const waiting: Array<() => void> = [];
+  const settle = () => {
+    if (pending === 0) for (const done of waiting.splice(0)) done();
+  };
+  // Write errors arrive through each write's callback (recorded below); the stream's 'error'
+  // event must not become an uncaught exception with a stack trace.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+    stdout: (text) => {
+      pending += 1;
+      process.stdout.write(text, (error?: Error | null) => {
+        const code = (error as NodeJS.ErrnoException | null | undefined)?.code;
+        if (error && code !== 'EPIPE') failure ??= error as NodeJS.ErrnoException;
+        pending -= 1;
+        settle();
+      });
     },
+    stderr: (text) => void process.stderr.write(text),
+    readStdin: async (maxBytes) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        chunks.push(chunk as Buffer);
+        total += (chunk as Buffer).length;
+        if (total > maxBytes) break; // leaving the loop destroys stdin: not one more byte is read
+      }
+      return Buffer.concat(chunks);
+    },
+    flushStdout: () =>
+      new Promise<void>((resolve, reject) => {
+        const done = () => (failure ? reject(failure) : resolve());
+        if (pending === 0) done();
+        else waiting.push(done);
+      }),
     env: process.env,
     stderrIsTTY: process.stderr.isTTY === true,
     onStop: (handler) => {

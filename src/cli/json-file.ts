@@ -1,20 +1,64 @@
 /**
  * Reading the JSON documents the CLI is given (--input, --connection). A file
- * that cannot be read is a usage error; one that is not JSON is invalid input
- * or configuration. Messages name the file and where the JSON breaks, never
- * its content: a connection file holds secrets, and V8's parse errors quote it.
+ * that cannot be read is a usage error; one that is not JSON, or larger than
+ * MAX_DOCUMENT_BYTES, is invalid input or configuration. Reading stops one
+ * byte past the cap, whatever the source (a file, /dev/zero, a FIFO, stdin).
+ * Messages name the file and where the JSON breaks, never its content: a
+ * connection file holds secrets, and V8's parse errors quote it.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { ConnectorError, type ErrorCode } from '../contract/errors.js';
+import { MAX_INPUT_BYTES } from '../contract/input-limits.js';
 import { UsageError } from './errors.js';
 
-export async function readTextFile(path: string, flag: string, command: string): Promise<string> {
+/** An --input or --connection document (file or stdin) is at most 1 MiB, the runtime's input limit. */
+export const MAX_DOCUMENT_BYTES = MAX_INPUT_BYTES;
+
+function unreadable(error: unknown, path: string, flag: string, command: string): UsageError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+  return new UsageError(`Cannot read the ${flag} file ${JSON.stringify(path)}: ${reason}.`, command);
+}
+
+/** The error for a document past the cap; `what` is e.g. `The --input file "x.json"`. */
+export function documentTooLarge(what: string, code: ErrorCode, limit = MAX_DOCUMENT_BYTES): ConnectorError {
+  const message = `is larger than ${limit / (1024 * 1024)} MiB; reading stopped there`;
+  return new ConnectorError(code, `${what} ${message}.`, [{ field: code === 'CONFIG_INVALID' ? 'connection' : '(input)', message }]);
+}
+
+/** Bytes read from stdin (io.readStdin) as text, or the too-large error. */
+export function stdinText(data: string | Buffer, what: string, code: ErrorCode, limit = MAX_DOCUMENT_BYTES): string {
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8');
+  if (bytes.length > limit) throw documentTooLarge(what, code, limit);
+  return bytes.toString('utf8');
+}
+
+/**
+ * The file at `path` as text, reading at most `limit` + 1 bytes: a regular
+ * file, a device (/dev/zero) and a FIFO (`--input <(jq …)`) alike.
+ */
+export async function readTextFile(path: string, flag: string, command: string, code: ErrorCode, limit = MAX_DOCUMENT_BYTES): Promise<string> {
+  let handle;
   try {
-    return await readFile(path, 'utf8');
+    handle = await open(path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
-    throw new UsageError(`Cannot read the ${flag} file ${JSON.stringify(path)}: ${reason}.`, command);
+    throw unreadable(error, path, flag, command);
+  }
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let total = 0;
+    while (total < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    if (total > limit) throw documentTooLarge(`The ${flag} file ${JSON.stringify(path)}`, code, limit);
+    return buffer.subarray(0, total).toString('utf8');
+  } catch (error) {
+    if (error instanceof ConnectorError) throw error;
+    throw unreadable(error, path, flag, command);
+  } finally {
+    await handle.close();
   }
 }
 

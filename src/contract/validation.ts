@@ -16,6 +16,15 @@ export function fieldName(pointer: string, root = ''): string {
   return out;
 }
 
+/** Field names longer than this are cut in messages (an input may carry a 900 KB property name). */
+export const MAX_FIELD_NAME_LENGTH = 120;
+
+/** `name` cut to MAX_FIELD_NAME_LENGTH characters, saying how long it really was. */
+export function shortFieldName(name: string): string {
+  if (name.length <= MAX_FIELD_NAME_LENGTH) return name;
+  return `${name.slice(0, MAX_FIELD_NAME_LENGTH)}…(${name.length} characters)`;
+}
+
 const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 
 function describe(error: ErrorObject, root: string): FieldProblem {
@@ -70,8 +79,9 @@ export function problemsOf(errors: readonly ErrorObject[] | null | undefined, ro
   const seen = new Set<string>();
   const out: FieldProblem[] = [];
   for (const error of errors ?? []) {
-    const p = describe(error, root);
-    const key = `${p.field}\u0000${p.message}`;
+    const described = describe(error, root);
+    const p = { field: shortFieldName(described.field), message: described.message };
+    const key = `${described.field}\u0000${described.message}`;
     if (!seen.has(key)) {
       seen.add(key);
       out.push(p);

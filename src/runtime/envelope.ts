@@ -2,19 +2,40 @@
  * The envelope every action returns, for every HTTP status:
  * { status_code, reason, response_headers, json_body } plus response_text when
  * the body is not JSON.
+ *
+ * What a hostile server can send is bounded here: a status outside 100-599 is
+ * not an HTTP response (REQUEST_FAILED), JSON nested deeper than
+ * MAX_JSON_DEPTH is kept as text (every consumer that recurses — printing,
+ * validation, a platform's deep copy — stays safe), and the connection's
+ * secrets are scrubbed from everything the server echoed back.
  */
 import { STATUS_CODES } from 'node:http';
+import { ConnectorError } from '../contract/errors.js';
 import type { Envelope } from '../generated/types.js';
+import { redactServerText } from './redact.js';
 import type { TransportResponse } from './transport.js';
 
 export type { Envelope };
 
 const JSON_TYPE = /^(application|text)\/([a-z0-9.+-]*\+)?json\b/i;
 
-/** Header names as the server sent them; a repeated header is joined with ", ". */
+/** JSON bodies nested deeper than this (arrays and objects) are kept as response_text, json_body null. */
+export const MAX_JSON_DEPTH = 256;
+
+/** Warning code when a JSON body was too deeply nested to parse (process 'warning' event). */
+export const DEEP_JSON_WARNING = 'RETEST_JSON_TOO_DEEP';
+
+/** Defines `name` as an own property even when it is `__proto__` (a plain assignment would set the prototype). */
+function setOwn(target: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  else target[name] = value;
+}
+
+/** Header names as the server sent them; a repeated header is joined with ", ". Every name is kept, `__proto__` included. */
 export function headersOf(rawHeaders: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   const nameOf = new Map<string, string>();
+  const valueOf = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
@@ -22,12 +43,43 @@ export function headersOf(rawHeaders: readonly string[]): Record<string, string>
     const first = nameOf.get(lower);
     if (first === undefined) {
       nameOf.set(lower, name);
-      out[name] = value;
+      valueOf.set(lower, value);
     } else {
-      out[first] = `${out[first]}, ${value}`;
+      valueOf.set(lower, `${valueOf.get(lower)}, ${value}`);
     }
   }
+  for (const [lower, name] of nameOf) setOwn(out, name, valueOf.get(lower));
   return out;
+}
+
+/** The deepest nesting of arrays/objects in JSON text (strings skipped), stopping as soon as it passes `limit`. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+/** A status a server may send on the wire that is not an HTTP status (000, 999): the call failed. */
+function assertHttpStatus(statusCode: number): void {
+  if (Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 599) return;
+  throw new ConnectorError(
+    'REQUEST_FAILED',
+    `The server answered with an invalid status ${String(statusCode).slice(0, 12)} (an HTTP status is 100-599); the request may have been processed.`,
+  );
 }
 
 /**
@@ -35,6 +87,7 @@ export function headersOf(rawHeaders: readonly string[]): Record<string, string>
  * (a binary report, returned as a file): it is then neither decoded nor copied into response_text.
  */
 export function toEnvelope(response: TransportResponse, skipText?: (contentType: string) => boolean): Envelope {
+  assertHttpStatus(response.statusCode);
   const response_headers = headersOf(response.rawHeaders);
   const reason = response.statusMessage || STATUS_CODES[response.statusCode] || '';
   const contentType = Object.entries(response_headers).find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? '';
@@ -44,11 +97,49 @@ export function toEnvelope(response: TransportResponse, skipText?: (contentType:
   const text = response.body.toString('utf8');
   const looksJson = JSON_TYPE.test(contentType) || (!contentType && /^\s*[[{"]/.test(text));
   if (looksJson && text.trim() !== '') {
-    try {
-      return { status_code: response.statusCode, reason, response_headers, json_body: JSON.parse(text) as unknown };
-    } catch {
-      // Declared JSON but is not (truncated, an HTML error page behind a proxy): keep the text.
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      process.emitWarning(`HTTP ${response.statusCode}: the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels; it is kept as response_text and json_body is null.`, {
+        code: DEEP_JSON_WARNING,
+      });
+    } else {
+      try {
+        return { status_code: response.statusCode, reason, response_headers, json_body: JSON.parse(text) as unknown };
+      } catch {
+        // Declared JSON but is not (truncated, an HTML error page behind a proxy): keep the text.
+      }
     }
   }
   return { status_code: response.statusCode, reason, response_headers, json_body: null, response_text: text };
+}
+
+/** Every string of a JSON value (keys included) with the secrets scrubbed; depth is bounded by MAX_JSON_DEPTH upstream. */
+function scrubJson(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactServerText(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => scrubJson(item, secrets));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) setOwn(out, redactServerText(key, secrets), scrubJson(item, secrets));
+  return out;
+}
+
+/**
+ * The envelope with the connection's secrets scrubbed from everything the
+ * server sent: reason phrase, header names and values, JSON strings and keys,
+ * response_text. A server that reflects the Authorization header or the SSAPI
+ * key (a 401 echoing the request) must not put it on a playbook's stdout.
+ */
+export function scrubEnvelope(envelope: Envelope, secrets: readonly string[]): Envelope {
+  if (secrets.length === 0) return envelope;
+  const response_headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(envelope.response_headers)) {
+    setOwn(response_headers, redactServerText(name, secrets), redactServerText(value, secrets));
+  }
+  const out: Envelope = {
+    ...envelope,
+    reason: redactServerText(envelope.reason, secrets),
+    response_headers,
+    json_body: scrubJson(envelope.json_body, secrets),
+  };
+  if (envelope.response_text !== undefined) out.response_text = redactServerText(envelope.response_text, secrets);
+  return out;
 }

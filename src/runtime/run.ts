@@ -6,11 +6,11 @@
  */
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
-import { toEnvelope } from './envelope.js';
+import { scrubEnvelope, toEnvelope } from './envelope.js';
 import { isTextType, withFile } from './file.js';
 import { assertValidInput } from '../contract/input-limits.js';
 import { type ActionDeclaration, getAction } from '../contract/manifest.js';
-import { redactRequest } from './redact.js';
+import { redactRequest, warnShortSecrets } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
 import { getValidator } from '../contract/validators.js';
 import { DEFAULT_RETRY, realClock, type RetryOptions, withRetry } from './retry.js';
@@ -78,13 +78,16 @@ export function effectiveMaxResponseBytes(action: ActionDeclaration, connection:
 
 /**
  * Runs an action. Resolves with the envelope for every HTTP status (4xx and 5xx
- * included); rejects with a ConnectorError only when the input or connection is
- * invalid or no HTTP response came back.
+ * included), the connection's secrets scrubbed from it; rejects with a
+ * ConnectorError only when the input or connection is invalid or no HTTP
+ * response came back (a status outside 100-599 counts as none: REQUEST_FAILED).
  */
 export async function runAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): Promise<Envelope> {
   const prepared = prepareAction(actionId, input, connection, options);
   const { connection: resolved, request, action } = prepared;
   const { signal } = options;
+  // Not in dryRun: a dry run masks the auth header whole and may run on placeholder credentials.
+  warnShortSecrets(resolved);
   const { sleep, now, random, ...tuning } = options.retry ?? {};
   const clock = { now: now ?? realClock.now, sleep: sleep ?? realClock.sleep, random: random ?? realClock.random };
 
@@ -113,9 +116,10 @@ export async function runAction(actionId: string, input: unknown, connection: un
     aborted,
   );
   // A file action's 2xx body is a file (a report); any other status keeps the usual envelope.
+  // Whatever the server echoed back (a 401 reflecting the Authorization header), the secrets stay out of the result.
   if (action.response?.file && response.statusCode >= 200 && response.statusCode <= 299) {
     // A binary report is not decoded as text on the way (it would only be dropped): one copy fewer of a large body.
-    return withFile(toEnvelope(response, (type) => !isTextType(type)), response.body, action, input);
+    return scrubEnvelope(withFile(toEnvelope(response, (type) => !isTextType(type)), response.body, action, input), resolved.secrets);
   }
-  return toEnvelope(response);
+  return scrubEnvelope(toEnvelope(response), resolved.secrets);
 }

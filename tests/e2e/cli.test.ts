@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleSchema } from '../../src/contract/bundle.js';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
 import { getValidator } from '../../src/contract/schemas.js';
@@ -325,13 +326,14 @@ describe('list and describe', () => {
     expect(result.stdout).toContain('/api/ss/project/{id}/retest/request');
   });
 
-  test('describe --json: the schemas in full and an example input that the input schema accepts', async () => {
+  test('describe --json: the schemas in full, self-contained (bundled), and an example input that the input schema accepts', async () => {
     for (const action of manifest.actions) {
       const result = await runCli(['describe', action.id, '--json']);
       expect(result.code).toBe(0);
       const description = JSON.parse(result.stdout);
-      expect(description.input_schema).toEqual(JSON.parse(readFileSync(join(packageRoot, action.input_schema), 'utf8')));
-      expect(description.output_schema).toEqual(JSON.parse(readFileSync(join(packageRoot, action.output_schema), 'utf8')));
+      expect(description.input_schema).toEqual(bundleSchema(action.input_schema));
+      expect(description.output_schema).toEqual(bundleSchema(action.output_schema));
+      expect(JSON.stringify(description)).not.toMatch(/"\$ref":"(?!#)/);
       expect(getValidator(action.input_schema)(description.example_input)).toBe(true);
     }
   });

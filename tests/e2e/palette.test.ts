@@ -1,5 +1,6 @@
-// The action palette in a real browser: Debian's Chromium, headless, driven by
-// playwright-core (never a downloaded browser). The page is built from the
+// The action palette in a real browser: headless Chromium driven by playwright-core,
+// found by tests/helpers/browser.ts (CHROMIUM_PATH, a system Chromium, else the
+// devDependency @sparticuz/chromium; never a browser downloaded at test time). The page is built from the
 // current sources, served on 127.0.0.1, and used the way a person would: pick
 // an action, type into the labelled fields, submit, read what it produced.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -10,20 +11,11 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildPalette } from '../../scripts/build-palette.js';
+import { findBrowser } from '../helpers/browser.js';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
 import { getValidator } from '../../src/contract/schemas.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 // Not UTC on purpose: a date-time widget that converts through local time would shift values here.
 const TIME_ZONE = 'America/Los_Angeles';
 const SCREENSHOTS = join(packageRoot, 'test-output/palette');
@@ -55,12 +47,7 @@ function serveStatic(dir: string): Promise<Server> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The palette browser test needs Debian's Chromium at ${CHROMIUM}, and it is missing. ` +
-        'Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this on CI).',
-    );
-  }
+  const browser = await findBrowser();
   // A fresh build of the current sources, in a folder of its own: never a stale dist/palette,
   // never a race with someone running `npm run palette` at the same time.
   siteDir = mkdtempSync(join(tmpdir(), 'palette-site-'));
@@ -69,9 +56,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   profileDir = mkdtempSync(join(tmpdir(), 'palette-profile-'));
   context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
+    executablePath: browser.executablePath,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: browser.args,
     timezoneId: TIME_ZONE,
     viewport: { width: 1280, height: 900 },
   });

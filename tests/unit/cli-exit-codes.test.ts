@@ -2,7 +2,10 @@
 // has its documented status, and only 2xx responses exit 0.
 import { describe, expect, test } from '@jest/globals';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, exitCodeForError, exitCodeForStatus } from '../../src/cli/exit-codes.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ERROR_CODES } from '../../src/contract/errors.js';
+import { packageRoot } from '../../src/contract/package-root.js';
 
 describe('exit statuses', () => {
   test('every runtime error code maps to its documented status', () => {
@@ -40,5 +43,13 @@ describe('exit statuses', () => {
 
   test('the documented table lists each status once', () => {
     expect(EXIT_STATUS_TABLE.map(([code]) => code)).toEqual(Object.values(EXIT));
+  });
+
+  test('README "Exit statuses" has a row for every status, 6 (WRITE_FAILED) included', () => {
+    const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Exit statuses'), readme.indexOf('## The simulator'));
+    const documented = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    for (const code of Object.values(EXIT)) expect(documented).toContain(code);
+    expect(section).toContain('WRITE_FAILED');
   });
 });

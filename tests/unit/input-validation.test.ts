@@ -125,3 +125,16 @@ describe('connections and actions', () => {
     expect(sent).toBe(0);
   });
 });
+
+describe('a huge property name is not echoed back', () => {
+  test('a 900 KB property name: the message and the detail carry a cut name that says how long it was, once each', async () => {
+    const name = 'x'.repeat(900 * 1024);
+    const { error, sent } = await rejection('invicti_scan_retest', { json_body: { BaseScanId: GUID, [name]: 1 } }, invicti);
+    expect(sent).toBe(0);
+    expect(error.code).toBe('INPUT_INVALID');
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.message).toContain(`json_body.${'x'.repeat(110)}`);
+    expect(error.message).toContain(`(${name.length + 'json_body.'.length} characters) is not an allowed property`);
+    expect(JSON.stringify(error).length).toBeLessThan(1000);
+  });
+});

@@ -1,5 +1,6 @@
 /** `retest-connectors describe <action> [--json]`: input schema, output schema, an example input. */
 import { getConnection, type ActionDeclaration } from '../../contract/manifest.js';
+import { bundleSchema } from '../../contract/bundle.js';
 import { getSchema } from '../../contract/schema-files.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
@@ -15,7 +16,8 @@ and an example input you can save and pass to \`run --input\`.
 
 Options:
   --json      one JSON document on stdout: {id, title, description, vendor, connection, method, path,
-              input_schema, output_schema, example_input} (the schemas in full, as JSON Schema draft-07)
+              input_schema, output_schema, example_input} (the schemas in full and self-contained,
+              every $ref inside the document, as JSON Schema draft-07)
   -h, --help  this help
 `;
 
@@ -45,8 +47,10 @@ export interface ActionDescription {
 }
 
 export function describeAction(action: ActionDeclaration): ActionDescription {
-  const input = getSchema(action.input_schema);
-  const output = getSchema(action.output_schema);
+  // Self-contained: every referenced schema file embedded under definitions, so the schemas
+  // validate on their own outside the package (ajv compile, a platform's form builder).
+  const input = bundleSchema(action.input_schema);
+  const output = bundleSchema(action.output_schema);
   const examples = (input as SchemaNode).examples;
   return {
     id: action.id,

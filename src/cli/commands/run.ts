@@ -11,11 +11,12 @@ import { resolvePointer } from '../../runtime/request.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { connectionFromEnv, connectionVariables } from '../connection-env.js';
-import { reportError, UsageError } from '../errors.js';
+import { reportError, UsageError, WriteError } from '../errors.js';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { parseJsonDocument, readTextFile } from '../json-file.js';
+import { MAX_DOCUMENT_BYTES, parseJsonDocument, readTextFile, stdinText } from '../json-file.js';
 import { SaveFileError, saveEnvelopeFile } from '../save-file.js';
+import { escapeControls } from '../text.js';
 import { manifest } from '../../contract/manifest.js';
 import { progressPrinter } from '../progress.js';
 
@@ -71,7 +72,7 @@ Examples:
 async function loadConnection(action: ActionDeclaration, file: string | undefined, io: CliIo): Promise<Record<string, unknown>> {
   const fromEnv = connectionFromEnv(action.connection, io.env);
   if (file === undefined) return fromEnv;
-  const text = await readTextFile(file, '--connection', 'run');
+  const text = await readTextFile(file, '--connection', 'run', 'CONFIG_INVALID');
   const parsed = parseJsonDocument(text, `The --connection file ${JSON.stringify(file)}`, 'CONFIG_INVALID');
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConnectorError('CONFIG_INVALID', `The --connection file ${JSON.stringify(file)} must hold a JSON object of connection fields.`, [
@@ -82,8 +83,9 @@ async function loadConnection(action: ActionDeclaration, file: string | undefine
 }
 
 async function loadInput(file: string, io: CliIo): Promise<unknown> {
-  const text = file === '-' ? await io.readStdin() : await readTextFile(file, '--input', 'run');
-  return parseJsonDocument(text, file === '-' ? 'The input on stdin' : `The --input file ${JSON.stringify(file)}`, 'INPUT_INVALID');
+  const what = file === '-' ? 'The input on stdin' : `The --input file ${JSON.stringify(file)}`;
+  const text = file === '-' ? stdinText(await io.readStdin(MAX_DOCUMENT_BYTES), what, 'INPUT_INVALID') : await readTextFile(file, '--input', 'run', 'INPUT_INVALID');
+  return parseJsonDocument(text, what, 'INPUT_INVALID');
 }
 
 function parseTimeout(raw: string | undefined): number | undefined {
@@ -157,30 +159,36 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
       return EXIT.OK;
     }
     const envelope = await runStoppable(action, input, connection, options, io, scrub, runAction);
+    // The envelope's JSON is nested at most MAX_JSON_DEPTH deep (runtime/envelope.ts), so printing it cannot exhaust the stack.
+    let saveFailed = false;
     if (saveDir !== undefined && envelope.file) {
       try {
         const saved = await saveEnvelopeFile(envelope, saveDir);
         io.stdout(JSON.stringify(saved, null, 2) + '\n');
       } catch (error) {
+        if (!(error instanceof SaveFileError)) throw error;
         // The vendor answered; keep its answer (bytes included) on stdout, and say the file was not saved.
         io.stdout(JSON.stringify(envelope, null, 2) + '\n');
-        if (error instanceof SaveFileError) {
-          io.stderr(scrub(JSON.stringify({ error: error.toJSON() })) + '\n');
-          return EXIT.WRITE_FAILED;
-        }
-        throw error;
+        io.stderr(scrub(JSON.stringify({ error: error.toJSON() })) + '\n');
+        saveFailed = true;
       }
     } else {
       if (saveDir !== undefined) io.stderr(`retest-connectors: --save-file: the response carries no file; nothing saved.\n`);
       io.stdout(JSON.stringify(envelope, null, 2) + '\n');
     }
+    try {
+      await io.flushStdout?.();
+    } catch (error) {
+      throw new WriteError(error, `HTTP ${envelope.status_code} ${escapeControls(envelope.reason)}`);
+    }
+    if (saveFailed) return EXIT.WRITE_FAILED;
     const exit = exitCodeForEnvelope(envelope);
     if (exit === EXIT.WAIT_ENDED) {
       const value = resolvePointer(envelope, action.poll?.progress?.state ?? action.poll?.until.pointer ?? '/status_code');
       const state = value === undefined ? '' : ` (last state ${JSON.stringify(value)})`;
       io.stderr(scrub(`retest-connectors: ${action.id}: the wait ended after ${Math.round(envelope.wait!.waited_ms / 1000)} s before a terminal state${state} (exit ${exit})`) + '\n');
     } else if (exit !== EXIT.OK) {
-      io.stderr(scrub(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${envelope.reason} (exit ${exit})`) + '\n');
+      io.stderr(scrub(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${escapeControls(envelope.reason)} (exit ${exit})`) + '\n');
     }
     return exit;
   } catch (error) {

@@ -77,7 +77,7 @@ function deref(node: SchemaNode, file: string): { node: SchemaNode; file: string
   return { node: { ...(resolved as SchemaNode), ...annotations }, file: targetFile };
 }
 
-/** One row per input field, nested objects and arrays flattened to dotted names; $refs followed. */
+/** One row per input field, nested objects and arrays flattened to dotted names; $refs followed (file-relative: the schema as the package holds it, not the bundled copy). */
 function fieldRows(node: SchemaNode, file: string, prefix = '', parentRequired = true): string[][] {
   const rows: string[][] = [];
   const required = new Set(node.required ?? []);
@@ -108,7 +108,7 @@ function humanDescription(action: ActionDeclaration, description: ActionDescript
     `             from --connection <file> or the environment: ${variables.map((v) => v.name).join(', ')}`,
     '',
     'Input fields:',
-    indent(table(['FIELD', 'TYPE', '', 'DESCRIPTION'], fieldRows(description.input_schema as SchemaNode, action.input_schema))).trimEnd(),
+    indent(table(['FIELD', 'TYPE', '', 'DESCRIPTION'], fieldRows(getSchema(action.input_schema) as SchemaNode, action.input_schema))).trimEnd(),
     '',
     'Example input:',
     indent(JSON.stringify(description.example_input, null, 2)),

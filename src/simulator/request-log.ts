@@ -31,6 +31,9 @@ export interface RequestLogOptions {
 
 export const REQUEST_LOG_DEFAULTS = { maxEntries: 1000, maxBodyBytes: 4096, maxTotalBytes: 1024 * 1024 } as const;
 
+/** The most characters of a path kept. */
+const MAX_PATH_CHARS = 2048;
+
 /** What an entry costs against the byte budget. */
 function cost(entry: LoggedRequest): number {
   return Buffer.byteLength(entry.body) + Buffer.byteLength(entry.path);
@@ -57,8 +60,8 @@ export class RequestLog {
     const kept = body.subarray(0, this.maxBodyBytes);
     const logged: LoggedRequest = {
       ...rest,
-      // A path is attacker-sized too (up to Node's 16 KiB header limit): cut it like a body.
-      path: path.length > this.maxBodyBytes ? path.slice(0, this.maxBodyBytes) : path,
+      // A path is client-sized too (up to Node's 16 KiB header limit): cut it.
+      path: path.length > MAX_PATH_CHARS ? path.slice(0, MAX_PATH_CHARS) : path,
       body: kept.toString('utf8'),
       body_bytes: bodyBytes,
       body_truncated: bodyBytes > kept.length,

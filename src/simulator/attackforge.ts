@@ -328,7 +328,7 @@ function compileFilter(filter: unknown): Predicate {
       parts.push(key === '$and' ? (v) => inner.every((p) => p(v)) : (v) => inner.some((p) => p(v)));
       continue;
     }
-    const property = FILTER_FIELDS[key] ?? (Object.values(FILTER_FIELDS).includes(key) ? key : undefined);
+    const property = Object.hasOwn(FILTER_FIELDS, key) ? FILTER_FIELDS[key] : Object.values(FILTER_FIELDS).includes(key) ? key : undefined;
     if (!property) throw new SyntaxError(`unknown field '${key.slice(0, 40)}'`);
     parts.push(compileCondition(property, condition));
   }

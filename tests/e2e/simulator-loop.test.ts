@@ -359,7 +359,7 @@ describe('Invicti: the whole retest loop on a test clock', () => {
   test('auth failures: every new endpoint answers 401 with Invicti\'s message, without and with wrong credentials', async () => {
     const wrong = 'Basic ' + Buffer.from('demo-user:wrong').toString('base64');
     for (const path of ['/api/1.0/issues/waitingforretest', `/api/1.0/scans/result/${SEED_SCAN_IDS.completed}`, `/api/1.0/scans/report/?id=${SEED_SCAN_IDS.completed}&type=Vulnerabilities&format=Pdf`, '/api/1.0/scans/list']) {
-      for (const headers of [{}, { Authorization: wrong }]) {
+      for (const headers of [{}, { Authorization: wrong }] as Record<string, string>[]) {
         const reply = await send(sim.url, 'GET', path, { headers });
         expect([path, reply.status]).toEqual([path, 401]);
         expect(reply.json).toEqual({ Message: 'Authorization has been denied for this request.' });
@@ -449,7 +449,7 @@ describe('AttackForge: flag for retest → request a round → the project shows
       expect(ids(await list('?startDate=2024-05-07T00:00:00.000Z&endDate=2024-05-08T23:59:59.999Z'))).toEqual([v.sqliRetest, v.hstsOpen]);
       expect(await list('?skip=1&limit=2')).toEqual({ count: 2, vulnerabilities: [expect.objectContaining({ vulnerability_id: v.sqliRetest }), expect.objectContaining({ vulnerability_id: v.hstsOpen })] });
       expect((await list('?pendingVulnerabilities=true')).count).toBe(4);
-      for (const bad of ['?limit=501', '?limit=0', '?skip=-1', '?priority=Severe', '?startDate=yesterday', '?pendingVulnerabilities=maybe', q('{ is_retest: '), q('{ is_retest: { $regex: "Y" } }'), q('{ owner: "me" }'), q('[1]'), q('{ a: ' + '{ b: '.repeat(40))]) {
+      for (const bad of ['?limit=501', '?limit=0', '?skip=-1', '?priority=Severe', '?startDate=yesterday', '?pendingVulnerabilities=maybe', q('{ is_retest: '), q('{ is_retest: { $regex: "Y" } }'), q('{ owner: "me" }'), q('{ __proto__: { $eq: "x" } }'), q('{ constructor: "x" }'), q('{ status: { toString: "x" } }'), q('[1]'), q('{ status: "Open" } trailing'), q('{ a: ' + '{ b: '.repeat(40))]) {
         const reply = await send(other.url, 'GET', `/api/ss/project/${project}/vulnerabilities${bad}`, { headers: key });
         expect([bad, reply.status]).toEqual([bad, 400]);
         expect(reply.json).toEqual({ error: expect.any(String) });
@@ -490,7 +490,7 @@ describe('AttackForge: flag for retest → request a round → the project shows
       ['POST', `/api/ss/project/${project}/retest/1/complete`],
       ['POST', `/api/ss/project/${project}/retest/1/cancel`],
     ]) {
-      for (const headers of [{}, { 'X-SSAPI-KEY': 'wrong' }]) {
+      for (const headers of [{}, { 'X-SSAPI-KEY': 'wrong' }] as Record<string, string>[]) {
         const reply = await send(sim.url, method!, path!, { headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ projectId: project, status: 'Closed' }) });
         expect([path, reply.status]).toEqual([path, 401]);
         expect(reply.json).toEqual({ error: expect.any(String) });

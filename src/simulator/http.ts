@@ -46,6 +46,7 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let discarded = 0;
     let settled = false;
     const refuse = () => {
       settled = true;
@@ -59,8 +60,8 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
     }
     req.on('data', (chunk: Buffer) => {
       if (settled) {
-        size += chunk.length;
-        if (size > limit * DISCARD_FACTOR) req.socket.destroy();
+        discarded += chunk.length;
+        if (discarded > limit * DISCARD_FACTOR) req.socket.destroy();
         return;
       }
       size += chunk.length;

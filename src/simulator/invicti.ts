@@ -335,6 +335,11 @@ export class InvictiSimulator {
       const value = body[field];
       if (value !== undefined && value !== null && !(Number.isInteger(value) && (value as number) >= 1)) return message(400, `The ${field} field must be a positive integer.`);
     }
+    for (const field of ['CrawlAndAttack', 'FindAndFollowNewLinks', 'ExcludeLinks', 'EnablePciScanTask']) {
+      const value = body[field];
+      if (value !== undefined && value !== null && typeof value !== 'boolean') return message(400, `The ${field} field must be true or false.`);
+    }
+    if (body.Comments !== undefined && body.Comments !== null && typeof body.Comments !== 'string') return message(400, 'The Comments field must be a string.');
     if (body.Tags !== undefined && body.Tags !== null && !(Array.isArray(body.Tags) && body.Tags.every((t) => typeof t === 'string'))) {
       return message(400, 'The Tags field must be an array of strings.');
     }

@@ -305,7 +305,7 @@ describe('Invicti: the whole retest loop on a test clock', () => {
     expect(elsewhere.status).toBe(201);
     expect(elsewhere.json[0]).toMatchObject({ WebsiteName: 'new-site.example.test', TargetUrl: 'https://new-site.example.test/app/' });
 
-    for (const body of [{}, { TargetUri: 'not a url' }, { TargetUri: 'ftp://x.test/' }, { TargetUri: 'http://x.test/', Scope: 'Everything' }, ['http://x.test/']]) {
+    for (const body of [{}, { TargetUri: 'not a url' }, { TargetUri: 'ftp://x.test/' }, { TargetUri: 'http://x.test/', Scope: 'Everything' }, { TargetUri: 'http://x.test/', CrawlAndAttack: 'yes' }, { TargetUri: 'http://x.test/', Comments: 5 }, { TargetUri: 'http://x.test/', Tags: [1] }, ['http://x.test/']]) {
       const reply = await post('/api/1.0/scans/new', body);
       expect([body, reply.status]).toEqual([body, 400]);
       expect(reply.json).toEqual({ Message: expect.any(String) });

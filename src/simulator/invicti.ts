@@ -382,8 +382,10 @@ export class InvictiSimulator {
       ...(options.baseScanId ? { baseScanId: options.baseScanId } : {}),
     };
     this.scans.set(task.Id.toLowerCase(), record);
+    // The launch answer is the queued scan, as Invicti's is, even when it completes at once (scanSeconds 0).
+    const launched = structuredClone(task);
     this.tick();
-    return this.view(record);
+    return launched;
   }
 
   /** POST /api/1.0/scans/cancel with the scan id as a bare JSON string: a CancelResult JSON string. */

@@ -418,7 +418,8 @@ describe('simulate', () => {
       });
       expect(result.code).toBe(0);
       expect(stdout).toContain('Complete in 0 s (--scan-seconds)');
-      // --scan-seconds 0: the retest is complete as soon as it is launched.
+      // --scan-seconds 0: the launch answers the queued scan, which is complete at the next look.
+      expect(JSON.parse(result.stdout).json_body.State).toBe('Queued');
       const status = await fetch(`${url}/api/1.0/scans/status/${JSON.parse(result.stdout).json_body.Id}`, {
         headers: { Authorization: 'Basic ' + Buffer.from('demo-user:demo-token').toString('base64') },
       });

@@ -253,6 +253,22 @@ describe('Invicti: the whole retest loop on a test clock', () => {
     expect(first.at(-1)).toEqual(['Complete', 100, expect.any(Number), expect.any(Number), 'Complete', '00:00:01', 7]);
   });
 
+  test('scanSeconds 0: the launch answer is the queued scan, and the next look finds it Complete', async () => {
+    const instant = await startSimulator({ clock: createTestClock(), scanSeconds: 0 });
+    try {
+      const launched = await send(instant.url, 'POST', '/api/1.0/scans/retest', {
+        headers: { Authorization: basic, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ BaseScanId: SEED_SCAN_IDS.completed }),
+      });
+      expect(launched.json).toMatchObject({ State: 'Queued', Percentage: 0 });
+      const status = await send(instant.url, 'GET', `/api/1.0/scans/status/${launched.json.Id}`, { headers: { Authorization: basic } });
+      expect(status.json).toMatchObject({ State: 'Complete' });
+      expect(status.json.CompletedSteps).toBe(status.json.EstimatedSteps);
+    } finally {
+      await instant.close();
+    }
+  });
+
   test('waitingforretest filters by severity (that severity and above), website and group, and pages', async () => {
     const other = await startSimulator({ clock: createTestClock() });
     try {

@@ -5,6 +5,21 @@
  */
 
 const LINES_PER_PAGE = 50;
+/** About what fits in 512 pt of 10 pt Helvetica; longer lines wrap. */
+const CHARS_PER_LINE = 95;
+
+function wrap(line: string): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > CHARS_PER_LINE) {
+    const cut = rest.lastIndexOf(' ', CHARS_PER_LINE);
+    const at = cut > CHARS_PER_LINE / 2 ? cut : CHARS_PER_LINE;
+    out.push(rest.slice(0, at));
+    rest = '    ' + rest.slice(at).trimStart();
+  }
+  out.push(rest);
+  return out;
+}
 
 /** Text that a PDF literal string carries safely: ASCII only, with \, ( and ) escaped. */
 function pdfText(text: string): string {
@@ -17,7 +32,8 @@ function pdfDate(ms: number): string {
 }
 
 /** A PDF whose first page starts with `title` in a larger font, then `lines`. */
-export function renderPdf(title: string, lines: readonly string[], createdAt: number): Buffer {
+export function renderPdf(title: string, textLines: readonly string[], createdAt: number): Buffer {
+  const lines = textLines.flatMap(wrap);
   const pages: string[][] = [];
   for (let i = 0; i < Math.max(lines.length, 1); i += LINES_PER_PAGE) pages.push(lines.slice(i, i + LINES_PER_PAGE));
 

@@ -32,31 +32,55 @@ export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** After a 413, at most this many times the cap is read and discarded before the connection is dropped. */
 const DISCARD_FACTOR = 16;
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; size: number };
+export type BodyResult = { ok: true; body: Buffer } | { ok: false; size: number; reason: 'too-large' | 'busy' };
+
+/** Default bound of the bytes of all request bodies being received at once. */
+export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+/** The bytes of request bodies held in memory at once, across every connection, under one limit. */
+export class BodyBudget {
+  used = 0;
+  constructor(readonly limit = MAX_BUFFERED_BYTES) {}
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.limit) return false;
+    this.used += bytes;
+    return true;
+  }
+  give(bytes: number): void {
+    this.used -= bytes;
+  }
+}
 
 /**
  * Reads the request body up to `limit` bytes. A declared Content-Length over
  * the limit is refused at once; a body that passes the limit while streaming
- * stops being kept at that moment. Either way the answer is `{ ok: false }`
- * (the caller answers 413) and the rest of the body is read and thrown away,
- * so the keep-alive connection stays usable; a client that keeps sending far
- * past the cap has its connection dropped.
+ * stops being kept at that moment (`too-large`, the caller answers 413); a
+ * chunk that would take the bodies of all requests past `budget` refuses the
+ * request too (`busy`, the caller answers 503). Either way the rest of the body
+ * is read and thrown away, so the keep-alive connection stays usable; a client
+ * that keeps sending far past the cap has its connection dropped.
  */
-export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES, budget = new BodyBudget()): Promise<BodyResult> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let held = 0;
     let discarded = 0;
     let settled = false;
-    const refuse = () => {
-      settled = true;
+    const release = () => {
+      budget.give(held);
+      held = 0;
       chunks.length = 0;
-      resolve({ ok: false, size });
+    };
+    const refuse = (reason: 'too-large' | 'busy') => {
+      settled = true;
+      release();
+      resolve({ ok: false, size, reason });
     };
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       size = declared;
-      refuse();
+      refuse('too-large');
     }
     req.on('data', (chunk: Buffer) => {
       if (settled) {
@@ -65,20 +89,29 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
         return;
       }
       size += chunk.length;
-      if (size > limit) refuse();
-      else chunks.push(chunk);
+      if (size > limit) return refuse('too-large');
+      if (!budget.take(chunk.length)) return refuse('busy');
+      held += chunk.length;
+      chunks.push(chunk);
     });
     req.on('end', () => {
       if (!settled) {
         settled = true;
-        resolve({ ok: true, body: Buffer.concat(chunks, size) });
+        const body = Buffer.concat(chunks, size);
+        release();
+        resolve({ ok: true, body });
       }
     });
     req.on('error', (error) => {
       if (!settled) {
         settled = true;
+        release();
         reject(error);
       }
+    });
+    // A client that goes away mid-body gives its share back.
+    req.on('close', () => {
+      if (!settled) release();
     });
   });
 }

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ATTACKFORGE_HEADERS, AttackForgeSimulator } from './attackforge.js';
 import { type SimulatorClock, systemClock } from './clock.js';
-import { MAX_REQUEST_BYTES, readBody, sendResponse, type SimRequest, type SimResponse } from './http.js';
+import { BodyBudget, MAX_BUFFERED_BYTES, MAX_REQUEST_BYTES, readBody, sendResponse, type SimRequest, type SimResponse } from './http.js';
 import { INVICTI_HEADERS, InvictiSimulator } from './invicti.js';
 import { type LoggedRequest, RequestLog, type RequestLogOptions } from './request-log.js';
 
@@ -19,7 +19,7 @@ export { SEED_SCAN_IDS, SEED_WEBSITES } from './invicti-seed.js';
 export { SEED_PROJECT_IDS, SEED_VULNERABILITY_IDS, seedProjects } from './attackforge-seed.js';
 export { createTestClock, systemClock, type SimulatorClock, type TestClock } from './clock.js';
 export { REQUEST_LOG_DEFAULTS, type LoggedRequest, type RequestLogOptions } from './request-log.js';
-export { MAX_REQUEST_BYTES } from './http.js';
+export { MAX_BUFFERED_BYTES, MAX_REQUEST_BYTES } from './http.js';
 
 /** The simulator's fixed, obviously fake credentials. */
 export const DEMO_CREDENTIALS = {
@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   requestLog?: RequestLogOptions;
   /** The largest request body accepted (default 1 MiB); larger ones get 413 and are not buffered. */
   maxRequestBytes?: number;
+  /** The most bytes of all request bodies being received at once (default 64 MiB); past it a request gets 503 with Retry-After. */
+  maxBufferedBytes?: number;
 }
 
 export interface Simulator {
@@ -59,6 +61,8 @@ export interface Simulator {
   readonly requestCount: number;
   /** Bytes of bodies and paths the log holds now. */
   readonly requestLogBytes: number;
+  /** Bytes of request bodies being received right now (bounded by maxBufferedBytes). */
+  readonly bufferedBytes: number;
   /** The clock the simulator runs on. */
   clock: SimulatorClock;
   scanSeconds: number;
@@ -92,6 +96,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (!Number.isFinite(scanSeconds) || scanSeconds < 0 || scanSeconds > 86_400) throw new RangeError('scanSeconds must be a number from 0 to 86400');
   const maxRequestBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
   if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < 1) throw new RangeError('maxRequestBytes must be a positive integer');
+  const budget = new BodyBudget(options.maxBufferedBytes ?? MAX_BUFFERED_BYTES);
+  if (!Number.isInteger(budget.limit) || budget.limit < 1) throw new RangeError('maxBufferedBytes must be a positive integer');
   const credentials = {
     invicti: { ...DEMO_CREDENTIALS.invicti },
     attackforge: { ...DEMO_CREDENTIALS.attackforge },
@@ -106,11 +112,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const { path, query } = splitUrl(rawUrl);
     const vendor: LoggedRequest['vendor'] = path?.startsWith('/api/1.0/') ? 'invicti' : path?.startsWith('/api/ss/') ? 'attackforge' : 'none';
     const headersFor = vendor === 'attackforge' ? ATTACKFORGE_HEADERS : INVICTI_HEADERS;
-    const read = await readBody(req, maxRequestBytes);
+    const read = await readBody(req, maxRequestBytes, budget);
     let response: SimResponse;
     if (!read.ok) {
-      const text = `Request entity too large: the body is limited to ${maxRequestBytes} bytes.`;
-      response = vendor === 'attackforge' ? { status: 413, body: { error: text } } : { status: 413, body: { Message: text } };
+      const [status, text, headers] =
+        read.reason === 'busy'
+          ? [503, 'The simulator is busy receiving other request bodies; retry later.', { 'Retry-After': '1' }]
+          : [413, `Request entity too large: the body is limited to ${maxRequestBytes} bytes.`, undefined];
+      response = { status, body: vendor === 'attackforge' ? { error: text } : { Message: text }, ...(headers ? { headers } : {}) };
     } else if (path === undefined) {
       response = { status: 400, body: { Message: 'Bad request: the path is not valid percent-encoding.' } };
     } else {
@@ -161,6 +170,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     get requestLogBytes() {
       return log.keptBytes;
+    },
+    get bufferedBytes() {
+      return budget.used;
     },
     clock,
     scanSeconds,

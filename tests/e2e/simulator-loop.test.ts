@@ -4,6 +4,7 @@
 // (tests/fixtures/vendor/invicti-swagger.loop-models.json): no property the
 // model lacks, types and enum values as declared.
 import { request as httpRequest, Agent } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { Ajv, type ValidateFunction } from 'ajv';
 import {
@@ -609,6 +610,42 @@ describe('under load the request log stays bounded and the simulator keeps answe
       expect(after.status).toBe(200);
     } finally {
       agent.destroy();
+      await sim.close();
+    }
+  });
+
+  test('bodies being received at once share one budget: past it a request gets 503 with Retry-After, and the budget comes back', async () => {
+    const KiB = 1024;
+    const sim = await startSimulator({ clock: createTestClock(), maxBufferedBytes: MiB });
+    const port = new URL(sim.url).port;
+    const until = async (condition: () => boolean) => {
+      for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(condition()).toBe(true);
+    };
+    /** A POST that declares 1 MiB and sends only `bytes` of it, then waits. */
+    const partial = (bytes: number) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.setEncoding('latin1').on('data', (d: string) => (received += d));
+      socket.on('error', () => {});
+      socket.write(`POST /api/1.0/scans/retest HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${basic}\r\nContent-Type: application/json\r\nContent-Length: ${MiB}\r\n\r\n`);
+      socket.write(Buffer.alloc(bytes, 'x'));
+      return { socket, head: () => received.split('\r\n\r\n')[0]! };
+    };
+    try {
+      const first = partial(700 * KiB);
+      await until(() => sim.bufferedBytes === 700 * KiB);
+      const second = partial(700 * KiB);
+      await until(() => second.head().startsWith('HTTP/1.1 503'));
+      expect(second.head()).toMatch(/\r\nRetry-After: 1(\r\n|$)/);
+      expect(sim.bufferedBytes).toBe(700 * KiB); // the refused body holds nothing
+      first.socket.destroy();
+      second.socket.destroy();
+      await until(() => sim.bufferedBytes === 0); // a client that went away gives its share back
+      const whole = await send(sim.url, 'POST', '/api/1.0/scans/retest', { headers: { Authorization: basic, 'Content-Type': 'application/json' }, body: Buffer.alloc(MiB, 'x') });
+      expect(whole.status).toBe(400); // received whole again, and answered
+      expect(sim.bufferedBytes).toBe(0);
+    } finally {
       await sim.close();
     }
   });

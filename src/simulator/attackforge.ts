@@ -41,6 +41,9 @@ const QUERY_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 const PRIORITIES: readonly Priority[] = ['Critical', 'High', 'Medium', 'Low', 'Info'];
 const STATUSES: readonly VulnerabilityStatus[] = ['Open', 'Closed', 'Retest'];
 const MAX_LIMIT = 500;
+/** Bounds of what the simulated tenant keeps: retest rounds per project, notes per vulnerability. */
+export const MAX_ROUNDS = 1000;
+export const MAX_NOTES = 100;
 
 /** Fields the simulator keeps as sent on a PUT, with the type each must have. */
 const TEXT_FIELDS = ['description', 'attack_scenario', 'remediation_recommendation', 'steps_to_reproduce', 'cvssv4_vector'] as const;
@@ -116,6 +119,7 @@ export class AttackForgeSimulator {
         return failure(400, `Vulnerability ${vulnerabilityId} is not in 'Retest' status (status: ${vulnerability.status}).`);
       }
     }
+    if (project.retests.length >= MAX_ROUNDS) return failure(400, `Project ${project.id} has ${MAX_ROUNDS} retest rounds, the most the simulator keeps.`);
     const round: RetestRound = {
       round_number: project.retests.length + 1,
       status: 'Requested',
@@ -223,7 +227,10 @@ export class AttackForgeSimulator {
     if (body.status !== undefined) vulnerability.status = body.status as VulnerabilityStatus;
     if (body.likelihood_of_exploitation !== undefined) vulnerability.likelihood_of_exploitation = body.likelihood_of_exploitation as number;
     if (body.tags !== undefined) vulnerability.tags = [...(body.tags as string[])];
-    if (body.notes !== undefined) vulnerability.notes.push(...(body.notes as Vulnerability['notes']).map((n) => ({ note: n.note, type: n.type ?? 'PLAINTEXT' })));
+    if (body.notes !== undefined) {
+      vulnerability.notes.push(...(body.notes as Vulnerability['notes']).map((n) => ({ note: n.note, type: n.type ?? 'PLAINTEXT' })));
+      vulnerability.notes.splice(0, Math.max(0, vulnerability.notes.length - MAX_NOTES)); // the latest are kept
+    }
     if (body.custom_fields !== undefined) {
       vulnerability.custom_fields = (body.custom_fields as { key?: string; name?: string; value: unknown }[]).map((f) => ({ key: (f.key ?? f.name)!, value: f.value }));
     }

@@ -63,6 +63,11 @@ const message = (status: number, text: string, headers?: Record<string, string>)
 const UNAUTHORIZED = () =>
   message(401, 'Authorization has been denied for this request.', { 'WWW-Authenticate': 'Basic realm="Invicti Enterprise API"' });
 
+/** The most scans kept: past it the oldest launched here are forgotten (seeded ones stay). */
+export const MAX_SCANS = 5000;
+/** The most websites: past it a scans/new for an unknown target is refused. */
+export const MAX_WEBSITES = 1000;
+
 /** How long a launched scan stays Queued: a quarter of its run, at most one second. */
 const MAX_QUEUED_MS = 1000;
 
@@ -196,9 +201,10 @@ export class InvictiSimulator {
   private complete(scan: ScanRecord, at: number): void {
     const atIso = new Date(at).toISOString();
     const websiteIssues = [...this.issues.values()].filter((i) => i.websiteId === scan.task.WebsiteId);
+    const base = scan.baseScanId ? this.scans.get(scan.baseScanId.toLowerCase()) : undefined;
     if (scan.baseScanId) {
-      const base = this.scans.get(scan.baseScanId.toLowerCase())!;
-      for (const id of base.result) {
+      // A base scan forgotten under MAX_SCANS leaves nothing to retest.
+      for (const id of base?.result ?? []) {
         const issue = this.issues.get(id)!;
         if (issue.state !== 'FixedUnconfirmed') continue;
         issue.state = issue.fixedOnRetest ? 'FixedConfirmed' : 'Revived';
@@ -210,7 +216,7 @@ export class InvictiSimulator {
           Date: invictiDateTime(atIso),
         });
       }
-      scan.result = base.result.filter((id) => this.issues.get(id)!.state !== 'FixedConfirmed');
+      scan.result = (base?.result ?? []).filter((id) => this.issues.get(id)!.state !== 'FixedConfirmed');
     } else {
       scan.result = websiteIssues.filter((i) => i.state !== 'FixedConfirmed').map((i) => i.id);
     }
@@ -344,6 +350,7 @@ export class InvictiSimulator {
       return message(400, 'The Tags field must be an array of strings.');
     }
     const website = this.websiteFor(url);
+    if (!website) return message(400, `The account has ${MAX_WEBSITES} websites, the most the simulator keeps; scan one of them.`);
     const template = scanTask({ id: randomUUID(), website, scanType: 'Full', state: 'Queued', initiatedAt: new Date(this.options.clock.now()).toISOString() });
     template.TargetUrl = url.href;
     template.TargetPath = url.pathname;
@@ -354,9 +361,10 @@ export class InvictiSimulator {
   }
 
   /** The website a target URL belongs to; an unknown site is added, as Invicti adds a website for a new target. */
-  private websiteFor(url: URL): SeedWebsite {
+  private websiteFor(url: URL): SeedWebsite | undefined {
     const known = this.websites.find((w) => url.href.toLowerCase().startsWith(w.RootUrl.toLowerCase()));
     if (known) return known;
+    if (this.websites.length >= MAX_WEBSITES) return undefined;
     const website: SeedWebsite = {
       Id: randomUUID(),
       Name: url.host,
@@ -382,6 +390,10 @@ export class InvictiSimulator {
       ...(options.baseScanId ? { baseScanId: options.baseScanId } : {}),
     };
     this.scans.set(task.Id.toLowerCase(), record);
+    if (this.scans.size > MAX_SCANS) {
+      const oldest = [...this.scans.values()].find((s) => s.launchedAt !== undefined)!;
+      this.scans.delete(oldest.task.Id.toLowerCase());
+    }
     // The launch answer is the queued scan, as Invicti's is, even when it completes at once (scanSeconds 0).
     const launched = structuredClone(task);
     this.tick();

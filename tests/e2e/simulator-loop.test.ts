@@ -500,20 +500,24 @@ describe('AttackForge: flag for retest → request a round → the project shows
     expect(ok.json.vulnerability).toMatchObject({ vulnerability_priority: 'Low', vulnerability_likelihood_of_exploitation: 3, vulnerability_tags: ['api'], vulnerability_title: 'Verbose errors', vulnerability_is_zeroday: false });
   });
 
-  test('auth failures: 401 { error } on every new endpoint', async () => {
+  test('auth failures: 401 { error } on every new endpoint, and nothing changes', async () => {
+    const roundsBefore = (await get(`/api/ss/project/${project}`)).json.project.project_retest_rounds;
     for (const [method, path] of [
       ['GET', `/api/ss/project/${project}/vulnerabilities`],
-      ['PUT', `/api/ss/vulnerability/${v.hstsOpen}`],
+      ['PUT', `/api/ss/vulnerability/${v.jqueryClosed}`],
+      ['POST', `/api/ss/project/${project}/retest/request`],
       ['POST', `/api/ss/project/${project}/retest/1/complete`],
-      ['POST', `/api/ss/project/${project}/retest/1/cancel`],
+      ['POST', `/api/ss/project/${project}/retest/2/cancel`],
     ]) {
       for (const headers of [{}, { 'X-SSAPI-KEY': 'wrong' }] as Record<string, string>[]) {
-        const reply = await send(sim.url, method!, path!, { headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ projectId: project, status: 'Closed' }) });
+        const body = { projectId: project, status: 'Open', retesting_window_start: '2025-03-23T00:00:00.000Z', vulnerability_ids: [v.sqliRetest] };
+        const reply = await send(sim.url, method!, path!, { headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
         expect([path, reply.status]).toEqual([path, 401]);
         expect(reply.json).toEqual({ error: expect.any(String) });
       }
     }
-    expect(await statusOf(v.hstsOpen)).not.toBe('Closed-by-an-unauthenticated-call');
+    expect(await statusOf(v.jqueryClosed)).toBe('Closed');
+    expect((await get(`/api/ss/project/${project}`)).json.project.project_retest_rounds).toEqual(roundsBefore);
   });
 });
 

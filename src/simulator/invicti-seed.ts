@@ -58,8 +58,9 @@ interface ScanSeed {
   agentName?: string | null;
 }
 
+
 /** dd/MM/yyyy and hh:mm AM, as Invicti renders InitiatedDate and InitiatedTime. */
-function invictiDate(iso: string): { date: string; time: string } {
+export function invictiDate(iso: string): { date: string; time: string } {
   const d = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, '0');
   const hours = d.getUTCHours();
@@ -84,8 +85,57 @@ function progressFields(state: ScanSeed['state']): Record<string, unknown> {
   }
 }
 
-const FINDINGS_COMPLETE = { critical: 1, high: 2, medium: 4, low: 3, info: 9, bestPractice: 5 };
-const NO_FINDINGS = { critical: 0, high: 0, medium: 0, low: 0, info: 0, bestPractice: 0 };
+export type Severity = 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical';
+
+/** Severities from the least to the most severe (Invicti's order). */
+export const SEVERITIES: readonly Severity[] = ['BestPractice', 'Information', 'Low', 'Medium', 'High', 'Critical'];
+
+export interface FindingCounts {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  info: number;
+  bestPractice: number;
+}
+
+const NO_FINDINGS: FindingCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0, bestPractice: 0 };
+
+export function countFindings(severities: readonly Severity[]): FindingCounts {
+  const counts = { ...NO_FINDINGS };
+  const key: Record<Severity, keyof FindingCounts> = {
+    Critical: 'critical',
+    High: 'high',
+    Medium: 'medium',
+    Low: 'low',
+    Information: 'info',
+    BestPractice: 'bestPractice',
+  };
+  for (const severity of severities) counts[key[severity]] += 1;
+  return counts;
+}
+
+/** Invicti's threat level for a set of findings. */
+function threatLevel(counts: FindingCounts): string {
+  if (counts.critical) return 'Critical';
+  if (counts.high) return 'Insecure';
+  if (counts.medium || counts.low) return 'NeedsAttention';
+  return 'Secure';
+}
+
+/** The scan's own finding counts and threat level, as a scan that has just completed shows them. */
+export function findingFields(counts: FindingCounts): Record<string, unknown> {
+  return {
+    ThreatLevel: threatLevel(counts),
+    TotalVulnerabilityCount: Object.values(counts).reduce((a, b) => a + b, 0),
+    VulnerabilityCriticalCount: counts.critical,
+    VulnerabilityHighCount: counts.high,
+    VulnerabilityInfoCount: counts.info,
+    VulnerabilityBestPracticeCount: counts.bestPractice,
+    VulnerabilityLowCount: counts.low,
+    VulnerabilityMediumCount: counts.medium,
+  };
+}
 
 /**
  * The fields a scan launch sets afresh (everything else a retest or a
@@ -125,9 +175,9 @@ export function launchFields(id: string, scanType: ScanSeed['scanType'], initiat
 /** A full ScanTaskModel for a scan of `website`. */
 export function scanTask(seed: ScanSeed): ScanTask {
   const { date, time } = invictiDate(seed.initiatedAt);
-  const findings = seed.state === 'Complete' ? FINDINGS_COMPLETE : NO_FINDINGS;
+  const findings = seed.state === 'Complete' ? countFindings(seedIssues().filter((i) => i.websiteId === seed.website.Id).map((i) => i.severity)) : NO_FINDINGS;
   const total = Object.values(findings).reduce((a, b) => a + b, 0);
-  const threat = seed.state === 'Complete' ? 'Critical' : 'Unknown';
+  const threat = seed.state === 'Complete' ? threatLevel(findings) : 'Unknown';
   const site = seed.website;
   return {
     AdditionalWebsites: null,
@@ -255,5 +305,84 @@ export function seedScans(): ScanTask[] {
     scanTask({ id: SEED_SCAN_IDS.completedShop, website: shop, scanType: 'Full', state: 'Complete', initiatedAt: '2024-03-26T21:40:11.5020000+00:00' }),
     scanTask({ id: SEED_SCAN_IDS.running, website: shop, scanType: 'Full', state: 'Scanning', initiatedAt: '2024-03-28T09:30:45.0070000+00:00' }),
     scanTask({ id: SEED_SCAN_IDS.cancelled, website: sample, scanType: 'Full', state: 'Cancelled', initiatedAt: '2024-03-25T14:02:33.7300000+00:00' }),
+  ];
+}
+
+/**
+ * An issue Invicti found on a website. `waitingForRetest` issues were marked
+ * fixed by a developer (State FixedUnconfirmed, IsRetest true): they are what
+ * `issues/waitingforretest` lists until a retest of their scan completes.
+ * `fixedOnRetest` is the verdict that retest gives, fixed in the seed so the
+ * simulator is deterministic: true → gone from the retest's result
+ * (FixedConfirmed); false → still there (Revived).
+ */
+export interface IssueSeed {
+  id: string;
+  websiteId: string;
+  title: string;
+  /** One of the Swagger's vulnerability types. */
+  type: string;
+  severity: Severity;
+  /** The vulnerable URL, relative to the website's root. */
+  path: string;
+  certainty: number;
+  cwe: string;
+  waitingForRetest: boolean;
+  fixedOnRetest: boolean;
+  firstSeen: string;
+}
+
+const issue = (
+  websiteId: string,
+  n: number,
+  severity: Severity,
+  type: string,
+  title: string,
+  path: string,
+  cwe: string,
+  retest?: 'fixed' | 'still-vulnerable',
+): IssueSeed => ({
+  id: `${websiteId.slice(0, 8)}-1551-4e0d-9a7b-${String(n).padStart(12, '0')}`,
+  websiteId,
+  title,
+  type,
+  severity,
+  path,
+  certainty: severity === 'BestPractice' || severity === 'Information' ? 90 : 100,
+  cwe,
+  waitingForRetest: retest !== undefined,
+  fixedOnRetest: retest === 'fixed',
+  firstSeen: '2024-02-14T10:22:31.0000000+00:00',
+});
+
+/** The issues of the seeded websites (a fresh copy each time). */
+export function seedIssues(): IssueSeed[] {
+  const [sample, shop] = SEED_WEBSITES as [SeedWebsite, SeedWebsite];
+  const s = sample.Id;
+  const p = shop.Id;
+  return [
+    issue(s, 1, 'Critical', 'ConfirmedSqlInjection', 'SQL Injection', 'artist.php?artist=1', '89', 'fixed'),
+    issue(s, 2, 'High', 'Xss', 'Cross-site Scripting', 'search.php?test=query', '79', 'fixed'),
+    issue(s, 3, 'High', 'ConfirmedBooleanSqlInjection', 'Boolean Based SQL Injection', 'listproducts.php?cat=1', '89', 'still-vulnerable'),
+    issue(s, 4, 'High', 'Lfi', 'Local File Inclusion', 'showimage.php?file=./pictures/1.jpg', '98'),
+    issue(s, 5, 'Medium', 'PasswordOverHttp', 'Password Transmitted over HTTP', 'login.php', '319'),
+    issue(s, 6, 'Medium', 'JqueryOutOfDate', 'Out-of-date Version (jQuery)', 'js/jquery-1.6.1.min.js', '937', 'fixed'),
+    issue(s, 7, 'Low', 'CsrfDetected', 'Cross-Site Request Forgery', 'guestbook.php', '352'),
+    issue(s, 8, 'Low', 'CookieNotMarkedAsHttpOnly', 'Cookie Not Marked as HttpOnly', '', '1004'),
+    issue(s, 9, 'Low', 'MissingXFrameOptionsHeader', 'Missing X-Frame-Options Header', '', '693'),
+    issue(s, 10, 'Information', 'PhpVersionDisclosure', 'Version Disclosure (PHP)', '', '205'),
+    issue(s, 11, 'Information', 'NginxVersionDisclosure', 'Version Disclosure (Nginx)', '', '205'),
+    issue(s, 12, 'Information', 'RobotsIdentified', 'Robots.txt Detected', 'robots.txt', '200'),
+    issue(s, 13, 'BestPractice', 'MissingXssProtectionHeader', 'Missing X-XSS-Protection Header', '', '693'),
+    issue(s, 14, 'BestPractice', 'SubResourceIntegrityNotImplemented', 'Subresource Integrity (SRI) Not Implemented', '', '830'),
+    issue(p, 1, 'Critical', 'CommandInjection', 'Command Injection', 'api/export?format=csv', '78'),
+    issue(p, 2, 'High', 'PermanentXss', 'Stored Cross-site Scripting', 'products/42/reviews', '79', 'fixed'),
+    issue(p, 3, 'Medium', 'OpenRedirect', 'Open Redirection', 'login?returnUrl=%2Faccount', '601', 'fixed'),
+    issue(p, 4, 'Medium', 'HstsNotEnabled', 'HTTP Strict Transport Security (HSTS) Policy Not Enabled', '', '523'),
+    issue(p, 5, 'Medium', 'DatabaseErrorMessages', 'Database Error Message Disclosure', 'products?sort=%27', '210'),
+    issue(p, 6, 'Low', 'CookieNotMarkedAsSecure', 'Cookie Not Marked as Secure', '', '614'),
+    issue(p, 7, 'Low', 'WeakCiphersDetected', 'Weak Ciphers Enabled', '', '327'),
+    issue(p, 8, 'Information', 'SitemapIdentified', 'Sitemap Detected', 'sitemap.xml', '200'),
+    issue(p, 9, 'BestPractice', 'MissingXContentTypeOptionsHeader', 'Missing X-Content-Type-Options Header', '', '693'),
   ];
 }

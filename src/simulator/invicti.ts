@@ -1,16 +1,46 @@
 /**
- * A fake of the Invicti Enterprise API (the part the retest actions touch, and
- * enough around it to see their effect): Basic auth, scans/retest,
- * scans/newfromscan, scans/status, scans/detail, scans/list, websites/list.
- * Errors are Invicti's `{ "Message": "..." }`.
+ * A fake of the Invicti Enterprise API for the whole retest loop: Basic auth;
+ * issues/waitingforretest; scans/retest, newfromscan, new, cancel; scans/status,
+ * detail, result, list; scans/report and scans/custom-report (real files);
+ * websites/list. Errors are Invicti's `{ "Message": "..." }`.
+ *
+ * Scans launched here move Queued → Scanning → Complete as a pure function of
+ * the simulator's clock (`scanSeconds` from launch to Complete), so a test clock
+ * makes every state, percentage and date deterministic. When a retest
+ * completes, the issues of its base scan that were waiting for a retest get
+ * their seeded verdict: fixed ones leave the result (FixedConfirmed), the
+ * others stay (Revived); either way they leave issues/waitingforretest.
  */
 import { randomUUID } from 'node:crypto';
-import { GUID, isJsonContentType, parseJson, type SimRequest, type SimResponse } from './http.js';
-import { launchFields, type ScanTask, SEED_WEBSITES, seedScans } from './invicti-seed.js';
+import type { SimulatorClock } from './clock.js';
+import { boolParam, GUID, intParam, isJsonContentType, parseJson, type SimRequest, type SimResponse } from './http.js';
+import {
+  countFindings,
+  findingFields,
+  INVICTI_USER,
+  invictiDate,
+  type IssueSeed,
+  launchFields,
+  type ScanTask,
+  scanTask,
+  SEED_WEBSITES,
+  type SeedWebsite,
+  seedIssues,
+  seedScans,
+  SEVERITIES,
+  type Severity,
+} from './invicti-seed.js';
+import { REPORT_FORMATS, REPORT_TYPES, renderReport, type ReportData, type ReportFormat } from './reports.js';
 
 export interface InvictiCredentials {
   user_id: string;
   api_token: string;
+}
+
+export interface InvictiOptions {
+  clock: SimulatorClock;
+  /** Seconds from launch to Complete for every scan launched in the simulator. */
+  scanSeconds: number;
 }
 
 /** Headers every Invicti API response carries (taken from a real capture). */
@@ -33,16 +63,84 @@ const message = (status: number, text: string, headers?: Record<string, string>)
 const UNAUTHORIZED = () =>
   message(401, 'Authorization has been denied for this request.', { 'WWW-Authenticate': 'Basic realm="Invicti Enterprise API"' });
 
+/** The most scans kept: past it the oldest launched here are forgotten (seeded ones stay). */
+export const MAX_SCANS = 5000;
+/** The most websites: past it a scans/new for an unknown target is refused. */
+export const MAX_WEBSITES = 1000;
+
+/** How long a launched scan stays Queued: a quarter of its run, at most one second. */
+const MAX_QUEUED_MS = 1000;
+
+interface ScanRecord {
+  /** The stored model: a seeded scan as is; a launched one as launched, plus its results once complete. */
+  task: ScanTask;
+  /** Launched here: progress is computed from the clock. */
+  launchedAt?: number;
+  durationMs: number;
+  estimatedSteps: number;
+  /** For a retest, the scan it retests. */
+  baseScanId?: string;
+  /** Ids of the issues the scan found, once Complete. */
+  result: string[];
+  /** Set once the scan has ended (completion applied, or cancelled). */
+  ended?: 'Complete' | 'Cancelled';
+}
+
+interface IssueRecord extends IssueSeed {
+  state: 'Present' | 'FixedUnconfirmed' | 'FixedConfirmed' | 'Revived';
+  latestScanId: string;
+  lastSeen: string;
+  updated: string;
+  history: { Message: string; Note: string; Owner: string; Date: string }[];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const hms = (ms: number) => {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+};
+const invictiDateTime = (iso: string) => invictiDate(iso).time;
+
 export class InvictiSimulator {
   /** Scans by lower-case id, in creation order. */
-  readonly scans = new Map<string, ScanTask>();
+  private readonly scans = new Map<string, ScanRecord>();
+  private readonly issues = new Map<string, IssueRecord>();
+  private readonly websites: SeedWebsite[] = SEED_WEBSITES.map((w) => ({ ...w }));
 
-  constructor(private readonly credentials: InvictiCredentials) {
-    for (const scan of seedScans()) this.scans.set(scan.Id.toLowerCase(), scan);
+  constructor(
+    private readonly credentials: InvictiCredentials,
+    private readonly options: InvictiOptions,
+  ) {
+    const issues = seedIssues();
+    for (const scan of seedScans()) {
+      const result = scan.State === 'Complete' ? issues.filter((i) => i.websiteId === scan.WebsiteId).map((i) => i.id) : [];
+      this.scans.set(scan.Id.toLowerCase(), { task: scan, durationMs: 0, estimatedSteps: Number(scan.EstimatedSteps ?? 0), result, ended: scan.State === 'Complete' ? 'Complete' : undefined });
+    }
+    for (const seed of issues) {
+      // The latest completed scan of the issue's website found it.
+      const latest = [...this.scans.values()].filter((s) => s.result.includes(seed.id)).map((s) => s.task).sort((a, b) => String(b.InitiatedAt).localeCompare(String(a.InitiatedAt)))[0]!;
+      this.issues.set(seed.id, {
+        ...seed,
+        state: seed.waitingForRetest ? 'FixedUnconfirmed' : 'Present',
+        latestScanId: latest.Id,
+        lastSeen: String(latest.InitiatedAt),
+        updated: String(latest.InitiatedAt),
+        history: [
+          { Message: 'Issue found', Note: '', Owner: 'Invicti', Date: invictiDateTime(seed.firstSeen) },
+          ...(seed.waitingForRetest ? [{ Message: 'Marked as Fixed (Unconfirmed); waiting for retest', Note: 'Fix deployed', Owner: INVICTI_USER.UserName, Date: invictiDateTime(String(latest.InitiatedAt)) }] : []),
+        ],
+      });
+    }
+  }
+
+  /** The scan ids, newest first. */
+  get scanIds(): string[] {
+    return [...this.scans.values()].map((s) => s.task.Id).reverse();
   }
 
   handle(req: SimRequest): SimResponse {
     if (!this.authorized(req.headers.authorization)) return UNAUTHORIZED();
+    this.tick();
     const route = this.route(req.path);
     if (!route) return message(404, `No HTTP resource was found that matches the request URI '${req.path}'.`);
     if (req.method !== route.method) {
@@ -52,14 +150,32 @@ export class InvictiSimulator {
   }
 
   private route(path: string): { method: string; run: (req: SimRequest) => SimResponse } | undefined {
-    if (path === '/api/1.0/scans/retest') return { method: 'POST', run: (req) => this.retest(req) };
-    if (path === '/api/1.0/scans/newfromscan') return { method: 'POST', run: (req) => this.newFromScan(req) };
-    if (path === '/api/1.0/scans/list') return { method: 'GET', run: () => page([...this.scans.values()].reverse()) };
-    if (path === '/api/1.0/websites/list') return { method: 'GET', run: () => page(SEED_WEBSITES.map(websiteModel)) };
-    const match = /^\/api\/1\.0\/scans\/(status|detail)\/([^/]+)$/.exec(path);
+    switch (path) {
+      case '/api/1.0/scans/retest':
+        return { method: 'POST', run: (req) => this.retest(req) };
+      case '/api/1.0/scans/newfromscan':
+        return { method: 'POST', run: (req) => this.newFromScan(req) };
+      case '/api/1.0/scans/new':
+        return { method: 'POST', run: (req) => this.newScan(req) };
+      case '/api/1.0/scans/cancel':
+        return { method: 'POST', run: (req) => this.cancel(req) };
+      case '/api/1.0/scans/list':
+        return { method: 'GET', run: (req) => paged(req.query, this.scanIds.map((id) => this.view(this.scans.get(id.toLowerCase())!))) };
+      case '/api/1.0/websites/list':
+        return { method: 'GET', run: (req) => paged(req.query, this.websites.map(websiteModel)) };
+      case '/api/1.0/issues/waitingforretest':
+        return { method: 'GET', run: (req) => this.waitingForRetest(req) };
+      case '/api/1.0/scans/report':
+      case '/api/1.0/scans/report/':
+        return { method: 'GET', run: (req) => this.report(req, 'report') };
+      case '/api/1.0/scans/custom-report':
+      case '/api/1.0/scans/custom-report/':
+        return { method: 'GET', run: (req) => this.report(req, 'custom') };
+    }
+    const match = /^\/api\/1\.0\/scans\/(status|detail|result)\/([^/]+)$/.exec(path);
     if (match) {
-      const [, kind, id] = match as unknown as [string, 'status' | 'detail', string];
-      return { method: 'GET', run: () => this.show(kind, id) };
+      const [, kind, id] = match as unknown as [string, 'status' | 'detail' | 'result', string];
+      return { method: 'GET', run: (req) => this.show(kind, id, req) };
     }
     return undefined;
   }
@@ -70,6 +186,92 @@ export class InvictiSimulator {
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
     return decoded === `${this.credentials.user_id}:${this.credentials.api_token}`;
   }
+
+  // ---- time ---------------------------------------------------------------
+
+  /** Applies every completion that is due by now, in the order the scans complete. */
+  private tick(): void {
+    const now = this.options.clock.now();
+    const due = [...this.scans.values()]
+      .filter((s) => s.launchedAt !== undefined && !s.ended && now >= s.launchedAt + s.durationMs)
+      .sort((a, b) => a.launchedAt! + a.durationMs - (b.launchedAt! + b.durationMs));
+    for (const scan of due) this.complete(scan, scan.launchedAt! + scan.durationMs);
+  }
+
+  private complete(scan: ScanRecord, at: number): void {
+    const atIso = new Date(at).toISOString();
+    const websiteIssues = [...this.issues.values()].filter((i) => i.websiteId === scan.task.WebsiteId);
+    const base = scan.baseScanId ? this.scans.get(scan.baseScanId.toLowerCase()) : undefined;
+    if (scan.baseScanId) {
+      // A base scan forgotten under MAX_SCANS leaves nothing to retest.
+      for (const id of base?.result ?? []) {
+        const issue = this.issues.get(id)!;
+        if (issue.state !== 'FixedUnconfirmed') continue;
+        issue.state = issue.fixedOnRetest ? 'FixedConfirmed' : 'Revived';
+        issue.updated = atIso;
+        issue.history.push({
+          Message: issue.fixedOnRetest ? `Fixed (Confirmed) by retest scan ${scan.task.Id}` : `Revived: still vulnerable in retest scan ${scan.task.Id}`,
+          Note: '',
+          Owner: 'Invicti',
+          Date: invictiDateTime(atIso),
+        });
+      }
+      scan.result = (base?.result ?? []).filter((id) => this.issues.get(id)!.state !== 'FixedConfirmed');
+    } else {
+      scan.result = websiteIssues.filter((i) => i.state !== 'FixedConfirmed').map((i) => i.id);
+    }
+    for (const id of scan.result) {
+      const issue = this.issues.get(id)!;
+      issue.latestScanId = scan.task.Id;
+      issue.lastSeen = atIso;
+    }
+    Object.assign(scan.task, findingFields(countFindings(scan.result.map((id) => this.issues.get(id)!.severity))));
+    scan.ended = 'Complete';
+  }
+
+  /** The progress fields of a launched scan at `now`. */
+  private progress(scan: ScanRecord, now: number): Record<string, unknown> {
+    const launchedAt = scan.launchedAt!;
+    const queuedMs = Math.min(MAX_QUEUED_MS, scan.durationMs / 4);
+    const elapsed = now - launchedAt;
+    if (scan.ended === 'Complete' || elapsed >= scan.durationMs) {
+      return {
+        State: 'Complete',
+        IsCompleted: true,
+        Percentage: 100,
+        Phase: 'Complete',
+        CompletedSteps: scan.estimatedSteps,
+        EstimatedSteps: scan.estimatedSteps,
+        Duration: hms(scan.durationMs - queuedMs),
+        StateChanged: new Date(launchedAt + scan.durationMs).toISOString(),
+      };
+    }
+    if (elapsed < queuedMs) return {};
+    const fraction = (elapsed - queuedMs) / (scan.durationMs - queuedMs);
+    return {
+      State: 'Scanning',
+      IsCompleted: false,
+      Percentage: Math.min(99, Math.floor(fraction * 100)),
+      Phase: scan.baseScanId ? 'Attacking' : fraction < 0.4 ? 'Crawling' : 'CrawlingAndAttacking',
+      CompletedSteps: Math.floor(fraction * scan.estimatedSteps),
+      EstimatedSteps: scan.estimatedSteps,
+      Duration: hms(elapsed - queuedMs),
+      StateChanged: new Date(launchedAt + queuedMs).toISOString(),
+    };
+  }
+
+  /** The scan as GET scans/detail shows it now. */
+  private view(scan: ScanRecord): ScanTask {
+    const task = structuredClone(scan.task);
+    if (scan.launchedAt === undefined || scan.ended === 'Cancelled') return task;
+    return Object.assign(task, this.progress(scan, this.options.clock.now()));
+  }
+
+  private find(id: string): ScanRecord | undefined {
+    return GUID.test(id) ? this.scans.get(id.toLowerCase()) : undefined;
+  }
+
+  // ---- launches -------------------------------------------------------------
 
   /** POST /api/1.0/scans/retest with BaseScanApiModel { BaseScanId, AgentName? }. */
   private retest(req: SimRequest): SimResponse {
@@ -82,75 +284,351 @@ export class InvictiSimulator {
     if (BaseScanId === undefined || BaseScanId === null || BaseScanId === '') return message(400, 'The BaseScanId field is required.');
     if (typeof BaseScanId !== 'string' || !GUID.test(BaseScanId)) return message(400, 'The BaseScanId field is not a valid scan identifier.');
     if (AgentName !== undefined && AgentName !== null && typeof AgentName !== 'string') return message(400, 'The AgentName field must be a string.');
-    const base = this.scans.get(BaseScanId.toLowerCase());
+    const base = this.find(BaseScanId);
     if (!base) return message(404, `Scan ${BaseScanId} was not found.`);
     // Only a completed scan can be retested; running (any in-flight state) and cancelled scans are refused.
-    if (base.State !== 'Complete') {
-      return message(
-        400,
-        `Scan ${base.Id} is ${base.State}. Base scan should be in completed state. Currently running or cancelled scans are not valid.`,
-      );
+    const state = this.view(base).State;
+    if (state !== 'Complete') {
+      return message(400, `Scan ${base.task.Id} is ${state}. Base scan should be in completed state. Currently running or cancelled scans are not valid.`);
     }
-    return { status: 201, body: this.launch(base, 'Retest', typeof AgentName === 'string' && AgentName ? AgentName : undefined) };
+    const scan = this.launch(base.task, 'Retest', { baseScanId: base.task.Id, agentName: typeof AgentName === 'string' && AgentName ? AgentName : undefined, estimatedSteps: 150 + 60 * base.result.length });
+    return { status: 201, body: scan };
   }
 
   /** POST /api/1.0/scans/newfromscan whose body is the scan id as a bare JSON string. */
   private newFromScan(req: SimRequest): SimResponse {
-    const parsed = isJsonContentType(req.headers) ? parseJson(req.body) : undefined;
-    if (!parsed || typeof parsed.value !== 'string') {
+    const id = bareJsonString(req);
+    if (id === undefined) {
       return message(400, 'The request is invalid: the body must be the scan id as a JSON string, e.g. "00000000-0000-0000-0000-000000000000".');
     }
-    const id = parsed.value;
     if (!GUID.test(id)) return message(400, 'The id is not a valid scan identifier.');
-    const base = this.scans.get(id.toLowerCase());
+    const base = this.find(id);
     if (!base) return message(404, `Scan ${id} was not found.`);
-    return { status: 201, body: this.launch(base, 'Full', undefined) };
+    return { status: 201, body: this.launch(base.task, 'Full', { estimatedSteps: 1250 }) };
+  }
+
+  /** POST /api/1.0/scans/new with a NewScanTaskApiModel: 201 with an array of one ScanTaskModel. */
+  private newScan(req: SimRequest): SimResponse {
+    const parsed = isJsonContentType(req.headers) ? parseJson(req.body) : undefined;
+    const model = parsed?.value;
+    if (!model || typeof model !== 'object' || Array.isArray(model)) {
+      return message(400, 'The request is invalid: the body must be a JSON NewScanTaskApiModel, e.g. {"TargetUri": "http://php.testinvicti.com/"}.');
+    }
+    const body = model as Record<string, unknown>;
+    const target = body.TargetUri;
+    if (target === undefined || target === null || target === '') return message(400, 'The TargetUri field is required.');
+    let url: URL;
+    try {
+      if (typeof target !== 'string') throw new TypeError();
+      url = new URL(target);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError();
+    } catch {
+      return message(400, 'The TargetUri field is not a valid absolute http or https URL.');
+    }
+    const enums: Record<string, readonly string[]> = {
+      Scope: ['EnteredPathAndBelow', 'OnlyEnteredUrl', 'WholeDomain'],
+      UrlRewriteMode: ['None', 'Heuristic', 'Custom'],
+      AuthenticationProfileOption: ['DontUse', 'UseMatchedProfile', 'SelectedProfile'],
+      CreateType: ['Website', 'WebsiteGroup'],
+    };
+    for (const [field, allowed] of Object.entries(enums)) {
+      const value = body[field];
+      if (value !== undefined && value !== null && !(typeof value === 'string' && allowed.includes(value))) {
+        return message(400, `The ${field} field must be one of ${allowed.join(', ')}.`);
+      }
+    }
+    for (const field of ['MaxScanDuration', 'MaxDynamicSignatures', 'SubPathMaxDynamicSignatures']) {
+      const value = body[field];
+      if (value !== undefined && value !== null && !(Number.isInteger(value) && (value as number) >= 1)) return message(400, `The ${field} field must be a positive integer.`);
+    }
+    for (const field of ['CrawlAndAttack', 'FindAndFollowNewLinks', 'ExcludeLinks', 'EnablePciScanTask']) {
+      const value = body[field];
+      if (value !== undefined && value !== null && typeof value !== 'boolean') return message(400, `The ${field} field must be true or false.`);
+    }
+    if (body.Comments !== undefined && body.Comments !== null && typeof body.Comments !== 'string') return message(400, 'The Comments field must be a string.');
+    if (body.Tags !== undefined && body.Tags !== null && !(Array.isArray(body.Tags) && body.Tags.every((t) => typeof t === 'string'))) {
+      return message(400, 'The Tags field must be an array of strings.');
+    }
+    const website = this.websiteFor(url);
+    if (!website) return message(400, `The account has ${MAX_WEBSITES} websites, the most the simulator keeps; scan one of them.`);
+    const template = scanTask({ id: randomUUID(), website, scanType: 'Full', state: 'Queued', initiatedAt: new Date(this.options.clock.now()).toISOString() });
+    template.TargetUrl = url.href;
+    template.TargetPath = url.pathname;
+    for (const field of ['Scope', 'UrlRewriteMode', 'AuthenticationProfileOption', 'MaxScanDuration', 'MaxDynamicSignatures', 'SubPathMaxDynamicSignatures', 'CrawlAndAttack', 'FindAndFollowNewLinks', 'ExcludeLinks', 'EnablePciScanTask', 'Comments', 'Tags']) {
+      if (body[field] !== undefined && body[field] !== null) template[field] = body[field];
+    }
+    return { status: 201, body: [this.launch(template, 'Full', { estimatedSteps: 1250 })] };
+  }
+
+  /** The website a target URL belongs to; an unknown site is added, as Invicti adds a website for a new target. */
+  private websiteFor(url: URL): SeedWebsite | undefined {
+    const known = this.websites.find((w) => url.href.toLowerCase().startsWith(w.RootUrl.toLowerCase()));
+    if (known) return known;
+    if (this.websites.length >= MAX_WEBSITES) return undefined;
+    const website: SeedWebsite = {
+      Id: randomUUID(),
+      Name: url.host,
+      RootUrl: `${url.origin}/`,
+      Protocol: url.protocol === 'https:' ? 'Https' : 'Http',
+      GroupId: SEED_WEBSITES[0]!.GroupId,
+    };
+    this.websites.push(website);
+    return website;
   }
 
   /** A new queued scan with the base scan's configuration. */
-  private launch(base: ScanTask, scanType: 'Retest' | 'Full', agentName: string | undefined): ScanTask {
-    const scan = { ...structuredClone(base), ...launchFields(randomUUID(), scanType, new Date().toISOString()) } as ScanTask;
-    if (agentName !== undefined) scan.AgentName = agentName;
-    this.scans.set(scan.Id.toLowerCase(), scan);
-    return structuredClone(scan);
+  private launch(base: ScanTask, scanType: 'Retest' | 'Full', options: { baseScanId?: string; agentName?: string; estimatedSteps: number }): ScanTask {
+    const now = this.options.clock.now();
+    const task = { ...structuredClone(base), ...launchFields(randomUUID(), scanType, new Date(now).toISOString()) } as ScanTask;
+    if (options.agentName !== undefined) task.AgentName = options.agentName;
+    const record: ScanRecord = {
+      task,
+      launchedAt: now,
+      durationMs: Math.round(this.options.scanSeconds * 1000) * (scanType === 'Retest' ? 1 : 2),
+      estimatedSteps: options.estimatedSteps,
+      result: [],
+      ...(options.baseScanId ? { baseScanId: options.baseScanId } : {}),
+    };
+    this.scans.set(task.Id.toLowerCase(), record);
+    if (this.scans.size > MAX_SCANS) {
+      const oldest = [...this.scans.values()].find((s) => s.launchedAt !== undefined)!;
+      this.scans.delete(oldest.task.Id.toLowerCase());
+    }
+    // The launch answer is the queued scan, as Invicti's is, even when it completes at once (scanSeconds 0).
+    const launched = structuredClone(task);
+    this.tick();
+    return launched;
   }
 
-  private show(kind: 'status' | 'detail', id: string): SimResponse {
-    const scan = this.scans.get(id.toLowerCase());
+  /** POST /api/1.0/scans/cancel with the scan id as a bare JSON string: a CancelResult JSON string. */
+  private cancel(req: SimRequest): SimResponse {
+    const id = bareJsonString(req);
+    if (id === undefined) {
+      return message(400, 'The request is invalid: the body must be the scan id as a JSON string, e.g. "00000000-0000-0000-0000-000000000000".');
+    }
+    const scan = this.find(id);
+    if (!scan) return { status: 200, body: 'ScanNotFound' };
+    const state = this.view(scan).State;
+    if (state === 'Complete') return { status: 200, body: 'ScanCompleted' };
+    if (state === 'Cancelled') return { status: 200, body: 'ScanCancelled' };
+    if (state === 'Failed') return { status: 200, body: 'ScanFailed' };
+    const now = this.options.clock.now();
+    if (scan.launchedAt !== undefined) Object.assign(scan.task, this.progress(scan, now));
+    Object.assign(scan.task, { State: 'Cancelled', IsCompleted: false, StateChanged: new Date(now).toISOString() });
+    scan.ended = 'Cancelled';
+    return { status: 200, body: 'Ok' };
+  }
+
+  // ---- reads ----------------------------------------------------------------
+
+  private show(kind: 'status' | 'detail' | 'result', id: string, req: SimRequest): SimResponse {
+    const scan = this.find(id);
     if (!scan) return message(404, `Scan ${id} was not found.`);
-    if (kind === 'detail') return { status: 200, body: structuredClone(scan) };
+    if (kind === 'result') return { status: 200, body: scan.ended === 'Complete' ? scan.result.map((i) => this.vulnerabilityModel(this.issues.get(i)!, req)) : [] };
+    const view = this.view(scan);
+    if (kind === 'detail') return { status: 200, body: view };
     return {
       status: 200,
       body: {
-        CompletedSteps: scan.CompletedSteps ?? 0,
-        EstimatedLaunchTime: scan.EstimatedLaunchTime ?? 0,
-        EstimatedSteps: scan.EstimatedSteps ?? 0,
-        State: scan.State,
+        CompletedSteps: view.CompletedSteps ?? 0,
+        EstimatedLaunchTime: view.EstimatedLaunchTime ?? 0,
+        EstimatedSteps: view.EstimatedSteps ?? 0,
+        State: view.State,
       },
+    };
+  }
+
+  /** GET /api/1.0/issues/waitingforretest: issues marked fixed whose retest has not completed yet. */
+  private waitingForRetest(req: SimRequest): SimResponse {
+    const severity = req.query.get('severity');
+    if (severity && !SEVERITIES.includes(severity as Severity)) return message(400, `The severity parameter must be one of ${SEVERITIES.join(', ')}.`);
+    const minimum = severity ? SEVERITIES.indexOf(severity as Severity) : 0;
+    const siteName = req.query.get('webSiteName')?.toLowerCase();
+    const groupName = req.query.get('websiteGroupName')?.toLowerCase();
+    const issues = [...this.issues.values()].filter((issue) => {
+      const website = this.websites.find((w) => w.Id === issue.websiteId)!;
+      return (
+        issue.state === 'FixedUnconfirmed' &&
+        SEVERITIES.indexOf(issue.severity) >= minimum &&
+        (!siteName || website.Name.toLowerCase() === siteName) &&
+        (!groupName || WEBSITE_GROUP_NAME.toLowerCase() === groupName)
+      );
+    });
+    issues.sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
+    return paged(req.query, issues.map((issue) => this.issueModel(issue, req)));
+  }
+
+  private issueUrl(issue: IssueRecord, req: SimRequest): string {
+    return `http://${req.headers.host ?? '127.0.0.1'}/issues/detail/${issue.id}`;
+  }
+
+  private issueTarget(issue: IssueRecord): string {
+    return this.websites.find((w) => w.Id === issue.websiteId)!.RootUrl + issue.path;
+  }
+
+  /** VulnerabilityModel, the items of scans/result. */
+  private vulnerabilityModel(issue: IssueRecord, req: SimRequest) {
+    return { IssueUrl: this.issueUrl(issue, req), Title: issue.title, Type: issue.type, Url: this.issueTarget(issue) };
+  }
+
+  /** IssueApiModel, the items of issues/waitingforretest. */
+  private issueModel(issue: IssueRecord, req: SimRequest) {
+    const website = this.websites.find((w) => w.Id === issue.websiteId)!;
+    const cwe = `CWE-${issue.cwe}`;
+    return {
+      AssigneeName: INVICTI_USER.UserName,
+      FirstSeenDate: invictiDateTime(issue.firstSeen),
+      Id: issue.id,
+      IsAddressed: issue.state === 'FixedUnconfirmed' || issue.state === 'FixedConfirmed',
+      IsDetectedByShark: false,
+      IsPresent: issue.state !== 'FixedConfirmed',
+      LastSeenDate: invictiDateTime(issue.lastSeen),
+      UpdatedDate: invictiDateTime(issue.updated),
+      Severity: issue.severity,
+      State: issue.state,
+      Title: issue.title,
+      Url: this.issueTarget(issue),
+      LatestVulnerabilityIsConfirmed: issue.certainty === 100,
+      WebsiteId: website.Id,
+      WebsiteName: website.Name,
+      WebsiteRootUrl: website.RootUrl,
+      FixTimeInMinutes: 0,
+      Certainty: issue.certainty,
+      Parameters: [],
+      VulnerabilityDetail: `<p>${issue.title} was identified on ${this.issueTarget(issue)}.</p>`,
+      Impact: `<p>Depends on the issue: see ${cwe}.</p>`,
+      Actions: '<p>Apply the remedy, then mark the issue fixed and retest its scan.</p>',
+      Skills: '<p>An attacker needs a web browser and basic knowledge of HTTP.</p>',
+      Remedy: '<p>See the remedy references.</p>',
+      RemedyReferences: `<ul><li>https://cwe.mitre.org/data/definitions/${issue.cwe}.html</li></ul>`,
+      ExternalReferences: '',
+      ProofOfConcept: '',
+      CustomData: '',
+      CustomFields: [],
+      ClassificationLinks: [`https://cwe.mitre.org/data/definitions/${issue.cwe}.html`],
+      CvssVectorString: '',
+      Cvss31VectorString: '',
+      Cvss40VectorString: '',
+      Type: issue.type,
+      Classification: {
+        Asvs40: '', Capec: '', Cwe: issue.cwe, DisaStig: '', Hipaa: '', IsEmpty: false, Iso27001: '', Iso27001At2022: '', Nistsp80053: '',
+        Owasp2013: '', Owasp2017: '', OwaspApiTop10: '', OwaspProactiveControls: '', OwaspTopTen2021: '', OwaspTopTen2023: '', Pci32: '', PciDss40: '', Wasc: '',
+      },
+      CvssVector: {},
+      Cvss31Vector: {},
+      Cvss40Vector: {},
+      VersionIssues: [],
+      IsRetest: issue.state === 'FixedUnconfirmed',
+      IsTodo: issue.state === 'Present' || issue.state === 'Revived',
+      LatestScanId: issue.latestScanId,
+      History: issue.history.map((h) => ({ ...h })),
+      Tags: [],
+    };
+  }
+
+  /** GET scans/report/ (id, type, format) and scans/custom-report/ (id, reportName, reportFormat): a file. */
+  private report(req: SimRequest, kind: 'report' | 'custom'): SimResponse {
+    const q = req.query;
+    const id = q.get('id');
+    if (!id) return message(400, 'The id parameter is required.');
+    if (!GUID.test(id)) return message(400, 'The id parameter is not a valid scan identifier.');
+    let name: string;
+    let format: string | null;
+    if (kind === 'report') {
+      const type = q.get('type');
+      if (!type) return message(400, 'The type parameter is required.');
+      if (!(REPORT_TYPES as readonly string[]).includes(type)) return message(400, `The type parameter must be one of ${REPORT_TYPES.join(', ')}.`);
+      format = q.get('format');
+      if (!format) return message(400, 'The format parameter is required.');
+      const contentFormat = q.get('contentFormat');
+      if (contentFormat && contentFormat !== 'Html' && contentFormat !== 'Markdown') return message(400, 'The contentFormat parameter must be Html or Markdown.');
+      name = type;
+    } else {
+      const reportName = q.get('reportName');
+      if (!reportName) return message(400, 'The reportName parameter is required.');
+      name = reportName;
+      format = q.get('reportFormat') || 'Xml';
+    }
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) return message(400, `The format must be one of ${REPORT_FORMATS.join(', ')}.`);
+    const flags = kind === 'report'
+      ? ['excludeResponseData', 'onlyConfirmedIssues', 'onlyUnconfirmedIssues', 'excludeAddressedIssues', 'excludeHistoryOfIssues']
+      : ['excludeIgnoreds', 'onlyConfirmedVulnerabilities', 'onlyUnconfirmedVulnerabilities'];
+    const flag: Record<string, boolean | undefined> = {};
+    for (const name of flags) {
+      const value = boolParam(q, name);
+      if (value === 'invalid') return message(400, `The ${name} parameter must be true or false.`);
+      flag[name] = value;
+    }
+    const scan = this.find(id);
+    if (!scan) return message(404, `Scan ${id} was not found.`);
+    const view = this.view(scan);
+    let issues = (scan.ended === 'Complete' ? scan.result : []).map((i) => this.issues.get(i)!);
+    if (flag.onlyConfirmedIssues || flag.onlyConfirmedVulnerabilities) issues = issues.filter((i) => i.certainty === 100);
+    if (flag.onlyUnconfirmedIssues || flag.onlyUnconfirmedVulnerabilities) issues = issues.filter((i) => i.certainty !== 100);
+    if (flag.excludeAddressedIssues) issues = issues.filter((i) => i.state !== 'FixedUnconfirmed');
+    const data: ReportData = {
+      name,
+      scanId: view.Id,
+      websiteName: String(view.WebsiteName),
+      targetUrl: String(view.TargetUrl),
+      scanState: view.State,
+      initiatedAt: String(view.InitiatedAt),
+      generatedAt: this.options.clock.now(),
+      findings: issues.map((i) => ({
+        Title: i.title,
+        Type: i.type,
+        Severity: i.severity,
+        Url: this.issueTarget(i),
+        State: i.state,
+        Certainty: i.certainty,
+        IssueUrl: this.issueUrl(i, req),
+      })),
+    };
+    const file = renderReport(data, format as ReportFormat);
+    return {
+      status: 200,
+      file: { bytes: file.bytes, contentType: file.contentType },
+      headers: { 'Content-Disposition': `attachment; filename="${file.fileName}"` },
     };
   }
 }
 
-function websiteModel(site: (typeof SEED_WEBSITES)[number]) {
-  return { Id: site.Id, Name: site.Name, RootUrl: site.RootUrl, Groups: [{ Id: site.GroupId, Name: 'Default' }], AgentMode: 'Cloud' };
+const WEBSITE_GROUP_NAME = 'Default';
+
+/** The body as a bare JSON string (scans/newfromscan, scans/cancel), or undefined. */
+function bareJsonString(req: SimRequest): string | undefined {
+  const parsed = isJsonContentType(req.headers) ? parseJson(req.body) : undefined;
+  return parsed && typeof parsed.value === 'string' ? parsed.value : undefined;
 }
 
-/** Invicti's paged list shape, all items on one page. */
-function page(items: unknown[]): SimResponse {
+function websiteModel(site: SeedWebsite) {
+  return { Id: site.Id, Name: site.Name, RootUrl: site.RootUrl, Groups: [{ Id: site.GroupId, Name: WEBSITE_GROUP_NAME }], AgentMode: 'Cloud' };
+}
+
+/** Invicti's paged list (page from 1, pageSize 1–200, default 20); 400 { Message } on a bad page or size. */
+function paged(query: URLSearchParams, items: unknown[]): SimResponse {
+  const page = intParam(query, 'page', 1, 1, 1_000_000);
+  if (page === undefined) return message(400, 'The page parameter must be an integer of at least 1.');
+  const size = intParam(query, 'pageSize', 20, 1, 200);
+  if (size === undefined) return message(400, 'Page size can be any value between 1 and 200.');
+  const total = items.length;
+  const pageCount = Math.ceil(total / size);
+  const list = items.slice((page - 1) * size, page * size);
+  const first = list.length ? (page - 1) * size + 1 : 0;
   return {
     status: 200,
     body: {
-      FirstItemOnPage: items.length ? 1 : 0,
-      HasNextPage: false,
-      HasPreviousPage: false,
-      IsFirstPage: true,
-      IsLastPage: true,
-      LastItemOnPage: items.length,
-      List: items,
-      PageCount: 1,
-      PageNumber: 1,
-      PageSize: Math.max(items.length, 20),
-      TotalItemCount: items.length,
+      FirstItemOnPage: first,
+      HasNextPage: page < pageCount,
+      HasPreviousPage: page > 1,
+      IsFirstPage: page === 1,
+      IsLastPage: page >= pageCount,
+      LastItemOnPage: list.length ? first + list.length - 1 : 0,
+      List: list,
+      PageCount: pageCount,
+      PageNumber: page,
+      PageSize: size,
+      TotalItemCount: total,
     },
   };
 }

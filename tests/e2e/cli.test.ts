@@ -10,7 +10,7 @@ import { bundleSchema } from '../../src/contract/bundle.js';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
 import { getValidator } from '../../src/contract/schemas.js';
-import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createTestClock, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { CLI_PATH, errorOf, runCli } from '../helpers/cli.js';
 
 // Generous: tests spawn node processes and talk over sockets, slow on a loaded machine.
@@ -22,7 +22,8 @@ let invictiEnv: Record<string, string>;
 let attackforgeEnv: Record<string, string>;
 
 beforeAll(async () => {
-  sim = await startSimulator();
+  // A clock that stands still: a scan launched here stays Queued however slow the machine is.
+  sim = await startSimulator({ clock: createTestClock() });
   dir = mkdtempSync(join(tmpdir(), 'retest-cli-'));
   invictiEnv = { INVICTI_URL: sim.invictiUrl, INVICTI_USER_ID: sim.credentials.invicti.user_id, INVICTI_API_TOKEN: sim.credentials.invicti.api_token };
   attackforgeEnv = { ATTACKFORGE_URL: sim.attackforgeUrl, ATTACKFORGE_API_KEY: sim.credentials.attackforge.api_key };
@@ -384,6 +385,7 @@ describe('usage: --help everywhere, clear errors, exit 2', () => {
     [['run', 'invicti_scan_retest', '--input', '-', '--timeout-ms', 'soon'], '--timeout-ms'],
     [['describe'], '<action>'],
     [['simulate', '--port', 'eighty'], '--port'],
+    [['simulate', '--scan-seconds', 'soon'], '--scan-seconds'],
   ])('%j: USAGE error naming %s, exit 2, nothing on stdout', async (args, named) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
@@ -397,7 +399,7 @@ describe('usage: --help everywhere, clear errors, exit 2', () => {
 
 describe('simulate', () => {
   test('runs in the foreground, prints its URL and demo credentials, serves both APIs, stops on SIGTERM with exit 0', async () => {
-    const child = spawn(process.execPath, [CLI_PATH, 'simulate', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, 'simulate', '--port', '0', '--scan-seconds', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     let stdout = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -417,6 +419,13 @@ describe('simulate', () => {
         env: { INVICTI_URL: url, INVICTI_USER_ID: 'demo-user', INVICTI_API_TOKEN: 'demo-token' },
       });
       expect(result.code).toBe(0);
+      expect(stdout).toContain('Complete in 0 s (--scan-seconds)');
+      // --scan-seconds 0: the launch answers the queued scan, which is complete at the next look.
+      expect(JSON.parse(result.stdout).json_body.State).toBe('Queued');
+      const status = await fetch(`${url}/api/1.0/scans/status/${JSON.parse(result.stdout).json_body.Id}`, {
+        headers: { Authorization: 'Basic ' + Buffer.from('demo-user:demo-token').toString('base64') },
+      });
+      expect((await status.json()).State).toBe('Complete');
       const af = await fetch(`${url}/api/ss/projects`, { headers: { 'X-SSAPI-KEY': 'demo-ssapi-key' } });
       expect(af.status).toBe(200);
     } finally {

@@ -5,7 +5,7 @@ import type { Envelope } from '../../src/runtime/envelope.js';
 import { getAction } from '../../src/contract/manifest.js';
 import { runAction } from '../../src/runtime/run.js';
 import { getValidator } from '../../src/contract/schemas.js';
-import { DEMO_CREDENTIALS, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createTestClock, DEMO_CREDENTIALS, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
 
 // Generous: tests spawn node processes and talk over sockets, slow on a loaded machine.
@@ -16,7 +16,8 @@ let invicti: { url: string; user_id: string; api_token: string };
 let attackforge: { url: string; api_key: string };
 
 beforeAll(async () => {
-  sim = await startSimulator();
+  // The clock stands still: launched scans stay Queued (tests/e2e/simulator-loop.test.ts moves time).
+  sim = await startSimulator({ clock: createTestClock() });
   invicti = { url: sim.invictiUrl, ...sim.credentials.invicti };
   attackforge = { url: sim.attackforgeUrl, ...sim.credentials.attackforge };
 });
@@ -200,8 +201,8 @@ describe('AttackForge', () => {
     const response = await post(SEED_PROJECT_IDS.mobileApi, afBody([SEED_VULNERABILITY_IDS.bolaRetest], '2025-04-01T00:00:00Z'));
     expect(response.status).toBe(200);
     const project = await (await raw(`/api/ss/project/${SEED_PROJECT_IDS.mobileApi}`, { headers: { 'X-SSAPI-KEY': DEMO_CREDENTIALS.attackforge.api_key } })).json();
-    expect(project.project.retests).toEqual([
-      expect.objectContaining({ retesting_window_end: '2025-04-01T00:00:00Z', vulnerability_ids: [SEED_VULNERABILITY_IDS.bolaRetest] }),
+    expect(project.project.project_retest_rounds).toEqual([
+      expect.objectContaining({ round_number: 1, status: 'Requested', retesting_window_end: '2025-04-01T00:00:00Z', vulnerability_ids: [SEED_VULNERABILITY_IDS.bolaRetest] }),
     ]);
   });
 

@@ -1,4 +1,4 @@
-/** `retest-connectors simulate [--port N] [--host 127.0.0.1]`: the vendor simulator in the foreground. */
+/** `retest-connectors simulate [--port N] [--host 127.0.0.1] [--scan-seconds N]`: the vendor simulator in the foreground. */
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -6,7 +6,7 @@ import type { CliIo } from '../io.js';
 
 export const DEFAULT_PORT = 8787;
 
-export const HELP = `Usage: retest-connectors simulate [--port N] [--host 127.0.0.1]
+export const HELP = `Usage: retest-connectors simulate [--port N] [--host 127.0.0.1] [--scan-seconds N]
 
 Runs the built-in simulator of the Invicti and AttackForge APIs in the foreground
 (Ctrl-C stops it) and prints its URLs, demo credentials and seeded ids.
@@ -14,8 +14,17 @@ Runs the built-in simulator of the Invicti and AttackForge APIs in the foregroun
 Options:
   --port <N>     port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
   --host <host>  address to listen on (default 127.0.0.1)
+  --scan-seconds <N>
+                 seconds a retest takes from launch to Complete (default 4; a full
+                 scan takes twice as long; 0 completes at once; at most 86400)
   -h, --help     this help
 `;
+
+function parseScanSeconds(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,5}(\.\d{1,3})?$/.test(raw) || Number(raw) > 86_400) throw new UsageError('--scan-seconds must be a number from 0 to 86400.', 'simulate');
+  return Number(raw);
+}
 
 function parsePort(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_PORT;
@@ -24,7 +33,11 @@ function parsePort(raw: string | undefined): number {
 }
 
 export async function simulateCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals, help } = parseCommandArgs('simulate', args, { port: { type: 'string', short: 'p' }, host: { type: 'string' } });
+  const { values, positionals, help } = parseCommandArgs('simulate', args, {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    'scan-seconds': { type: 'string' },
+  });
   if (help) {
     io.stdout(HELP);
     return EXIT.OK;
@@ -32,10 +45,11 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<ExitCo
   expectPositionals('simulate', positionals, []);
   const port = parsePort(values.port as string | undefined);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const scanSeconds = parseScanSeconds(values['scan-seconds'] as string | undefined);
   const { startSimulator, SEED_SCAN_IDS, SEED_PROJECT_IDS, SEED_VULNERABILITY_IDS } = await import('../../simulator/index.js');
   let simulator;
   try {
-    simulator = await startSimulator({ port, host });
+    simulator = await startSimulator({ port, host, ...(scanSeconds === undefined ? {} : { scanSeconds }) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? `port ${port} is in use (try --port 0)` : error instanceof Error ? error.message : String(error);
@@ -51,12 +65,13 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<ExitCo
       `  completed scans (retest OK):  ${SEED_SCAN_IDS.completed}, ${SEED_SCAN_IDS.completedShop}`,
       `  running scan (retest 400):    ${SEED_SCAN_IDS.running}`,
       `  cancelled scan (retest 400):  ${SEED_SCAN_IDS.cancelled}`,
-      `  check the effect:             GET /api/1.0/scans/status/{id}, /api/1.0/scans/detail/{id}, /api/1.0/scans/list`,
+      `  a retest runs Queued -> Scanning -> Complete in ${simulator.scanSeconds} s (--scan-seconds); then GET /api/1.0/scans/result/{id}`,
+      `  check the effect:             GET /api/1.0/issues/waitingforretest, /api/1.0/scans/status/{id}, /api/1.0/scans/list`,
       '',
       `AttackForge  ${simulator.attackforgeUrl}/api/ss   api_key ${attackforge.api_key}`,
       `  project ${SEED_PROJECT_IDS.webApp}: Retest ${SEED_VULNERABILITY_IDS.xssRetest}, ${SEED_VULNERABILITY_IDS.sqliRetest}; Open ${SEED_VULNERABILITY_IDS.hstsOpen}; Closed ${SEED_VULNERABILITY_IDS.jqueryClosed}`,
       `  project ${SEED_PROJECT_IDS.mobileApi}: Retest ${SEED_VULNERABILITY_IDS.bolaRetest}; Open ${SEED_VULNERABILITY_IDS.verboseErrorsOpen}`,
-      `  check the effect:             GET /api/ss/project/{id}, /api/ss/projects`,
+      `  check the effect:             GET /api/ss/project/{id}, /api/ss/project/{id}/vulnerabilities`,
       '',
       'In another shell:',
       `  export INVICTI_URL=${simulator.invictiUrl} INVICTI_USER_ID=${invicti.user_id} INVICTI_API_TOKEN=${invicti.api_token}`,
@@ -67,6 +82,6 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<ExitCo
   );
   const signal = await io.untilStopped();
   await simulator.close();
-  io.stderr(`Simulator stopped (${signal}); it received ${simulator.requests.length} request(s).\n`);
+  io.stderr(`Simulator stopped (${signal}); it received ${simulator.requestCount} request(s).\n`);
   return EXIT.OK;
 }

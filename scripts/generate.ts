@@ -2,7 +2,9 @@
  * npm run generate: everything derived from schemas/ that is checked in.
  *   - src/generated/types.ts       (json-schema-to-typescript)
  *   - src/generated/validators.ts  (Ajv standalone code)
+ *   - src/generated/mcp-tools.ts   (the MCP server's tool list)
  * With --check, writes nothing and exits 1 when a file is stale.
  */
 await import('./generate-types.js');
 await import('./generate-validators.js');
+await import('./generate-mcp.js');

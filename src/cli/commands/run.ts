@@ -4,12 +4,13 @@
  * prints the envelope as one JSON document on stdout.
  */
 import { connectionSecrets } from '../../runtime/connection.js';
-import { ConnectorError, isConnectorError } from '../../contract/errors.js';
+import { isConnectorError } from '../../contract/errors.js';
 import type { ActionDeclaration } from '../../contract/manifest.js';
 import { redact } from '../../runtime/redact.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
-import { connectionFromEnv, connectionVariables } from '../connection-env.js';
+import { connectionVariables } from '../connection-env.js';
+import { loadConnection, withEnvironmentHint } from '../connection-file.js';
 import { reportError, UsageError } from '../errors.js';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForStatus, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -48,20 +49,6 @@ Examples:
 `;
 }
 
-/** The connection: environment first, the --connection file's fields over it. */
-async function loadConnection(action: ActionDeclaration, file: string | undefined, io: CliIo): Promise<Record<string, unknown>> {
-  const fromEnv = connectionFromEnv(action.connection, io.env);
-  if (file === undefined) return fromEnv;
-  const text = await readTextFile(file, '--connection', 'run');
-  const parsed = parseJsonDocument(text, `The --connection file ${JSON.stringify(file)}`, 'CONFIG_INVALID');
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConnectorError('CONFIG_INVALID', `The --connection file ${JSON.stringify(file)} must hold a JSON object of connection fields.`, [
-      { field: 'connection', message: 'must be an object' },
-    ]);
-  }
-  return { ...fromEnv, ...(parsed as Record<string, unknown>) };
-}
-
 async function loadInput(file: string, io: CliIo): Promise<unknown> {
   const text = file === '-' ? await io.readStdin() : await readTextFile(file, '--input', 'run');
   return parseJsonDocument(text, file === '-' ? 'The input on stdin' : `The --input file ${JSON.stringify(file)}`, 'INPUT_INVALID');
@@ -71,22 +58,6 @@ function parseTimeout(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError('--timeout-ms must be a whole number of milliseconds, at least 1.', 'run');
   return Number(raw);
-}
-
-/** A missing connection field is most often a variable that was not exported: say which. */
-function withEnvironmentHint(error: ConnectorError, action: ActionDeclaration): ConnectorError {
-  if (error.code !== 'CONFIG_INVALID' || !error.details) return error;
-  const variables = connectionVariables(action.connection);
-  const missing = error.details
-    .filter((d) => d.message === 'is required' && d.field.startsWith('connection.'))
-    .map((d) => variables.find((v) => `connection.${v.field}` === d.field)?.name)
-    .filter((name): name is string => name !== undefined);
-  if (missing.length === 0) return error;
-  return new ConnectorError(
-    'CONFIG_INVALID',
-    `${error.message}. Give ${missing.length > 1 ? 'them' : 'it'} in the --connection file or set ${missing.join(', ')}.`,
-    error.details,
-  );
 }
 
 /**
@@ -122,7 +93,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   if (typeof values.input !== 'string') throw new UsageError('"run" needs --input <file> (or --input - to read stdin).', 'run');
   const timeoutMs = parseTimeout(values['timeout-ms'] as string | undefined);
 
-  const connection = await loadConnection(action, values.connection as string | undefined, io);
+  const connection = await loadConnection(action.connection, values.connection as string | undefined, io.env, 'run');
   const scrub = (text: string) => redact(text, connectionSecrets(action.connection, connection));
   try {
     const input = await loadInput(values.input, io);
@@ -140,6 +111,6 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     if (exit !== EXIT.OK) io.stderr(scrub(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${envelope.reason} (exit ${exit})`) + '\n');
     return exit;
   } catch (error) {
-    return reportError(io, isConnectorError(error) ? withEnvironmentHint(error, action) : error, scrub);
+    return reportError(io, isConnectorError(error) ? withEnvironmentHint(error, action.connection) : error, scrub);
   }
 }

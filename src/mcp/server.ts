@@ -66,7 +66,12 @@ export function progressNotification(progressToken: string | number, progress: W
 function summaryText(actionId: string, envelope: Envelope): string {
   const fields = Object.entries(summarize(actionId, envelope)).map(([label, value]) => `${label} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const head = `HTTP ${envelope.status_code} ${envelope.reason}`.trim();
-  return fields.length > 0 ? `${head}: ${fields.join(', ')}` : head;
+  const line = fields.length > 0 ? `${head}: ${fields.join(', ')}` : head;
+  // A wait action's envelope says how the wait ended: a model must not read a timeout as the final state.
+  const wait = (envelope as { wait?: { done?: unknown; polls?: unknown; waited_ms?: unknown } }).wait;
+  if (!wait || typeof wait !== 'object') return line;
+  const after = `after ${String(wait.polls)} poll(s), ${Math.round(Number(wait.waited_ms) / 1000)} s`;
+  return `${line}. ${wait.done === true ? `Wait done ${after}.` : `Wait ended before a terminal state ${after}.`}`;
 }
 
 /** The envelope as text for clients that read only `content`; a file's bytes stay in structuredContent. */

@@ -9,7 +9,10 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
@@ -235,6 +238,27 @@ describe('stdio against a simulator in this process: what was sent', () => {
   });
 });
 
+describe('the README', () => {
+  test('its simulator client snippet works as written (with the clone\'s path filled in)', async () => {
+    const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Client configuration (stdio)'));
+    const snippet = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!.replaceAll('/absolute/path/to/retest-connectors', packageRoot)) as {
+      mcpServers: Record<string, { command: string; args: string[]; env?: Record<string, string> }>;
+    };
+    const server = snippet.mcpServers['retest-connectors']!;
+    expect(server.args).toEqual([CLI_PATH, 'mcp', '--simulator']);
+    const transport = new StdioClientTransport({ command: server.command, args: server.args, env: { PATH: process.env.PATH ?? '', ...server.env }, stderr: 'pipe' });
+    const client = new Client({ name: 'readme', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const result = await client.callTool({ name: 'invicti_scan_retest', arguments: retestArgs(SEED_SCAN_IDS.completed) });
+      expect(result.structuredContent).toMatchObject({ status_code: 201 });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('stdio: connections come from the environment and --connection files, at start', () => {
   test('a missing connection is a CONFIG_INVALID tool error naming the variables; the other vendor still works', async () => {
     const env = simulatorEnv();
@@ -258,9 +282,6 @@ describe('stdio: connections come from the environment and --connection files, a
   });
 
   test('--connection <id>=<file> fills a connection, over the environment', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'retest-mcp-'));
     const file = join(dir, 'attackforge.json');
     writeFileSync(file, JSON.stringify({ url: sim.attackforgeUrl, api_key: sim.credentials.attackforge.api_key }));

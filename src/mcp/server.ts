@@ -81,6 +81,14 @@ function envelopeText(envelope: Envelope): string {
   return JSON.stringify({ ...envelope, file: { ...file, content_base64: `(${file.size_bytes ?? '?'} bytes, base64 in structuredContent.file.content_base64)` } });
 }
 
+/** Every string in a JSON value (keys too) with `scrub` applied: a vendor that echoes a credential back does not put it in a tool result. */
+function scrubDeep(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrub(key), scrubDeep(item, scrub)]));
+}
+
 /** The same `{"error":{code,message,details?}}` the CLI prints, as an error result the model can read. */
 function errorResult(error: { code: string; message: string; details?: unknown }, scrub: (text: string) => string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: scrub(JSON.stringify({ error })) }] };
@@ -120,7 +128,7 @@ export function createMcpServer(options: McpServerOptions): Server {
           });
         };
       }
-      const envelope = await runAction(action.id, input, connection, callOptions);
+      const envelope = scrubDeep(await runAction(action.id, input, connection, callOptions), scrub) as Envelope;
       const isError = envelope.status_code < 200 || envelope.status_code > 299;
       log(scrub(`tools/call ${action.id}: HTTP ${envelope.status_code} (${Date.now() - started} ms)`));
       return {

@@ -138,6 +138,7 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
           ? `retest-connectors mcp: bearer token (generated for this run; set ${TOKEN_VARIABLE} to choose one): ${token}\n`
           : `retest-connectors mcp: bearer token from ${TOKEN_VARIABLE}\n`,
       );
+      if (envToken !== undefined && envToken.length < 32) io.stderr(`warning: ${TOKEN_VARIABLE} is short (${envToken.length} characters); use 32 or more random characters, e.g. openssl rand -hex 32\n`);
       const signal = await io.untilStopped();
       await running.close();
       io.stderr(`retest-connectors mcp: stopped (${signal})\n`);

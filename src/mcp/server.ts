@@ -81,13 +81,20 @@ function envelopeText(envelope: Envelope): string {
   return JSON.stringify({ ...envelope, file: { ...file, content_base64: `(${file.size_bytes ?? '?'} bytes, base64 in structuredContent.file.content_base64)` } });
 }
 
-/** Every string in a JSON value (keys too) with `scrub` applied: a vendor that echoes a credential back does not put it in a tool result. */
-function scrubDeep(value: unknown, scrub: (text: string) => string): unknown {
+/**
+ * Every string in a JSON value (object keys too) with `scrub` applied: a vendor
+ * that echoes a credential back does not put it in a tool result. The
+ * envelope's own member names are never touched.
+ */
+function scrubDeep(value: unknown, scrub: (text: string) => string, depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
-  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub));
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub, depth + 1));
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrub(key), scrubDeep(item, scrub)]));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [depth === 0 ? key : scrub(key), scrubDeep(item, scrub, depth + 1)]));
 }
+
+/** Secrets this short would match everywhere in vendor data; they are still removed from texts and logs. */
+const MIN_SECRET_IN_DATA = 8;
 
 /** The same `{"error":{code,message,details?}}` the CLI prints, as an error result the model can read. */
 function errorResult(error: { code: string; message: string; details?: unknown }, scrub: (text: string) => string): CallToolResult {
@@ -113,7 +120,10 @@ export function createMcpServer(options: McpServerOptions): Server {
     if (!toolsByName.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${JSON.stringify(name)}. Tools: ${[...toolsByName.keys()].join(', ')}.`);
     const action = getAction(name);
     const connection = options.connections[action.connection] ?? {};
-    const scrub = (text: string) => redact(text, connectionSecrets(action.connection, connection));
+    const secrets = connectionSecrets(action.connection, connection);
+    const scrub = (text: string) => redact(text, secrets);
+    const dataSecrets = secrets.filter((secret) => secret.length >= MIN_SECRET_IN_DATA);
+    const scrubData = (text: string) => redact(text, dataSecrets);
     const input = request.params.arguments ?? {};
     const started = Date.now();
     try {
@@ -128,7 +138,7 @@ export function createMcpServer(options: McpServerOptions): Server {
           });
         };
       }
-      const envelope = scrubDeep(await runAction(action.id, input, connection, callOptions), scrub) as Envelope;
+      const envelope = scrubDeep(await runAction(action.id, input, connection, callOptions), scrubData) as Envelope;
       const isError = envelope.status_code < 200 || envelope.status_code > 299;
       log(scrub(`tools/call ${action.id}: HTTP ${envelope.status_code} (${Date.now() - started} ms)`));
       return {

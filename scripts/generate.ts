@@ -3,8 +3,10 @@
  *   - src/generated/types.ts       (json-schema-to-typescript)
  *   - src/generated/validators.ts  (Ajv standalone code)
  *   - actions/<id>.ts, actions/index.ts (one typed function per action)
+ *   - src/generated/mcp-tools.ts   (the MCP server's tool list)
  * With --check, writes nothing and exits 1 when a file is stale.
  */
 await import('./generate-types.js');
 await import('./generate-validators.js');
 await import('./generate-actions.js');
+await import('./generate-mcp.js');

@@ -8,10 +8,12 @@ import { UsageError } from './errors.js';
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
+  /** The flag may repeat; its value is then an array. */
+  multiple?: boolean;
 }
 
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   help: boolean;
 }
@@ -24,7 +26,7 @@ export function parseCommandArgs(command: string, args: string[], options: Recor
   } catch (error) {
     throw new UsageError(describeParseError(command, error), command);
   }
-  const { help, ...values } = parsed.values as Record<string, string | boolean | undefined>;
+  const { help, ...values } = parsed.values as Record<string, string | boolean | string[] | undefined>;
   return { values, positionals: parsed.positionals, help: help === true };
 }
 

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   describe: async () => (await import('./commands/describe.js')).describeCommand,
   run: async () => (await import('./commands/run.js')).runCommand,
   simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
+  mcp: async () => (await import('./commands/mcp.js')).mcpCommand,
 };
 
 export const HELP = `retest-connectors: ask Invicti or AttackForge for a retest, from a shell or a playbook step.
@@ -23,6 +24,7 @@ Usage:
   retest-connectors run <action> --input <file | -> [--connection <file>] [--timeout-ms N] [--dry-run]
                                                      run an action; the envelope is printed on stdout as JSON
   retest-connectors simulate [--port N] [--host H]   the built-in Invicti / AttackForge simulator
+  retest-connectors mcp [--http] [--simulator]       every action as an MCP tool (stdio, or Streamable HTTP)
   retest-connectors help [command]                   help for a command (same as: <command> --help)
   retest-connectors --version
 

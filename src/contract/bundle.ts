@@ -23,8 +23,14 @@ function resolveFile(from: string, relative: string): string {
   return parts.join('/');
 }
 
-/** The schema at `path` (relative to the package root, as connector.json names it) with every `$ref` internal. */
-export function bundleSchema(path: string): Record<string, unknown> {
+/** Reads one schema file by its path relative to the package root. */
+export type SchemaReader = (path: string) => Record<string, unknown>;
+
+/**
+ * The schema at `path` (relative to the package root, as connector.json names it) with every `$ref` internal.
+ * `read` defaults to the package's schema files; generators pass their own to run on a temporary tree.
+ */
+export function bundleSchema(path: string, read: SchemaReader = getSchema): Record<string, unknown> {
   const prefixOf = new Map<string, string>([[path, '#']]);
   const embedded = new Map<string, Json>();
   const pending: string[] = [];
@@ -54,11 +60,11 @@ export function bundleSchema(path: string): Record<string, unknown> {
     return prefix === '#' ? `#${fragment}` : `${prefix}${fragment}`;
   };
 
-  const { $id: _rootId, ...root } = getSchema(path);
+  const { $id: _rootId, ...root } = read(path);
   const bundled = rewrite(root, path) as Record<string, unknown>;
   while (pending.length > 0) {
     const file = pending.shift()!;
-    const { $id: _id, $schema: _schema, ...schema } = getSchema(file);
+    const { $id: _id, $schema: _schema, ...schema } = read(file);
     embedded.set(definitionKey(file), rewrite(schema, file));
   }
   if (embedded.size > 0) {

@@ -4,13 +4,14 @@
  * prints the envelope as one JSON document on stdout.
  */
 import { connectionSecrets } from '../../runtime/connection.js';
-import { ConnectorError, isConnectorError } from '../../contract/errors.js';
+import { isConnectorError } from '../../contract/errors.js';
 import type { ActionDeclaration } from '../../contract/manifest.js';
 import { redact } from '../../runtime/redact.js';
 import { resolvePointer } from '../../runtime/request.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
-import { connectionFromEnv, connectionVariables } from '../connection-env.js';
+import { connectionVariables } from '../connection-env.js';
+import { loadConnection, withEnvironmentHint } from '../connection-file.js';
 import { reportError, UsageError, WriteError } from '../errors.js';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -68,20 +69,6 @@ Examples:
 `;
 }
 
-/** The connection: environment first, the --connection file's fields over it. */
-async function loadConnection(action: ActionDeclaration, file: string | undefined, io: CliIo): Promise<Record<string, unknown>> {
-  const fromEnv = connectionFromEnv(action.connection, io.env);
-  if (file === undefined) return fromEnv;
-  const text = await readTextFile(file, '--connection', 'run', 'CONFIG_INVALID');
-  const parsed = parseJsonDocument(text, `The --connection file ${JSON.stringify(file)}`, 'CONFIG_INVALID');
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConnectorError('CONFIG_INVALID', `The --connection file ${JSON.stringify(file)} must hold a JSON object of connection fields.`, [
-      { field: 'connection', message: 'must be an object' },
-    ]);
-  }
-  return { ...fromEnv, ...(parsed as Record<string, unknown>) };
-}
-
 async function loadInput(file: string, io: CliIo): Promise<unknown> {
   const what = file === '-' ? 'The input on stdin' : `The --input file ${JSON.stringify(file)}`;
   const text = file === '-' ? stdinText(await io.readStdin(MAX_DOCUMENT_BYTES), what, 'INPUT_INVALID') : await readTextFile(file, '--input', 'run', 'INPUT_INVALID');
@@ -92,22 +79,6 @@ function parseTimeout(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError('--timeout-ms must be a whole number of milliseconds, at least 1.', 'run');
   return Number(raw);
-}
-
-/** A missing connection field is most often a variable that was not exported: say which. */
-function withEnvironmentHint(error: ConnectorError, action: ActionDeclaration): ConnectorError {
-  if (error.code !== 'CONFIG_INVALID' || !error.details) return error;
-  const variables = connectionVariables(action.connection);
-  const missing = error.details
-    .filter((d) => d.message === 'is required' && d.field.startsWith('connection.'))
-    .map((d) => variables.find((v) => `connection.${v.field}` === d.field)?.name)
-    .filter((name): name is string => name !== undefined);
-  if (missing.length === 0) return error;
-  return new ConnectorError(
-    'CONFIG_INVALID',
-    `${error.message}. Give ${missing.length > 1 ? 'them' : 'it'} in the --connection file or set ${missing.join(', ')}.`,
-    error.details,
-  );
 }
 
 /**
@@ -146,7 +117,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const saveDir = values['save-file'] as string | undefined;
   if (saveDir !== undefined && saveDir.trim() === '') throw new UsageError('--save-file needs a directory.', 'run');
 
-  const connection = await loadConnection(action, values.connection as string | undefined, io);
+  const connection = await loadConnection(action.connection, values.connection as string | undefined, io.env, 'run');
   const scrub = (text: string) => redact(text, connectionSecrets(action.connection, connection));
   try {
     const input = await loadInput(values.input, io);
@@ -192,7 +163,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     }
     return exit;
   } catch (error) {
-    return reportError(io, isConnectorError(error) ? withEnvironmentHint(error, action) : error, scrub);
+    return reportError(io, isConnectorError(error) ? withEnvironmentHint(error, action.connection) : error, scrub);
   }
 }
 

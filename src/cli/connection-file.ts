@@ -1,0 +1,42 @@
+/**
+ * A connection as the commands read it (run, mcp): the environment first
+ * (<CONNECTION>_<FIELD>), the fields of a --connection file over it.
+ */
+import { ConnectorError } from '../contract/errors.js';
+import { connectionFromEnv, connectionVariables } from './connection-env.js';
+import { parseJsonDocument, readTextFile } from './json-file.js';
+
+/** The connection: environment first, the --connection file's fields over it. */
+export async function loadConnection(
+  connectionId: string,
+  file: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  command: string,
+): Promise<Record<string, unknown>> {
+  const fromEnv = connectionFromEnv(connectionId, env);
+  if (file === undefined) return fromEnv;
+  const text = await readTextFile(file, '--connection', command, 'CONFIG_INVALID');
+  const parsed = parseJsonDocument(text, `The --connection file ${JSON.stringify(file)}`, 'CONFIG_INVALID');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConnectorError('CONFIG_INVALID', `The --connection file ${JSON.stringify(file)} must hold a JSON object of connection fields.`, [
+      { field: 'connection', message: 'must be an object' },
+    ]);
+  }
+  return { ...fromEnv, ...(parsed as Record<string, unknown>) };
+}
+
+/** A missing connection field is most often a variable that was not exported: say which. */
+export function withEnvironmentHint(error: ConnectorError, connectionId: string): ConnectorError {
+  if (error.code !== 'CONFIG_INVALID' || !error.details) return error;
+  const variables = connectionVariables(connectionId);
+  const missing = error.details
+    .filter((d) => d.message === 'is required' && d.field.startsWith('connection.'))
+    .map((d) => variables.find((v) => `connection.${v.field}` === d.field)?.name)
+    .filter((name): name is string => name !== undefined);
+  if (missing.length === 0) return error;
+  return new ConnectorError(
+    'CONFIG_INVALID',
+    `${error.message}. Give ${missing.length > 1 ? 'them' : 'it'} in the --connection file or set ${missing.join(', ')}.`,
+    error.details,
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * Streamable HTTP for the MCP server, guarded before the SDK sees a byte:
+ *   - the Host must be a loopback name when bound to loopback, and a browser's
+ *     Origin must be a loopback origin (DNS rebinding: 403);
+ *   - `Authorization: Bearer <token>` on every request (401);
+ *   - bodies over the cap are refused (413), and at most `maxInFlight` POSTs
+ *     are served at once (503 with Retry-After);
+ *   - at most `maxSessions` sessions (503), each closed after `sessionIdleMs`
+ *     without a request.
+ * Each session gets its own MCP Server, so a cancellation or a progress
+ * notification reaches the client that started the call.
+ */
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isLoopbackHost } from './loopback.js';
+
+export const MCP_PATH = '/mcp';
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  /** The bearer token every request must carry. */
+  token: string;
+  /** A fresh MCP server for a new session. */
+  createServer: () => Server;
+  log?: (line: string) => void;
+  /** Largest request body accepted, in bytes (default 2 MiB: an action's input is at most 1 MiB as JSON). */
+  maxBodyBytes?: number;
+  /** POST/DELETE requests served at once (default 32). */
+  maxInFlight?: number;
+  /** Open sessions (default 64). */
+  maxSessions?: number;
+  /** A session with no request for this long is closed (default 30 min). */
+  sessionIdleMs?: number;
+}
+
+export interface RunningHttpServer {
+  /** e.g. http://127.0.0.1:8788/mcp */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The host name of a Host header (`127.0.0.1:8788`, `[::1]:8788`, `localhost`). */
+function hostNameOf(hostHeader: string): string {
+  const bracketed = /^(\[[^\]]+\])(:\d+)?$/.exec(hostHeader);
+  if (bracketed) return bracketed[1]!;
+  return hostHeader.replace(/:\d+$/, '');
+}
+
+/** An absent Origin (not a browser) or a loopback one (a local web client) may call; anything else is a page elsewhere. */
+function originAllowed(origin: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function bearerMatches(header: string | undefined, expected: Buffer): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  // Compared as digests: equal length whatever was sent, so the comparison's time tells nothing.
+  return match !== null && timingSafeEqual(digest(match[1]!), expected);
+}
+
+function reject(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: Server;
+  lastSeen: number;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const log = options.log ?? (() => {});
+  const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  const maxInFlight = options.maxInFlight ?? 32;
+  const maxSessions = options.maxSessions ?? 64;
+  const sessionIdleMs = options.sessionIdleMs ?? 30 * 60 * 1000;
+  const expectedToken = digest(options.token);
+  const checkHost = isLoopbackHost(options.host);
+  const sessions = new Map<string, Session>();
+  let inFlight = 0;
+
+  const closeSession = async (id: string) => {
+    const session = sessions.get(id);
+    if (!session) return;
+    sessions.delete(id);
+    await session.server.close().catch(() => {});
+  };
+
+  const newSession = async (req: IncomingMessage, res: ServerResponse) => {
+    if (sessions.size >= maxSessions) return reject(res, 503, `Too many sessions (${maxSessions}); close one or try later.`, { 'Retry-After': '5' });
+    const server = options.createServer();
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      maxRequestBodySize: maxBodyBytes,
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server, lastSeen: Date.now() });
+      },
+      onsessionclosed: (id) => void closeSession(id),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+    // Not an initialize request: the transport answered 400 and no session exists to keep.
+    if (transport.sessionId === undefined || !sessions.has(transport.sessionId)) await server.close().catch(() => {});
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const hostHeader = req.headers.host ?? '';
+    if (checkHost && !isLoopbackHost(hostNameOf(hostHeader))) return reject(res, 403, 'Forbidden: Host is not a loopback name.');
+    if (!originAllowed(req.headers.origin)) return reject(res, 403, 'Forbidden: Origin not allowed.');
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== MCP_PATH) return reject(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
+    if (!bearerMatches(req.headers.authorization, expectedToken)) {
+      return reject(res, 401, 'Unauthorized: send Authorization: Bearer <token>.', { 'WWW-Authenticate': 'Bearer realm="retest-connectors"' });
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) return reject(res, 413, `Request body too large (limit ${maxBodyBytes} bytes).`, { Connection: 'close' });
+
+    const counted = req.method === 'POST' || req.method === 'DELETE';
+    if (counted && inFlight >= maxInFlight) return reject(res, 503, `Busy: ${maxInFlight} requests in flight; retry shortly.`, { 'Retry-After': '1' });
+    if (counted) {
+      inFlight += 1;
+      res.once('close', () => {
+        inFlight -= 1;
+      });
+    }
+
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const session = sessions.get(sessionId);
+      if (!session) return reject(res, 404, 'Session not found: initialize a new one.');
+      session.lastSeen = Date.now();
+      return session.transport.handleRequest(req, res);
+    }
+    if (req.method !== 'POST') return reject(res, 400, 'Bad request: no Mcp-Session-Id; start with an initialize POST.');
+    return newSession(req, res);
+  };
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`mcp http: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) reject(res, 500, 'Internal error.');
+      else res.destroy();
+    });
+  });
+  // Bounded waits for a slow or silent client.
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 60_000;
+
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - sessionIdleMs;
+    for (const [id, session] of sessions) if (session.lastSeen < cutoff) void closeSession(id);
+  }, Math.min(60_000, sessionIdleMs));
+  sweep.unref();
+
+  await new Promise<void>((resolve, rejectListen) => {
+    http.once('error', rejectListen);
+    http.listen(options.port, options.host, () => {
+      http.off('error', rejectListen);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${hostForUrl}:${port}${MCP_PATH}`,
+    port,
+    close: async () => {
+      clearInterval(sweep);
+      await Promise.all([...sessions.keys()].map((id) => closeSession(id)));
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    },
+  };
+}

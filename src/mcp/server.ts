@@ -1,0 +1,164 @@
+/**
+ * The MCP server: one tool per action (src/generated/mcp-tools.ts), each call
+ * run through runAction, the one path every action takes. Transport-agnostic:
+ * stdio and Streamable HTTP (./http.ts) connect the same server.
+ *
+ * A tool result is the envelope as structuredContent plus a short text; a
+ * non-2xx envelope is an error result that keeps the envelope; invalid input,
+ * configuration or a transport failure is an error result with the code and
+ * message (never a protocol error, so the model can read and correct it).
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ConnectorError, isConnectorError } from '../contract/errors.js';
+import { assertValidInput } from '../contract/input-limits.js';
+import { getAction, manifest } from '../contract/manifest.js';
+import { getValidator } from '../contract/validators.js';
+import { mcpTools } from '../generated/mcp-tools.js';
+import { connectionSecrets } from '../runtime/connection.js';
+import type { Envelope } from '../runtime/envelope.js';
+import { redact } from '../runtime/redact.js';
+import { runAction, type RunOptions } from '../runtime/run.js';
+import { summarize } from '../runtime/summary.js';
+
+/**
+ * What a wait action reports after each poll (the shared RunOptions.onProgress
+ * interface of the loop runtime). Declared here as well so this module builds
+ * before and after the runtime grows it.
+ */
+export interface WaitProgress {
+  state: string | null;
+  percentage: number | null;
+  polls: number;
+  elapsed_ms: number;
+  done: boolean;
+}
+
+/** RunOptions with the loop runtime's cancellation and progress members (see common interface: signal, onProgress). */
+type CallOptions = RunOptions & { signal?: AbortSignal; onProgress?: (progress: WaitProgress) => void };
+
+export interface McpServerOptions {
+  /** Connection fields by connection id, read once at start (environment, --connection files, --simulator). */
+  connections: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Turns a connection error into one that says which variable to set (the CLI's hint). */
+  explainConnectionError?: (error: ConnectorError, connectionId: string) => ConnectorError;
+  /** One line per call, for stderr (never stdout in stdio mode). Secrets are removed before it is called. */
+  log?: (line: string) => void;
+}
+
+const toolsByName = new Map(mcpTools.map((tool) => [tool.name, tool]));
+
+/** `progress: 3, message: "Scanning 40% (3 polls, 62 s)"`: polls only grow, so progress increases with every notification as MCP requires. */
+export function progressNotification(progressToken: string | number, progress: WaitProgress): {
+  method: 'notifications/progress';
+  params: { progressToken: string | number; progress: number; total?: number; message: string };
+} {
+  const state = progress.state ?? 'unknown state';
+  const percentage = progress.percentage === null ? '' : ` ${Math.round(progress.percentage)}%`;
+  const seconds = Math.round(progress.elapsed_ms / 1000);
+  const message = `${state}${percentage} (${progress.polls} poll${progress.polls === 1 ? '' : 's'}, ${seconds} s${progress.done ? ', done' : ''})`;
+  return {
+    method: 'notifications/progress',
+    params: { progressToken, progress: progress.polls, ...(progress.done ? { total: progress.polls } : {}), message },
+  };
+}
+
+function summaryText(actionId: string, envelope: Envelope): string {
+  const fields = Object.entries(summarize(actionId, envelope)).map(([label, value]) => `${label} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const head = `HTTP ${envelope.status_code} ${envelope.reason}`.trim();
+  const line = fields.length > 0 ? `${head}: ${fields.join(', ')}` : head;
+  // A wait action's envelope says how the wait ended: a model must not read a timeout as the final state.
+  const wait = (envelope as { wait?: { done?: unknown; polls?: unknown; waited_ms?: unknown } }).wait;
+  if (!wait || typeof wait !== 'object') return line;
+  const after = `after ${String(wait.polls)} poll(s), ${Math.round(Number(wait.waited_ms) / 1000)} s`;
+  return `${line}. ${wait.done === true ? `Wait done ${after}.` : `Wait ended before a terminal state ${after}.`}`;
+}
+
+/** The envelope as text for clients that read only `content`; a file's bytes stay in structuredContent. */
+function envelopeText(envelope: Envelope): string {
+  const file = (envelope as { file?: { content_base64?: string; size_bytes?: number } }).file;
+  if (!file || typeof file.content_base64 !== 'string') return JSON.stringify(envelope);
+  return JSON.stringify({ ...envelope, file: { ...file, content_base64: `(${file.size_bytes ?? '?'} bytes, base64 in structuredContent.file.content_base64)` } });
+}
+
+/**
+ * Every string in a JSON value (object keys too) with `scrub` applied: a vendor
+ * that echoes a credential back does not put it in a tool result. The
+ * envelope's own member names are never touched.
+ */
+function scrubDeep(value: unknown, scrub: (text: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub, depth + 1));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [depth === 0 ? key : scrub(key), scrubDeep(item, scrub, depth + 1)]));
+}
+
+/** Secrets this short would match everywhere in vendor data; they are still removed from texts and logs. */
+const MIN_SECRET_IN_DATA = 8;
+
+/** The same `{"error":{code,message,details?}}` the CLI prints, as an error result the model can read. */
+function errorResult(error: { code: string; message: string; details?: unknown }, scrub: (text: string) => string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: scrub(JSON.stringify({ error })) }] };
+}
+
+export function createMcpServer(options: McpServerOptions): Server {
+  const log = options.log ?? (() => {});
+  const server = new Server(
+    { name: manifest.name, title: manifest.title, version: manifest.version },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions:
+        `${manifest.description} Each tool is one action; its result is the vendor's HTTP envelope {status_code, reason, response_headers, json_body}. ` +
+        'Branch on status_code. Credentials are configured on the server; no argument carries one.',
+    },
+  );
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: mcpTools.map((tool) => ({ ...tool })) }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const { name } = request.params;
+    if (!toolsByName.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${JSON.stringify(name)}. Tools: ${[...toolsByName.keys()].join(', ')}.`);
+    const action = getAction(name);
+    const connection = options.connections[action.connection] ?? {};
+    const secrets = connectionSecrets(action.connection, connection);
+    const scrub = (text: string) => redact(text, secrets);
+    const dataSecrets = secrets.filter((secret) => secret.length >= MIN_SECRET_IN_DATA);
+    const scrubData = (text: string) => redact(text, dataSecrets);
+    const input = request.params.arguments ?? {};
+    const started = Date.now();
+    try {
+      // The input first, so the model hears about its own mistake even when a connection is not configured.
+      assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
+      const progressToken = extra._meta?.progressToken;
+      const callOptions: CallOptions = { signal: extra.signal };
+      if (progressToken !== undefined) {
+        callOptions.onProgress = (progress) => {
+          extra.sendNotification(progressNotification(progressToken, progress)).catch(() => {
+            /* the client went away; the call itself ends through the signal */
+          });
+        };
+      }
+      const envelope = scrubDeep(await runAction(action.id, input, connection, callOptions), scrubData) as Envelope;
+      const isError = envelope.status_code < 200 || envelope.status_code > 299;
+      log(scrub(`tools/call ${action.id}: HTTP ${envelope.status_code} (${Date.now() - started} ms)`));
+      return {
+        ...(isError ? { isError: true } : {}),
+        structuredContent: envelope as unknown as Record<string, unknown>,
+        content: [
+          { type: 'text', text: scrub(summaryText(action.id, envelope)) },
+          { type: 'text', text: scrub(envelopeText(envelope)) },
+        ],
+      };
+    } catch (error) {
+      if (!isConnectorError(error)) {
+        log(scrub(`tools/call ${action.id}: internal error (${Date.now() - started} ms)`));
+        return errorResult({ code: 'INTERNAL', message: `Internal error: ${error instanceof Error ? error.message : String(error)}` }, scrub);
+      }
+      const explained = options.explainConnectionError ? options.explainConnectionError(error, action.connection) : error;
+      log(scrub(`tools/call ${action.id}: ${explained.code} (${Date.now() - started} ms)`));
+      return errorResult(explained.toJSON(), scrub);
+    }
+  });
+
+  return server;
+}

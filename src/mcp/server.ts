@@ -18,24 +18,9 @@ import { mcpTools } from '../generated/mcp-tools.js';
 import { connectionSecrets } from '../runtime/connection.js';
 import type { Envelope } from '../runtime/envelope.js';
 import { redact } from '../runtime/redact.js';
+import type { WaitProgress } from '../runtime/poll.js';
 import { runAction, type RunOptions } from '../runtime/run.js';
 import { summarize } from '../runtime/summary.js';
-
-/**
- * What a wait action reports after each poll (the shared RunOptions.onProgress
- * interface of the loop runtime). Declared here as well so this module builds
- * before and after the runtime grows it.
- */
-export interface WaitProgress {
-  state: string | null;
-  percentage: number | null;
-  polls: number;
-  elapsed_ms: number;
-  done: boolean;
-}
-
-/** RunOptions with the loop runtime's cancellation and progress members (see common interface: signal, onProgress). */
-type CallOptions = RunOptions & { signal?: AbortSignal; onProgress?: (progress: WaitProgress) => void };
 
 export interface McpServerOptions {
   /** Connection fields by connection id, read once at start (environment, --connection files, --simulator). */
@@ -130,7 +115,7 @@ export function createMcpServer(options: McpServerOptions): Server {
       // The input first, so the model hears about its own mistake even when a connection is not configured.
       assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
       const progressToken = extra._meta?.progressToken;
-      const callOptions: CallOptions = { signal: extra.signal };
+      const callOptions: RunOptions = { signal: extra.signal };
       if (progressToken !== undefined) {
         callOptions.onProgress = (progress) => {
           extra.sendNotification(progressNotification(progressToken, progress)).catch(() => {

@@ -9,16 +9,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createMcpServer } from '../../src/mcp/server.js';
 import { GUID, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
+import { BASIC, FORBIDDEN, KEY, PROXY_PASSWORD, TOKEN, USER } from '../helpers/secret-markers.js';
 import { type LoopbackServer, refusedPort, reply, startServer, startSilentServer } from '../helpers/servers.js';
 
 jest.setTimeout(60_000);
 
-const USER = 'marker-user';
-const TOKEN = 'SECRET-TOKEN-MARKER-1';
-const KEY = 'SECRET-KEY-MARKER-2';
-const PROXY_PASSWORD = 'SECRET-PROXY-MARKER-3';
-const BASIC = Buffer.from(`${USER}:${TOKEN}`).toString('base64');
-const FORBIDDEN = [TOKEN, KEY, PROXY_PASSWORD, BASIC, 'MARKER'];
 
 let ok: LoopbackServer;
 let echo: LoopbackServer;

@@ -9,16 +9,11 @@ import { join } from 'node:path';
 import { dryRun, runAction } from '../../src/index.js';
 import { packageRoot } from '../../src/contract/package-root.js';
 import { GUID, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
+import { BASIC, FORBIDDEN, KEY, PROXY_PASSWORD, TOKEN, USER } from '../helpers/secret-markers.js';
 import { type LoopbackServer, refusedPort, reply, startServer, startSilentServer, tlsFixture } from '../helpers/servers.js';
 
 jest.setTimeout(60_000);
 
-const USER = 'marker-user';
-const TOKEN = 'SECRET-TOKEN-MARKER-1';
-const KEY = 'SECRET-KEY-MARKER-2';
-const PROXY_PASSWORD = 'SECRET-PROXY-MARKER-3';
-const BASIC = Buffer.from(`${USER}:${TOKEN}`).toString('base64');
-const FORBIDDEN = [TOKEN, KEY, PROXY_PASSWORD, BASIC, 'MARKER'];
 
 /** Every string reachable from a value: own properties (enumerable or not, symbols too), cause, stack, nested objects. */
 function strings(value: unknown, seen = new Set<unknown>()): string[] {

@@ -2,7 +2,9 @@
  * npm run generate: everything derived from schemas/ that is checked in.
  *   - src/generated/types.ts       (json-schema-to-typescript)
  *   - src/generated/validators.ts  (Ajv standalone code)
+ *   - integrations/n8n/            (the n8n community-node package, scripts/generate-n8n.ts)
  * With --check, writes nothing and exits 1 when a file is stale.
  */
 await import('./generate-types.js');
 await import('./generate-validators.js');
+await import('./generate-n8n.js');

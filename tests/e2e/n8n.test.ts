@@ -1,0 +1,153 @@
+// The generated n8n package under n8n's own code: n8n-core's loader loads the
+// built package, n8n's engine (WorkflowExecute) runs small workflows with it
+// against the simulator over loopback. We assert what the simulator received
+// and the items that came out. Needs the build (npm test runs it first).
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { createServer, type Server } from 'node:net';
+import type { INode, IConnections } from 'n8n-workflow';
+import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { loadN8nPackage, runWorkflow, stopN8nServices } from '../helpers/n8n.js';
+
+jest.setTimeout(60_000);
+
+const TYPE = 'n8n-nodes-retest-connectors';
+let sim: Simulator;
+let pkg: Awaited<ReturnType<typeof loadN8nPackage>>;
+let invictiCredentials: Record<string, unknown>;
+let attackforgeCredentials: Record<string, unknown>;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  pkg = await loadN8nPackage();
+  // As n8n hands credentials to a node: every field, unset optional ones empty, defaults filled in.
+  invictiCredentials = { url: sim.invictiUrl, ...sim.credentials.invicti, verify_ssl: true, ca_file: '', http_proxy: '', timeout_ms: 10000, max_response_bytes: 10485760 };
+  attackforgeCredentials = { url: sim.attackforgeUrl, ...sim.credentials.attackforge, verify_ssl: true, ca_file: '', http_proxy: '', timeout_ms: 10000, max_response_bytes: 10485760 };
+});
+
+afterAll(async () => {
+  stopN8nServices();
+  await sim?.close();
+});
+
+const credentials = () => ({ retestInvictiApi: invictiCredentials as never, retestAttackforgeApi: attackforgeCredentials as never });
+
+const CREDENTIAL_OF: Record<string, string> = { invicti: 'retestInvictiApi', attackforge: 'retestAttackforgeApi' };
+
+/** A node as a workflow file holds it, with a reference to its credential (n8n's credentials store resolves it). */
+function node(name: string, type: string, parameters: INode['parameters'], extra: Partial<INode> = {}): INode {
+  const credential = CREDENTIAL_OF[type]!;
+  return {
+    id: name.toLowerCase().replace(/\W+/g, '-'),
+    name,
+    type: `${TYPE}.${type}`,
+    typeVersion: 1,
+    position: [0, 0],
+    parameters,
+    credentials: { [credential]: { id: '1', name: `${type} demo` } },
+    ...extra,
+  };
+}
+
+const chain = (...names: string[]): IConnections =>
+  Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1]!, type: 'main', index: 0 }]] }]));
+
+const received = (since: number) => sim.requests.slice(since);
+
+describe('the package as n8n loads it', () => {
+  test('one node per vendor, one credential per connection, usableAsTool, Resource/Operation per action', () => {
+    const names = Object.keys(pkg.loader.nodeTypes).sort();
+    expect(names).toEqual(['attackforge', 'invicti']);
+    expect(Object.keys(pkg.loader.credentialTypes).sort()).toEqual(['retestAttackforgeApi', 'retestInvictiApi']);
+    const invicti = pkg.loader.nodeTypes.invicti!.type as { description: { usableAsTool?: boolean; properties: { name: string; options?: { value: string }[] }[] } };
+    expect(invicti.description.usableAsTool).toBe(true);
+    const operations = invicti.description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options!.map((o) => o.value));
+    expect(operations.sort()).toEqual(['invicti_scan_launch_new_from_scan', 'invicti_scan_retest']);
+    const token = (pkg.loader.credentialTypes.retestInvictiApi!.type.properties as { name: string; typeOptions?: { password?: boolean } }[]).find((p) => p.name === 'api_token');
+    expect(token?.typeOptions?.password).toBe(true);
+  });
+});
+
+describe('workflows under n8n’s engine against the simulator', () => {
+  test('Invicti: Scan Retest then Launch New Scan from Scan, two items, expressions resolved by n8n', async () => {
+    const since = sim.requests.length;
+    const wf = {
+      nodes: [
+        node('Scan Retest', 'invicti', {
+          resource: 'scan',
+          operation: 'invicti_scan_retest',
+          invicti_scan_retest__json_body__BaseScanId: '={{ $json.scanId }}',
+          invicti_scan_retest__json_body__optional: { invicti_scan_retest__json_body__AgentName: 'Default Agent' },
+        }),
+        node('New From Scan', 'invicti', {
+          resource: 'scan',
+          operation: 'invicti_scan_launch_new_from_scan',
+          invicti_scan_launch_new_from_scan__data_body__id: '={{ $json.json_body.Id }}',
+        }),
+      ],
+      connections: chain('Scan Retest', 'New From Scan'),
+    };
+    const items = [{ json: { scanId: SEED_SCAN_IDS.completed } }, { json: { scanId: SEED_SCAN_IDS.completedShop } }];
+    const result = await runWorkflow(pkg, wf, { startNode: 'Scan Retest', items, credentials: credentials() });
+    expect(result.run.data.resultData.error?.message).toBeUndefined();
+    expect(result.run.status).toBe('success');
+
+    const retests = result.output('Scan Retest');
+    expect(retests).toHaveLength(2);
+    expect(retests.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+    for (const item of retests) {
+      expect(item.json).toMatchObject({ status_code: 201, reason: 'Created', json_body: { ScanType: 'Retest', State: 'Queued' } });
+      expect(item.json.response_headers).toEqual(expect.objectContaining({ 'Content-Type': 'application/json; charset=utf-8' }));
+    }
+    const newScans = result.output('New From Scan');
+    expect(newScans.map((i) => (i.json.json_body as { ScanType: string }).ScanType)).toEqual(['Full', 'Full']);
+
+    const wire = received(since);
+    expect(wire.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /api/1.0/scans/retest',
+      'POST /api/1.0/scans/retest',
+      'POST /api/1.0/scans/newfromscan',
+      'POST /api/1.0/scans/newfromscan',
+    ]);
+    expect(JSON.parse(wire[0]!.body)).toEqual({ BaseScanId: SEED_SCAN_IDS.completed, AgentName: 'Default Agent' });
+    expect(JSON.parse(wire[1]!.body)).toEqual({ BaseScanId: SEED_SCAN_IDS.completedShop, AgentName: 'Default Agent' });
+    // newfromscan takes the bare JSON string of the new retest scan's id.
+    expect(wire[2]!.body).toBe(JSON.stringify((retests[0]!.json.json_body as { Id: string }).Id));
+    for (const r of wire) {
+      expect(r.headers.authorization).toBe('***'); // present (the simulator masks it in its log) and accepted: 201, not 401
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.status).toBe(201);
+    }
+  });
+
+  test('AttackForge: RequestNewProjectRetest with a list of vulnerability ids', async () => {
+    const since = sim.requests.length;
+    const wf = {
+      nodes: [
+        node('Request Retest', 'attackforge', {
+          resource: 'project',
+          operation: 'attackforge_request_new_project_retest',
+          attackforge_request_new_project_retest__path_parameters__id: SEED_PROJECT_IDS.webApp,
+          attackforge_request_new_project_retest__json_body__retesting_window_start: '2025-03-23T00:00:00.000Z',
+          attackforge_request_new_project_retest__json_body__vulnerability_ids: [SEED_VULNERABILITY_IDS.xssRetest, SEED_VULNERABILITY_IDS.sqliRetest],
+          attackforge_request_new_project_retest__json_body__optional: {
+            attackforge_request_new_project_retest__json_body__retesting_window_end: '2025-03-30T00:00:00.000Z',
+          },
+        }),
+      ],
+      connections: {},
+    };
+    const result = await runWorkflow(pkg, wf, { startNode: 'Request Retest', credentials: credentials() });
+    expect(result.run.data.resultData.error?.message).toBeUndefined();
+    expect(result.run.status).toBe('success');
+    const [item] = result.output('Request Retest');
+    expect(item!.json).toMatchObject({ status_code: 200, reason: 'OK', json_body: { status: `Project retest requested for Project ${SEED_PROJECT_IDS.webApp}` } });
+    const [wire] = received(since);
+    expect(wire).toMatchObject({ method: 'POST', path: `/api/ss/project/${SEED_PROJECT_IDS.webApp}/retest/request`, status: 200 });
+    expect(wire!.headers['x-ssapi-key']).toBe('***');
+    expect(JSON.parse(wire!.body)).toEqual({
+      retesting_window_start: '2025-03-23T00:00:00.000Z',
+      retesting_window_end: '2025-03-30T00:00:00.000Z',
+      vulnerability_ids: [SEED_VULNERABILITY_IDS.xssRetest, SEED_VULNERABILITY_IDS.sqliRetest],
+    });
+  });
+});

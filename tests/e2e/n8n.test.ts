@@ -151,3 +151,121 @@ describe('workflows under n8n’s engine against the simulator', () => {
     });
   });
 });
+
+/** A loopback port nobody listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const retestNode = (name: string, baseScanId: string, extra: Partial<INode> = {}) =>
+  node(name, 'invicti', { resource: 'scan', operation: 'invicti_scan_retest', invicti_scan_retest__json_body__BaseScanId: baseScanId }, extra);
+
+/** No secret reaches any output, error or item, whatever happened. */
+function expectNoSecrets(value: unknown): void {
+  const text = JSON.stringify(value);
+  expect(text).not.toContain(sim.credentials.invicti.api_token);
+  expect(text).not.toContain(sim.credentials.attackforge.api_key);
+  expect(text).not.toContain(Buffer.from(`${sim.credentials.invicti.user_id}:${sim.credentials.invicti.api_token}`).toString('base64'));
+}
+
+describe('failures, the n8n way', () => {
+  test('input error with continueOnFail: the bad item carries the error naming the field and sends nothing; the good item goes on', async () => {
+    const since = sim.requests.length;
+    const wf = { nodes: [retestNode('Retest', '={{ $json.scanId }}', { onError: 'continueRegularOutput' })], connections: {} };
+    const items = [{ json: { scanId: 'not-a-guid' } }, { json: { scanId: SEED_SCAN_IDS.completed } }];
+    const result = await runWorkflow(pkg, wf, { startNode: 'Retest', items, credentials: credentials() });
+    expect(result.run.status).toBe('success');
+    const [bad, good] = result.output('Retest');
+    expect(bad!.pairedItem).toEqual({ item: 0 });
+    expect(bad!.json.error).toMatchObject({ code: 'INPUT_INVALID', details: [expect.objectContaining({ field: 'json_body.BaseScanId' })] });
+    expect(good!.pairedItem).toEqual({ item: 1 });
+    expect(good!.json).toMatchObject({ status_code: 201 });
+    expect(received(since).map((r) => JSON.parse(r.body))).toEqual([{ BaseScanId: SEED_SCAN_IDS.completed }]);
+    expectNoSecrets(result.run);
+  });
+
+  test('input error without continueOnFail: the node fails with the code and the field, nothing is sent', async () => {
+    const since = sim.requests.length;
+    const wf = { nodes: [retestNode('Retest', 'not-a-guid')], connections: {} };
+    const result = await runWorkflow(pkg, wf, { startNode: 'Retest', credentials: credentials() });
+    expect(result.run.status).toBe('error');
+    const error = result.error('Retest') as Error & { description?: string };
+    expect(error.message).toMatch(/^INPUT_INVALID: Invalid input for invicti_scan_retest/);
+    expect(error.description).toContain('json_body.BaseScanId');
+    expect(received(since)).toEqual([]);
+  });
+
+  test('a JSON parameter that is not JSON is an input error naming the field (the AttackForge list given as an expression string)', async () => {
+    const since = sim.requests.length;
+    const wf = {
+      nodes: [
+        node(
+          'Request Retest',
+          'attackforge',
+          {
+            resource: 'project',
+            operation: 'attackforge_request_new_project_retest',
+            attackforge_request_new_project_retest__path_parameters__id: SEED_PROJECT_IDS.webApp,
+            attackforge_request_new_project_retest__json_body__retesting_window_start: '2025-03-23T00:00:00.000Z',
+            attackforge_request_new_project_retest__json_body__vulnerability_ids: [],
+          },
+          { onError: 'continueRegularOutput' },
+        ),
+      ],
+      connections: {},
+    };
+    const result = await runWorkflow(pkg, wf, { startNode: 'Request Retest', credentials: credentials() });
+    const [item] = result.output('Request Retest');
+    expect(item!.json.error).toMatchObject({ code: 'INPUT_INVALID', details: [expect.objectContaining({ field: 'json_body.vulnerability_ids' })] });
+    expect(received(since)).toEqual([]);
+  });
+
+  test('non-2xx: a 400 from Invicti and a 401 from AttackForge are normal output items with the vendor body, never thrown', async () => {
+    const since = sim.requests.length;
+    const wf = {
+      nodes: [
+        retestNode('Retest Running Scan', SEED_SCAN_IDS.running),
+        node('Request Retest', 'attackforge', {
+          resource: 'project',
+          operation: 'attackforge_request_new_project_retest',
+          attackforge_request_new_project_retest__path_parameters__id: SEED_PROJECT_IDS.webApp,
+          attackforge_request_new_project_retest__json_body__retesting_window_start: '2025-03-23T00:00:00.000Z',
+          attackforge_request_new_project_retest__json_body__vulnerability_ids: [SEED_VULNERABILITY_IDS.xssRetest],
+        }),
+      ],
+      connections: chain('Retest Running Scan', 'Request Retest'),
+    };
+    const wrongKey = { retestInvictiApi: invictiCredentials as never, retestAttackforgeApi: { ...attackforgeCredentials, api_key: 'wrong-key' } as never };
+    const result = await runWorkflow(pkg, wf, { startNode: 'Retest Running Scan', credentials: wrongKey });
+    expect(result.run.status).toBe('success');
+    const [invicti] = result.output('Retest Running Scan');
+    expect(invicti!.json).toMatchObject({ status_code: 400, reason: 'Bad Request', json_body: { Message: expect.any(String) } });
+    const [attackforge] = result.output('Request Retest');
+    expect(attackforge!.json).toMatchObject({ status_code: 401, json_body: { error: expect.any(String) } });
+    expect(received(since).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /api/1.0/scans/retest 400',
+      `POST /api/ss/project/${SEED_PROJECT_IDS.webApp}/retest/request 401`,
+    ]);
+    expectNoSecrets(result.run);
+  });
+
+  test('transport failure: connection refused is an error item with continueOnFail, a node error without', async () => {
+    const port = await closedPort();
+    const nowhere = { retestInvictiApi: { ...invictiCredentials, url: `http://127.0.0.1:${port}`, timeout_ms: 3000 } as never };
+    const soft = await runWorkflow(pkg, { nodes: [retestNode('Retest', SEED_SCAN_IDS.completed, { onError: 'continueRegularOutput' })], connections: {} }, { startNode: 'Retest', credentials: nowhere });
+    expect(soft.run.status).toBe('success');
+    expect(soft.output('Retest')[0]!.json.error).toMatchObject({ code: 'CONNECTION_FAILED' });
+
+    const hard = await runWorkflow(pkg, { nodes: [retestNode('Retest', SEED_SCAN_IDS.completed)], connections: {} }, { startNode: 'Retest', credentials: nowhere });
+    expect(hard.run.status).toBe('error');
+    // n8n words a refused connection its own way (NodeError's common errors); the runtime's code and message stay in error.messages.
+    const error = hard.error('Retest') as Error & { messages?: string[] };
+    expect(error.message).toBe('The service refused the connection - perhaps it is offline');
+    expect(error.messages).toEqual([expect.stringMatching(/^CONNECTION_FAILED: /)]);
+    expectNoSecrets([soft.run, hard.run]);
+  });
+});

@@ -18,7 +18,6 @@ import type {
   INodeType,
   INodeTypes,
   IRun,
-  IRunExecutionData,
   IWorkflowBase,
   IWorkflowExecuteAdditionalData,
   IVersionedNodeType,
@@ -30,7 +29,7 @@ import { packageRoot } from '../../src/contract/package-root.js';
 // under jest's vm modules).
 const require = createRequire(import.meta.url);
 const { ExecutionLifecycleHooks, PackageDirectoryLoader: Loader, WorkflowExecute } = require('n8n-core') as typeof import('n8n-core');
-const { createDeferredPromise, ICredentialsHelper, Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
+const { createDeferredPromise, createRunExecutionData, ICredentialsHelper, Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
 
 export const N8N_PACKAGE_DIR = join(packageRoot, 'integrations/n8n');
 
@@ -150,16 +149,9 @@ export async function runWorkflow(
     webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
     variables: {},
   } as unknown as IWorkflowExecuteAdditionalData;
-  const runExecutionData: IRunExecutionData = {
-    resultData: { runData: {} },
-    executionData: {
-      contextData: {},
-      metadata: {},
-      waitingExecution: {},
-      waitingExecutionSource: null,
-      nodeExecutionStack: [{ node: start, data: { main: [options.items ?? [{ json: {} }]] }, source: null }],
-    },
-  } as IRunExecutionData;
+  const runExecutionData = createRunExecutionData({
+    executionData: { nodeExecutionStack: [{ node: start, data: { main: [options.items ?? [{ json: {} }]] }, source: null }] },
+  });
   const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
   await execute.processRunExecutionData(instance);
   const run = await done.promise;
@@ -178,9 +170,9 @@ export async function runWorkflow(
  */
 export function stopN8nServices(): void {
   const { Container } = require('@n8n/di') as typeof import('@n8n/di');
-  const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as { SSHClientsManager: new (...a: never[]) => { onShutdown(): void } };
+  const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as { SSHClientsManager: new () => { onShutdown(): void } };
   const { ScheduledTaskManager } = require('n8n-core/dist/execution-engine/scheduled-task-manager') as {
-    ScheduledTaskManager: new (...a: never[]) => { deregisterAllCrons(): void };
+    ScheduledTaskManager: new () => { deregisterAllCrons(): void };
   };
   if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
   if (Container.has(ScheduledTaskManager)) Container.get(ScheduledTaskManager).deregisterAllCrons();

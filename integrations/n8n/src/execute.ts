@@ -172,10 +172,11 @@ export async function executeItems(ctx: IExecuteFunctions, node: GeneratedNode):
       if (error instanceof NodeOperationError) throw error;
       const json = errorJson(error);
       const details = Array.isArray(json.details) ? (json.details as { field: string; message: string }[]) : [];
-      throw new NodeOperationError(ctx.getNode(), error as Error, {
+      // n8n rewords messages that mention a Node error code (ECONNREFUSED ...); the description keeps the runtime's own words.
+      const message = `${typeof json.code === 'string' ? `${json.code}: ` : ''}${String(json.message)}`;
+      throw new NodeOperationError(ctx.getNode(), message, {
         itemIndex: i,
-        message: `${typeof json.code === 'string' ? `${json.code}: ` : ''}${String(json.message)}`,
-        description: details.map((d) => `${d.field}: ${d.message}`).join('\n') || undefined,
+        description: details.length > 0 ? details.map((d) => `${d.field}: ${d.message}`).join('\n') : message,
       });
     }
   }

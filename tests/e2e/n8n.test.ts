@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { createServer, type Server } from 'node:net';
 import type { INode, IConnections } from 'n8n-workflow';
 import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { loadN8nPackage, runWorkflow, stopN8nServices } from '../helpers/n8n.js';
+import { readFileSync } from 'node:fs';
+import { actionIds } from '../../src/contract/manifest.js';
+import { join } from 'node:path';
+import { loadN8nPackage, N8N_PACKAGE_DIR, runWorkflow, stopN8nServices, workflowProblems } from '../helpers/n8n.js';
 
 jest.setTimeout(60_000);
 
@@ -199,7 +202,7 @@ describe('failures, the n8n way', () => {
     expect(received(since)).toEqual([]);
   });
 
-  test('a JSON parameter that is not JSON is an input error naming the field (the AttackForge list given as an expression string)', async () => {
+  test('an empty vulnerability list is an input error naming the field; nothing is sent', async () => {
     const since = sim.requests.length;
     const wf = {
       nodes: [
@@ -267,5 +270,59 @@ describe('failures, the n8n way', () => {
     expect(error.message).toBe('The service refused the connection - perhaps it is offline');
     expect(error.messages).toEqual([expect.stringMatching(/^CONNECTION_FAILED: /)]);
     expectNoSecrets([soft.run, hard.run]);
+  });
+});
+
+describe('the example workflows and credentials of integrations/n8n/examples', () => {
+  const example = (name: string) => JSON.parse(readFileSync(join(N8N_PACKAGE_DIR, 'examples', name), 'utf8'));
+
+  test('credentials.json: one credential per generated credential type, the simulator on port 8787, demo secrets only', () => {
+    const creds = example('credentials.json') as { id: string; type: string; data: Record<string, unknown> }[];
+    expect(creds.map((c) => c.type).sort()).toEqual(Object.keys(pkg.loader.credentialTypes).sort());
+    for (const c of creds) {
+      expect(c.data.url).toBe('http://127.0.0.1:8787');
+      const known = (pkg.loader.credentialTypes[c.type]!.type.properties as { name: string }[]).map((p) => p.name);
+      expect(Object.keys(c.data).every((k) => known.includes(k))).toBe(true);
+    }
+    expect(creds.find((c) => c.type === 'retestInvictiApi')!.data).toMatchObject(sim.credentials.invicti);
+    expect(creds.find((c) => c.type === 'retestAttackforgeApi')!.data).toMatchObject(sim.credentials.attackforge);
+  });
+
+  test('attackforge-retest.workflow.json is valid for the generated node (n8n’s parameter resolution) and runs under the engine', async () => {
+    const wf = example('attackforge-retest.workflow.json');
+    expect(workflowProblems(pkg, wf)).toEqual([]);
+    const creds = example('credentials.json') as { id: string; type: string; data: Record<string, unknown> }[];
+    const fromFile = Object.fromEntries(creds.map((c) => [c.type, { ...c.data, url: sim.url }])) as never;
+    const since = sim.requests.length;
+    // The Manual Trigger (n8n-nodes-base, not installed here) is not run: execution starts at the node it triggers.
+    const result = await runWorkflow(pkg, wf, { startNode: 'Request Project Retest', credentials: fromFile });
+    expect(result.run.status).toBe('success');
+    expect(result.output('Request Project Retest')[0]!.json).toMatchObject({ status_code: 200 });
+    const [wire] = received(since);
+    expect(wire).toMatchObject({ method: 'POST', path: `/api/ss/project/${SEED_PROJECT_IDS.webApp}/retest/request`, status: 200 });
+    expect(JSON.parse(wire!.body)).toEqual({
+      retesting_window_start: '2025-03-23T00:00:00.000Z',
+      retesting_window_end: '2025-03-30T00:00:00.000Z',
+      vulnerability_ids: [SEED_VULNERABILITY_IDS.xssRetest, SEED_VULNERABILITY_IDS.sqliRetest],
+    });
+  });
+
+  test('invicti-retest.workflow.json: valid for the generated node, except operations the manifest does not have yet (the loop actions)', () => {
+    const problems = workflowProblems(pkg, example('invicti-retest.workflow.json'));
+    const missing = ['invicti_scan_wait', 'invicti_scan_result'].filter((id) => !actionIds.includes(id));
+    expect(problems).toEqual(missing.map((id) => expect.stringContaining(`has no operation ${id}`)));
+  });
+
+  test('workflowProblems catches what n8n would: an unknown operation, a misspelt parameter, a missing required one', () => {
+    const wf = example('attackforge-retest.workflow.json');
+    const [, request] = wf.nodes;
+    const typo = structuredClone(wf);
+    typo.nodes[1].parameters.attackforge_request_new_project_retest__path_parameters__idd = typo.nodes[1].parameters.attackforge_request_new_project_retest__path_parameters__id;
+    delete typo.nodes[1].parameters.attackforge_request_new_project_retest__path_parameters__id;
+    expect(workflowProblems(pkg, typo).join('\n')).toMatch(/__idd is not a parameter/);
+    expect(workflowProblems(pkg, typo).join('\n')).toMatch(/__path_parameters__id: /);
+    const unknown = structuredClone(wf);
+    unknown.nodes[1].parameters.operation = `${request.parameters.operation}_nope`;
+    expect(workflowProblems(pkg, unknown)).toEqual([expect.stringMatching(/has no operation/)]);
   });
 });

@@ -18,6 +18,8 @@ import type {
   INodeType,
   INodeTypes,
   IRun,
+  INode,
+  INodeParameters,
   IWorkflowBase,
   IWorkflowExecuteAdditionalData,
   IVersionedNodeType,
@@ -29,7 +31,7 @@ import { packageRoot } from '../../src/contract/package-root.js';
 // under jest's vm modules).
 const require = createRequire(import.meta.url);
 const { ExecutionLifecycleHooks, PackageDirectoryLoader: Loader, WorkflowExecute } = require('n8n-core') as typeof import('n8n-core');
-const { createDeferredPromise, createRunExecutionData, ICredentialsHelper, Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
+const { createDeferredPromise, createRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
 
 export const N8N_PACKAGE_DIR = join(packageRoot, 'integrations/n8n');
 
@@ -49,11 +51,8 @@ export async function loadN8nPackage(): Promise<{ loader: PackageDirectoryLoader
       if (!found) throw new Error(`unknown node type ${type}`);
       return found;
     },
-    getByNameAndVersion: (type) => {
-      const found = byName.get(type);
-      if (!found) throw new Error(`unknown node type ${type}`);
-      return found as INodeType;
-    },
+    // Like n8n's Workflow expects: undefined for a type this package does not have (the Manual Trigger of the examples).
+    getByNameAndVersion: (type) => byName.get(type) as INodeType,
     getKnownTypes: () => Object.fromEntries([...byName.keys()].map((k) => [k, {}])),
   };
   return { loader, nodeTypes };
@@ -176,4 +175,44 @@ export function stopN8nServices(): void {
   };
   if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
   if (Container.has(ScheduledTaskManager)) Container.get(ScheduledTaskManager).deregisterAllCrons();
+}
+
+/**
+ * What n8n would find wrong with the package's nodes in a workflow file, by n8n's
+ * own parameter resolution (NodeHelpers): an operation the node does not have, a
+ * parameter it does not show for that operation (a typo, a renamed field), a
+ * required parameter left out. [] when the workflow is valid for this package.
+ */
+export function workflowProblems(pkg: { loader: PackageDirectoryLoader; nodeTypes: INodeTypes }, workflow: { nodes: INode[] }): string[] {
+  const problems: string[] = [];
+  for (const node of workflow.nodes) {
+    if (!node.type.startsWith(`${pkg.loader.packageName}.`)) continue;
+    const type = pkg.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+    if (!type) {
+      problems.push(`${node.name}: unknown node type ${node.type}`);
+      continue;
+    }
+    const description = type.description;
+    const operations = description.properties
+      .filter((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as unknown[] | undefined)?.includes(node.parameters.resource))
+      .flatMap((p) => (p.options ?? []).map((o) => (o as { value: unknown }).value));
+    if (!operations.includes(node.parameters.operation)) {
+      problems.push(`${node.name}: resource ${String(node.parameters.resource)} has no operation ${String(node.parameters.operation)}`);
+      continue;
+    }
+    const resolved = NodeHelpers.getNodeParameters(description.properties, node.parameters, true, false, node, description) ?? {};
+    for (const [key, value] of Object.entries(node.parameters)) {
+      if (!(key in resolved)) {
+        problems.push(`${node.name}: parameter ${key} is not a parameter of ${String(node.parameters.operation)}`);
+        continue;
+      }
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const kept = (resolved[key] ?? {}) as INodeParameters;
+        for (const inner of Object.keys(value)) if (!(inner in kept)) problems.push(`${node.name}: ${key}.${inner} is not an option of ${key}`);
+      }
+    }
+    const issues = NodeHelpers.getNodeParametersIssues(description.properties, node, description);
+    for (const [name, messages] of Object.entries(issues?.parameters ?? {})) problems.push(`${node.name}: ${name}: ${messages.join('; ')}`);
+  }
+  return problems;
 }

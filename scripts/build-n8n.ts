@@ -25,7 +25,8 @@ const sources = [...files('nodes'), ...files('credentials')];
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: sources.filter((f) => /\.(node|credentials)\.ts$/.test(f)).map((f) => join(root, f)),
+  // src/mapping.ts on its own too: the tests exercise it with n8n-core's helpers, as n8n would run it (CommonJS).
+  entryPoints: [...sources.filter((f) => /\.(node|credentials)\.ts$/.test(f)), 'src/mapping.ts'].map((f) => join(root, f)),
   outdir,
   outbase: root,
   bundle: true,

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import type { INode, IConnections } from 'n8n-workflow';
 import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { actionIds } from '../../src/contract/manifest.js';
 import { join } from 'node:path';
 import { loadN8nPackage, N8N_PACKAGE_DIR, runWorkflow, stopN8nServices, workflowProblems } from '../helpers/n8n.js';
@@ -324,5 +325,52 @@ describe('the example workflows and credentials of integrations/n8n/examples', (
     const unknown = structuredClone(wf);
     unknown.nodes[1].parameters.operation = `${request.parameters.operation}_nope`;
     expect(workflowProblems(pkg, unknown)).toEqual([expect.stringMatching(/has no operation/)]);
+  });
+});
+
+describe('the mapping, with n8n’s own helpers', () => {
+  const require = createRequire(import.meta.url);
+  // The built CommonJS of integrations/n8n/src/mapping.ts (a CommonJS source the ESM test typecheck cannot import).
+  type Item = { json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>>; pairedItem?: unknown };
+  const { envelopeToItem, readInput } = require(join(N8N_PACKAGE_DIR, 'dist/src/mapping.js')) as {
+    envelopeToItem: (envelope: unknown, i: number, prepare: (data: Buffer, name: string, type: string) => Promise<unknown>) => Promise<Item>;
+    readInput: (ctx: unknown, op: unknown, i: number) => Record<string, unknown>;
+  };
+  const { prepareBinaryData } = require('n8n-core/dist/execution-engine/node-execution-context/utils/binary-helper-functions') as {
+    prepareBinaryData: (data: Buffer, executionId: string, workflowId: string, filePath?: string, mimeType?: string) => Promise<Record<string, unknown>>;
+  };
+
+  test('a report envelope (envelope.file) becomes n8n binary data via n8n-core’s prepareBinaryData; json.file keeps the metadata, not the content', async () => {
+    const pdf = Buffer.from('%PDF-1.4 retest report');
+    const envelope = {
+      status_code: 200,
+      reason: 'OK',
+      response_headers: { 'Content-Type': 'application/pdf' },
+      json_body: null,
+      file: { file_name: 'scan-report.pdf', content_type: 'application/pdf', size_bytes: pdf.length, content_base64: pdf.toString('base64') },
+    };
+    const item = await envelopeToItem(envelope as never, 3, (data, name, type) => prepareBinaryData(data, 'exec-1', 'wf-1', name, type));
+    expect(item.pairedItem).toEqual({ item: 3 });
+    expect(item.json).toEqual({ ...envelope, file: { file_name: 'scan-report.pdf', content_type: 'application/pdf', size_bytes: pdf.length } });
+    expect(item.binary!.data).toMatchObject({ fileName: 'scan-report.pdf', mimeType: 'application/pdf', fileExtension: 'pdf', data: pdf.toString('base64') });
+  });
+
+  test('an envelope without a file is the item’s JSON as it is', async () => {
+    const envelope = { status_code: 404, reason: 'Not Found', response_headers: {}, json_body: { Message: 'no such scan' } };
+    const item = await envelopeToItem(envelope as never, 0, () => Promise.reject(new Error('not called')));
+    expect(item).toEqual({ json: envelope, pairedItem: { item: 0 } });
+  });
+
+  test('a JSON parameter is parsed; one that is not JSON is INPUT_INVALID naming the field', () => {
+    const op = {
+      action: 'x_action',
+      credential: 'c',
+      requiredSections: ['json_body'],
+      fields: [{ param: 'p', path: ['json_body', 'Filter'], kind: 'json' as const, collection: 'opt' }],
+    };
+    const ctx = (value: unknown) => ({ getNodeParameter: (name: string) => (name === 'opt' ? { p: value } : undefined) }) as never;
+    expect(readInput(ctx('{"Severity":["High"]}'), op, 0)).toEqual({ json_body: { Filter: { Severity: ['High'] } } });
+    expect(readInput(ctx(''), op, 0)).toEqual({ json_body: {} });
+    expect(() => readInput(ctx('{not json'), op, 0)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID', details: [{ field: 'json_body.Filter', message: 'is not valid JSON' }] }));
   });
 });

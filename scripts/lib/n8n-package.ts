@@ -463,24 +463,30 @@ password fields, TLS, proxy, timeout, response cap), exactly what the CLI reads 
 
 The node package depends on \`retest-connectors\` (same version) and loads it with a dynamic
 \`import()\` (the runtime is an ES module; n8n loads nodes as CommonJS, which Node 20 allows).
+Self-hosted n8n only (n8n Cloud runs verified community nodes only).
 
-**Community Nodes** (once published to npm): *Settings → Community Nodes → Install* →
-\`n8n-nodes-retest-connectors\`, or in a self-hosted instance
-\`cd ~/.n8n/nodes && npm install n8n-nodes-retest-connectors\`.
+**As a community node package** (what the example workflows expect: node types
+\`n8n-nodes-retest-connectors.invicti\` and \`n8n-nodes-retest-connectors.attackforge\`):
 
-**From this repository** (before publishing, or to try a change):
+- once published to npm: *Settings → Community Nodes → Install* → \`n8n-nodes-retest-connectors\`;
+- or by hand (n8n's "manual installation", also for an unpublished build): pack both packages from a
+  checkout and install them into n8n's nodes folder, then restart n8n:
 
 \`\`\`sh
-npm ci && npm run build && npm run build:n8n     # builds the runtime and integrations/n8n/dist
-cd integrations/n8n && npm pack                  # n8n-nodes-retest-connectors-<version>.tgz
-(cd .. && cd .. && npm pack)                      # retest-connectors-<version>.tgz
-mkdir -p ~/.n8n/custom && cd ~/.n8n/custom
+npm ci && npm run build                              # the runtime (dist/) and the node package (integrations/n8n/dist)
+npm pack                                             # retest-connectors-<version>.tgz
+(cd integrations/n8n && npm pack --pack-destination ../..)   # n8n-nodes-retest-connectors-<version>.tgz
+mkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes
 npm install /path/to/retest-connectors-<version>.tgz /path/to/n8n-nodes-retest-connectors-<version>.tgz
-N8N_CUSTOM_EXTENSIONS=~/.n8n/custom/node_modules/n8n-nodes-retest-connectors n8n start
+n8n start
 \`\`\`
 
-(\`npm run build:n8n\` also links \`integrations/n8n/node_modules/retest-connectors\` to the repository root,
-so \`N8N_CUSTOM_EXTENSIONS=$PWD/integrations/n8n n8n start\` works straight from a checkout.)
+**With \`N8N_CUSTOM_EXTENSIONS\`** (quick tries from a checkout, no packing):
+\`N8N_CUSTOM_EXTENSIONS=$PWD/integrations/n8n/dist n8n start\`. n8n then loads every \`*.node.js\` and
+\`*.credentials.js\` under that folder as custom nodes, named \`CUSTOM.invicti\` and \`CUSTOM.attackforge\`
+(credentials keep their names); \`npm run build\` links \`integrations/n8n/node_modules/retest-connectors\`
+to the checkout, so the runtime resolves. To import the examples this way, rename the node types first:
+\`sed 's/n8n-nodes-retest-connectors\\./CUSTOM./' examples/invicti-retest.workflow.json > /tmp/invicti.json\`.
 
 ## Try the examples against the simulator (no account)
 

@@ -69,6 +69,16 @@ describe('the package as n8n loads it', () => {
     const token = (pkg.loader.credentialTypes.retestInvictiApi!.type.properties as { name: string; typeOptions?: { password?: boolean } }[]).find((p) => p.name === 'api_token');
     expect(token?.typeOptions?.password).toBe(true);
   });
+
+  test('N8N_CUSTOM_EXTENSIONS=integrations/n8n/dist: n8n’s CustomDirectoryLoader finds the same nodes and credentials (as CUSTOM.*)', async () => {
+    const require = createRequire(import.meta.url);
+    const { CustomDirectoryLoader } = require('n8n-core') as typeof import('n8n-core');
+    const loader = new CustomDirectoryLoader(join(N8N_PACKAGE_DIR, 'dist'));
+    await loader.loadAll();
+    expect(loader.packageName).toBe('CUSTOM');
+    expect(Object.keys(loader.nodeTypes).sort()).toEqual(['attackforge', 'invicti']);
+    expect(Object.keys(loader.credentialTypes).sort()).toEqual(['retestAttackforgeApi', 'retestInvictiApi']);
+  });
 });
 
 describe('workflows under n8n’s engine against the simulator', () => {

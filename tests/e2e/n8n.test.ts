@@ -81,6 +81,32 @@ describe('the package as n8n loads it', () => {
   });
 });
 
+describe('the credential’s Test button', () => {
+  test('where the manifest has a read-only action needing no input, the Test runs it through runAction: OK with the demo credentials, the HTTP error otherwise; elsewhere no Test is offered', async () => {
+    type Tested = { description: { credentials?: { name: string; testedBy?: string }[] }; methods?: { credentialTest?: Record<string, (c: unknown) => Promise<{ status: string; message: string }>> } };
+    const good = { retestInvictiApi: invictiCredentials, retestAttackforgeApi: attackforgeCredentials } as Record<string, Record<string, unknown>>;
+    const badSecret = { retestInvictiApi: { api_token: 'wrong-token' }, retestAttackforgeApi: { api_key: 'wrong-key' } } as Record<string, Record<string, unknown>>;
+    for (const { type } of Object.values(pkg.loader.nodeTypes)) {
+      const node = type as unknown as Tested;
+      for (const credential of node.description.credentials ?? []) {
+        const method = credential.testedBy ? node.methods?.credentialTest?.[credential.testedBy] : undefined;
+        if (!credential.testedBy) {
+          expect(node.methods?.credentialTest).toBeUndefined();
+          continue;
+        }
+        expect(method).toBeDefined();
+        const since = sim.requests.length;
+        await expect(method!({ id: '1', name: 'demo', type: credential.name, data: good[credential.name] })).resolves.toEqual({ status: 'OK', message: 'Connection successful' });
+        await expect(method!({ id: '1', name: 'demo', type: credential.name, data: { ...good[credential.name], ...badSecret[credential.name] } })).resolves.toEqual({
+          status: 'Error',
+          message: 'HTTP 401 Unauthorized',
+        });
+        expect(received(since).map((r) => r.method)).toEqual(['GET', 'GET']);
+      }
+    }
+  });
+});
+
 describe('workflows under n8n’s engine against the simulator', () => {
   test('Invicti: Scan Retest then Launch New Scan from Scan, two items, expressions resolved by n8n', async () => {
     const since = sim.requests.length;

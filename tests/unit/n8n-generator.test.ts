@@ -128,6 +128,29 @@ describe('generateN8nPackage', () => {
     expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
   });
 
+  test('a read-only action that needs no input becomes the credential’s Test (testedBy + a credentialTest method running it)', () => {
+    const before = generateN8nPackage(manifest, getSchema);
+    expect(before.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).not.toContain('credentialTest');
+    const extended = structuredClone(manifest);
+    extended.actions.push({
+      ...extended.actions[0]!,
+      id: 'invicti_scans_list_all',
+      title: 'List Scans',
+      method: 'GET',
+      path: '/api/1.0/scans/list',
+      input_schema: 'schemas/actions/invicti_scans_list_all.input.json',
+      hints: { destructive: false, readOnly: true, idempotent: true },
+    });
+    const read = (path: string) => (path.endsWith('invicti_scans_list_all.input.json') ? { type: 'object', properties: { parameters: { type: 'object', properties: { page: { type: 'integer' } } } } } : getSchema(path));
+    const after = generateN8nPackage(extended, read);
+    const invicti = after.nodes.find((n) => n.typeName === 'invicti')!;
+    expect(invicti.credentials.retestInvictiApi!.probe).toBe('invicti_scans_list_all');
+    expect(invicti.description.credentials).toEqual([{ name: 'retestInvictiApi', required: true, testedBy: 'retestCredentialTest' }]);
+    expect(after.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).toContain('methods = { credentialTest: { retestCredentialTest: credentialTest(mapping) } };');
+    // AttackForge has no such action: no Test, no method.
+    expect(after.files.get('nodes/AttackForge/AttackForge.node.ts')).not.toContain('credentialTest');
+  });
+
   test('credentials come from the connection schemas: secrets are password fields, required fields required, defaults kept', () => {
     const source = generateN8nPackage(manifest, getSchema).files.get('credentials/RetestInvictiApi.credentials.ts')!;
     const properties = JSON.parse(source.slice(source.indexOf('properties: INodeProperties[] = ') + 'properties: INodeProperties[] = '.length, source.lastIndexOf(' as INodeProperties[]'))) as Property[];

@@ -7,7 +7,7 @@
  * mapping (which parameter goes where) that scripts/lib/n8n-package.ts derived
  * from the schemas.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunction, IDataObject, IExecuteFunctions, INodeCredentialTestResult, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 // Types only (erased at build): the runtime itself is loaded with import() below.
 import type * as Runtime from '../../../src/index.js';
@@ -73,4 +73,25 @@ export async function executeItems(ctx: IExecuteFunctions, node: GeneratedNode):
     }
   }
   return [out];
+}
+
+/**
+ * The credential's "Test" button: the connection's probe action (read-only, no
+ * input) through runAction, so the test sends what a real run sends. A 2xx is OK;
+ * anything else is the error n8n shows (status and reason, or the runtime's code).
+ */
+export function credentialTest(node: GeneratedNode): ICredentialTestFunction {
+  return async function test(this: unknown, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+    const mapping = node.credentials[credential.type];
+    if (!mapping?.probe) return { status: 'Error', message: `No test for credential type ${credential.type}` };
+    try {
+      const { runAction } = await loadRuntime();
+      const envelope = await runAction(mapping.probe, {}, toConnection((credential.data ?? {}) as IDataObject, mapping));
+      if (envelope.status_code >= 200 && envelope.status_code < 300) return { status: 'OK', message: 'Connection successful' };
+      return { status: 'Error', message: `HTTP ${envelope.status_code} ${envelope.reason}` };
+    } catch (error) {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      return { status: 'Error', message: `${typeof code === 'string' ? `${code}: ` : ''}${String(message)}` };
+    }
+  };
 }

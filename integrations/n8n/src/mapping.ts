@@ -23,6 +23,8 @@ export interface OperationMapping {
 export interface CredentialMapping {
   name: string;
   fields: { name: string; kind: 'string' | 'number' | 'boolean' }[];
+  /** A read-only action that needs no input: n8n's "Test" button on the credential runs it. */
+  probe?: string;
 }
 
 export interface GeneratedNode {

@@ -4,9 +4,11 @@
  *   - src/generated/validators.ts  (Ajv standalone code)
  *   - actions/<id>.ts, actions/index.ts (one typed function per action)
  *   - src/generated/mcp-tools.ts   (the MCP server's tool list)
+ *   - integrations/n8n/            (the n8n community-node package, scripts/generate-n8n.ts)
  * With --check, writes nothing and exits 1 when a file is stale.
  */
 await import('./generate-types.js');
 await import('./generate-validators.js');
 await import('./generate-actions.js');
 await import('./generate-mcp.js');
+await import('./generate-n8n.js');

@@ -8,7 +8,7 @@ import type { INode, IConnections } from 'n8n-workflow';
 import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { actionIds } from '../../src/contract/manifest.js';
+import { actionIds, manifest } from '../../src/contract/manifest.js';
 import { join } from 'node:path';
 import { loadN8nPackage, N8N_PACKAGE_DIR, runWorkflow, stopN8nServices, workflowProblems } from '../helpers/n8n.js';
 
@@ -65,7 +65,7 @@ describe('the package as n8n loads it', () => {
     const invicti = pkg.loader.nodeTypes.invicti!.type as { description: { usableAsTool?: boolean; properties: { name: string; options?: { value: string }[] }[] } };
     expect(invicti.description.usableAsTool).toBe(true);
     const operations = invicti.description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options!.map((o) => o.value));
-    expect(operations.sort()).toEqual(['invicti_scan_launch_new_from_scan', 'invicti_scan_retest']);
+    expect(operations.sort()).toEqual(manifest.actions.filter((a) => a.vendor === 'invicti').map((a) => a.id).sort());
     const token = (pkg.loader.credentialTypes.retestInvictiApi!.type.properties as { name: string; typeOptions?: { password?: boolean } }[]).find((p) => p.name === 'api_token');
     expect(token?.typeOptions?.password).toBe(true);
   });

@@ -77,8 +77,9 @@ describe('generateN8nPackage', () => {
     expect(after.files.get('README.md')).toContain('| Invicti Enterprise | Website | List Website Scans (`invicti_website_scans_list`) | `GET /api/1.0/websites/{websiteId}/scans` |');
 
     // A new resource (derived from the path) with the action as its operation.
+    const resourcesBefore = (props(before).find((p) => p.name === 'resource')!.options as { value: string }[]).map((o) => o.value);
     const resource = props(after).find((p) => p.name === 'resource')!;
-    expect((resource.options as { value: string }[]).map((o) => o.value)).toEqual(['scan', 'website']);
+    expect((resource.options as { value: string }[]).map((o) => o.value)).toEqual([...resourcesBefore, 'website']);
     const operation = props(after).find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.[0] === 'website')!;
     expect((operation.options as { value: string }[]).map((o) => o.value)).toEqual(['invicti_website_scans_list']);
 
@@ -129,9 +130,12 @@ describe('generateN8nPackage', () => {
   });
 
   test('a read-only action that needs no input becomes the credential’s Test (testedBy + a credentialTest method running it)', () => {
-    const before = generateN8nPackage(manifest, getSchema);
+    // Start from the manifest's actions that change something: none of them can be a Test.
+    const base = structuredClone(manifest);
+    base.actions = base.actions.filter((a) => !a.hints.readOnly);
+    const before = generateN8nPackage(base, getSchema);
     expect(before.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).not.toContain('credentialTest');
-    const extended = structuredClone(manifest);
+    const extended = structuredClone(base);
     extended.actions.push({
       ...extended.actions[0]!,
       id: 'invicti_scans_list_all',

@@ -132,7 +132,7 @@ describe('generateN8nPackage', () => {
   test('a read-only action that needs no input becomes the credential’s Test (testedBy + a credentialTest method running it)', () => {
     // Start from the manifest's actions that change something: none of them can be a Test.
     const base = structuredClone(manifest);
-    base.actions = base.actions.filter((a) => !a.hints.readOnly);
+    base.actions = base.actions.filter((a) => !a.hints.readOnly) as typeof base.actions;
     const before = generateN8nPackage(base, getSchema);
     expect(before.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).not.toContain('credentialTest');
     const extended = structuredClone(base);

@@ -1,21 +1,29 @@
 /**
- * `npm start`: the main job. Starts the built-in simulator on a free loopback
- * port, runs every action through the built CLI (a child process, the same
- * path a real run takes, with the connection in the environment), prints a
- * summary per action and then the envelopes, stops the simulator.
- * Exits 0 when every action got its 2xx answer. No credentials, no internet.
+ * `npm start`: the main job tells the retest loop of both vendors.
+ *
+ * Starts the built-in simulator on a free loopback port (scans complete in a
+ * few seconds) and runs every step through the built CLI, `node
+ * dist/cli/main.js run ...`: the command a user types, as a child process with
+ * the connection in its environment. Each step prints the command it ran (it can
+ * be copied: secrets are never printed) and what it shows, on stdout; the wait's
+ * progress lines come through on stderr. Exits 0 when both loops went through,
+ * 1 with a message naming the failed step otherwise.
+ *
+ * Options (after `npm start --`): --reports-dir <dir> where the PDF report is
+ * saved (default: a new temporary directory), --scan-seconds <N> (default 3).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Envelope } from '../src/runtime/envelope.js';
-import { getConnection, manifest } from '../src/contract/manifest.js';
+import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
-import { getSchema } from '../src/contract/schema-files.js';
-import { startSimulator, type Simulator } from '../src/simulator/index.js';
-import { summarize } from '../src/runtime/summary.js';
+import { SEED_PROJECT_IDS, startSimulator, type Simulator } from '../src/simulator/index.js';
 
 const CLI = join(packageRoot, 'dist/cli/main.js');
+/** The wait's bounds in the story: a few 1 s polls, never more than a minute. */
+const WAIT = { interval_s: 1, timeout_s: 60 };
 
 interface CliResult {
   code: number | null;
@@ -23,16 +31,21 @@ interface CliResult {
   stderr: string;
 }
 
+class StepFailed extends Error {}
+
 /** Runs the built CLI with `input` on stdin; asynchronous, so the simulator in this process keeps answering. */
-function runCli(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+function runCli(args: string[], input: string, env: NodeJS.ProcessEnv, passStderr: boolean): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (passStderr) process.stderr.write(d);
+    });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
     child.stdin.end(input);
   });
 }
@@ -51,78 +64,187 @@ function simulatorEnv(sim: Simulator): NodeJS.ProcessEnv {
   };
 }
 
-function exampleInput(schemaPath: string): unknown {
-  const examples = getSchema(schemaPath).examples;
-  if (!Array.isArray(examples) || examples.length === 0) throw new Error(`${schemaPath} declares no example input`);
-  return examples[0];
+/** A shell word: single-quoted unless it is plainly safe. */
+function shellWord(word: string): string {
+  return /^[\w./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** What the simulator now says about a scan, to show the retest really queued something. */
-async function scanState(sim: Simulator, id: unknown): Promise<string | undefined> {
-  if (typeof id !== 'string') return undefined;
-  const auth = Buffer.from(`${sim.credentials.invicti.user_id}:${sim.credentials.invicti.api_token}`).toString('base64');
-  const response = await fetch(`${sim.invictiUrl}/api/1.0/scans/status/${id}`, { headers: { Authorization: `Basic ${auth}` } });
-  const body = (await response.json()) as { State?: string };
-  return body.State;
+function parseOptions(argv: string[]): { reportsDir: string | undefined; scanSeconds: number } {
+  let reportsDir: string | undefined;
+  let scanSeconds = 3;
+  for (let i = 0; i < argv.length; i += 1) {
+    const value = argv[i + 1];
+    if (argv[i] === '--reports-dir' && value) {
+      reportsDir = resolve(value);
+      i += 1;
+    } else if (argv[i] === '--scan-seconds' && value && /^\d{1,2}$/.test(value)) {
+      scanSeconds = Number(value);
+      i += 1;
+    } else {
+      throw new StepFailed(`unknown or incomplete option ${argv[i]} (known: --reports-dir <dir>, --scan-seconds <0-99>)`);
+    }
+  }
+  return { reportsDir, scanSeconds };
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- vendor bodies, read for the story only
+
+class Story {
+  private step = 0;
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** One step: prints the command, runs it, returns the envelope of a 2xx answer or fails the story. */
+  async run(what: string, action: string, input: unknown, options: { extraArgs?: string[]; progress?: boolean } = {}): Promise<Envelope & { file?: Json; wait?: Json }> {
+    this.step += 1;
+    const args = ['run', action, '--input', '-', ...(options.extraArgs ?? [])];
+    const json = JSON.stringify(input);
+    console.log(`\n${this.step}. ${what}`);
+    console.log(`   $ echo ${shellWord(json)} | retest-connectors ${args.map(shellWord).join(' ')}`);
+    const result = await runCli(args, json, this.env, options.progress ?? false);
+    let envelope: (Envelope & { file?: Json; wait?: Json }) | undefined;
+    try {
+      envelope = JSON.parse(result.stdout) as Envelope;
+    } catch {
+      envelope = undefined;
+    }
+    if (result.code !== 0 || !envelope) {
+      const status = envelope ? `, HTTP ${envelope.status_code} ${envelope.reason}` : '';
+      const stderr = result.stderr.trim().split('\n').at(-1) ?? '';
+      throw new StepFailed(`step ${this.step} (${action}) exited ${result.code}${status}${stderr ? `: ${stderr}` : ''}`);
+    }
+    console.log(`   -> HTTP ${envelope.status_code} ${envelope.reason}`);
+    return envelope;
+  }
+
+  say(line: string): void {
+    console.log(`   ${line}`);
+  }
+}
+
+function expectThat(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new StepFailed(message);
+}
+
+const issueKey = (v: { Title: string; Url: string }) => `${v.Title} ${v.Url}`;
+
+async function invictiLoop(story: Story, reportsDir: string): Promise<void> {
+  console.log('\n== Invicti Enterprise: find what waits for a retest, retest it, wait, read the verdict, save the report');
+
+  const waiting = (await story.run('Issues waiting for a retest', 'invicti_issues_waiting_for_retest', { parameters: { pageSize: 50 } })).json_body as Json;
+  const issues: Json[] = waiting.List;
+  expectThat(issues.length > 0, 'no issue waits for a retest on the simulator');
+  story.say(`${waiting.TotalItemCount} issues wait for a retest, e.g.:`);
+  for (const issue of issues.slice(0, 4)) story.say(`   [${issue.Severity}] ${issue.Title} (${issue.WebsiteName}, found by scan ${issue.LatestScanId})`);
+  const baseScanId: string = issues[0].LatestScanId;
+  const website: string = issues[0].WebsiteName;
+  const onThisScan = issues.filter((i) => i.LatestScanId === baseScanId).length;
+  story.say(`The retest starts from scan ${baseScanId} (website ${website}), where ${onThisScan} of them were found.`);
+
+  const base = (await story.run('What the base scan found', 'invicti_scan_result', { path_parameters: { id: baseScanId } })).json_body as Json[];
+  story.say(`${base.length} issues in the base scan's result.`);
+
+  const launched = (await story.run('Retest the base scan', 'invicti_scan_retest', { json_body: { BaseScanId: baseScanId } })).json_body as Json;
+  const retestId: string = launched.Id;
+  story.say(`Retest scan ${retestId}: ${launched.ScanType}, ${launched.State}.`);
+
+  console.log(`\n   (progress lines of the wait come on stderr)`);
+  const waited = await story.run('Wait until the retest scan ends', 'invicti_scan_wait', { path_parameters: { id: retestId }, wait: WAIT }, { progress: true });
+  const state = (waited.json_body as Json).State;
+  story.say(`State ${state} after ${waited.wait.polls} polls, ${(waited.wait.waited_ms / 1000).toFixed(1)} s (done: ${waited.wait.done}).`);
+  expectThat(state === 'Complete', `the retest scan ended ${state}, not Complete`);
+
+  const retest = (await story.run("What the retest found", 'invicti_scan_result', { path_parameters: { id: retestId } })).json_body as Json[];
+  const still = new Set(retest.map(issueKey));
+  const gone = base.filter((v) => !still.has(issueKey(v)));
+  story.say(`Verdict: ${base.length} issues before, ${retest.length} after; ${gone.length} gone (fixed):`);
+  for (const v of gone) story.say(`   fixed: ${v.Title} (${v.Url})`);
+  expectThat(gone.length > 0, 'the retest result lists every issue of its base scan: nothing was fixed');
+
+  const after = (await story.run(`Issues still waiting for a retest on ${website}`, 'invicti_issues_waiting_for_retest', { parameters: { webSiteName: website } })).json_body as Json;
+  story.say(`${after.TotalItemCount} issues of ${website} wait for a retest now.`);
+
+  const report = await story.run('Save the retest\'s PDF report', 'invicti_scan_report', { parameters: { id: retestId, type: 'Vulnerabilities', format: 'Pdf' } }, { extraArgs: ['--save-file', reportsDir] });
+  expectThat(report.file?.path, 'the report came back without a file');
+  story.say(`PDF report saved: ${report.file.path} (${report.file.size_bytes} bytes, ${report.file.content_type})`);
+}
+
+async function attackforgeLoop(story: Story): Promise<void> {
+  console.log('\n== AttackForge: flag vulnerabilities for retest, request a retest round, complete it');
+  const project = SEED_PROJECT_IDS.webApp;
+
+  const flaggedBody = (await story.run('Vulnerabilities flagged for retest', 'attackforge_get_project_vulnerabilities', {
+    path_parameters: { id: project },
+    parameters: { q: '{ is_retest: { $eq: "Yes" } }' },
+  })).json_body as Json;
+  story.say(`${flaggedBody.count} flagged for retest in project ${project}:`);
+  for (const v of flaggedBody.vulnerabilities) story.say(`   [${v.vulnerability_priority}] ${v.vulnerability_title} (${v.vulnerability_status})`);
+
+  const open = (await story.run('Open vulnerabilities', 'attackforge_get_project_vulnerabilities', {
+    path_parameters: { id: project },
+    parameters: { q: '{ status: { $eq: "Open" } }' },
+  })).json_body as Json;
+  expectThat(open.count > 0, 'no Open vulnerability to set to Retest');
+  const fixed = open.vulnerabilities[0];
+  story.say(`A fix is reported for "${fixed.vulnerability_title}" (${fixed.vulnerability_id}): set it to Retest.`);
+
+  const updated = (await story.run('Set it to Retest', 'attackforge_update_vulnerability', {
+    path_parameters: { id: fixed.vulnerability_id },
+    json_body: { projectId: project, status: 'Retest' },
+  })).json_body as Json;
+  story.say(`Now ${updated.vulnerability.vulnerability_status} (retest: ${updated.vulnerability.vulnerability_retest}).`);
+
+  const ids: string[] = [...flaggedBody.vulnerabilities.map((v: Json) => v.vulnerability_id as string), fixed.vulnerability_id];
+  const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00.000Z');
+  const windowEnd = new Date(today.getTime() + 7 * 86_400_000);
+  const requested = (await story.run('Request a retest round for them', 'attackforge_request_new_project_retest', {
+    path_parameters: { id: project },
+    json_body: { retesting_window_start: today.toISOString(), retesting_window_end: windowEnd.toISOString(), vulnerability_ids: ids },
+  })).json_body as Json;
+  story.say(`"${requested.status}"`);
+
+  const shown = (await story.run('The project shows the round', 'attackforge_get_project', { path_parameters: { id: project } })).json_body as Json;
+  const rounds: Json[] = shown.project.project_retest_rounds;
+  const round = rounds.filter((r) => r.status === 'Requested').at(-1);
+  expectThat(round, 'the project shows no open retest round');
+  story.say(`Project ${shown.project.project_code} is ${shown.project.project_status}: round ${round.round_number} ${round.status}, ${round.vulnerability_ids.length} vulnerabilities.`);
+
+  const completed = (await story.run(`The tester completes round ${round.round_number}`, 'attackforge_complete_project_retest_round', {
+    path_parameters: { id: project, roundNumber: round.round_number },
+  })).json_body as Json;
+  story.say(`"${completed.status}"`);
+
+  const final = (await story.run('The vulnerabilities of the round now', 'attackforge_get_project_vulnerabilities', {
+    path_parameters: { id: project },
+    parameters: { q: JSON.stringify({ id: { $in: round.vulnerability_ids } }) },
+  })).json_body as Json;
+  for (const v of final.vulnerabilities) story.say(`   ${v.vulnerability_title}: ${v.vulnerability_status}`);
+  const closed = final.vulnerabilities.filter((v: Json) => v.vulnerability_status === 'Closed').length;
+  expectThat(closed === round.vulnerability_ids.length, `${closed} of the round's ${round.vulnerability_ids.length} vulnerabilities are Closed`);
+  story.say(`All ${closed} Closed.`);
 }
 
 async function main(): Promise<number> {
-  if (!existsSync(CLI)) {
-    console.error(`${CLI} is missing: run "npm run build" first (npm start does).`);
-    return 1;
-  }
-  const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
-  const results: { id: string; result: CliResult; envelope: Envelope | undefined }[] = [];
-  let failures = 0;
+  const options = parseOptions(process.argv.slice(2));
+  if (!existsSync(CLI)) throw new StepFailed(`${CLI} is missing: run "npm run build" first (npm start does)`);
+  const reportsDir = options.reportsDir ?? mkdtempSync(join(tmpdir(), 'retest-connectors-reports-'));
+  const sim = await startSimulator({ port: 0, host: '127.0.0.1', scanSeconds: options.scanSeconds });
+  const started = Date.now();
   try {
-    const env = simulatorEnv(sim);
-    console.log(`retest-connectors ${manifest.version}: every action against the built-in simulator at ${sim.url}`);
-    console.log(`(demo credentials, no vendor account, no internet; each action runs as: retest-connectors run <action> --input -)\n`);
-
-    for (const action of manifest.actions) {
-      const input = JSON.stringify(exampleInput(action.input_schema));
-      const seen = sim.requests.length;
-      const result = await runCli(['run', action.id, '--input', '-'], input, env);
-      let envelope: Envelope | undefined;
-      try {
-        envelope = JSON.parse(result.stdout) as Envelope;
-      } catch {
-        envelope = undefined;
-      }
-      results.push({ id: action.id, result, envelope });
-      const request = sim.requests[seen];
-
-      console.log(`${action.id}  (${action.title}, ${getConnection(action.connection).title})`);
-      console.log(`  request   ${request ? `${request.method} ${sim.url}${request.path}` : '(none reached the simulator)'}`);
-      if (envelope && result.code === 0) {
-        console.log(`  HTTP      ${envelope.status_code} ${envelope.reason}`);
-        for (const [label, value] of Object.entries(summarize(action.id, envelope))) console.log(`  ${label.padEnd(9)} ${String(value)}`);
-        const body = envelope.json_body as { Id?: unknown } | null;
-        const state = action.connection === 'invicti' ? await scanState(sim, body?.Id) : undefined;
-        if (state) console.log(`  check     GET /api/1.0/scans/status/${String(body?.Id)} -> State ${state}`);
-      } else {
-        failures += 1;
-        console.log(`  FAILED    exit ${result.code}${envelope ? `, HTTP ${envelope.status_code} ${envelope.reason}` : ''}`);
-        if (result.stderr.trim()) console.log(`  stderr    ${result.stderr.trim()}`);
-      }
-      console.log('');
-    }
-
-    console.log('Envelopes (exactly what each run printed on stdout):\n');
-    for (const { id, result } of results) {
-      console.log(`--- ${id}`);
-      console.log(result.stdout.trimEnd() || '(nothing)');
-      console.log('');
-    }
+    console.log(`retest-connectors ${manifest.version}: the retest loop of both vendors against the built-in simulator at ${sim.url}`);
+    console.log(`(demo accounts, no credentials of yours, no internet; a retest takes ${options.scanSeconds} s here)`);
+    console.log('Every step is a run of the CLI, with the simulator in the environment:');
+    console.log(`   $ export INVICTI_URL=${sim.invictiUrl} INVICTI_USER_ID=${sim.credentials.invicti.user_id} INVICTI_API_TOKEN=***`);
+    console.log(`   $ export ATTACKFORGE_URL=${sim.attackforgeUrl} ATTACKFORGE_API_KEY=***`);
+    console.log('   (*** = the demo credentials that `retest-connectors simulate` prints)');
+    const story = new Story(simulatorEnv(sim));
+    await invictiLoop(story, reportsDir);
+    await attackforgeLoop(story);
   } finally {
     await sim.close();
   }
-  console.log(
-    failures === 0
-      ? `All ${results.length} actions succeeded. Simulator stopped. Next: npx retest-connectors --help, or see README "Command line".`
-      : `${failures} of ${results.length} actions failed.`,
-  );
-  return failures === 0 ? 0 : 1;
+  console.log(`\nBoth loops went through in ${((Date.now() - started) / 1000).toFixed(1)} s. Simulator stopped.`);
+  console.log('Try it yourself: README, "Try the loop yourself".');
+  return 0;
 }
 
 main().then(
@@ -130,7 +252,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error);
+    console.error(`\nnpm start failed: ${error instanceof StepFailed ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exitCode = 1;
   },
 );

@@ -1,37 +1,85 @@
-// `npm start`, the main job: every action against the simulator through the
-// built CLI, a summary per action, the envelopes, exit 0. (npm test has built
-// dist/ already, so this runs the script itself, as `npm start` does after its build.)
-import { describe, expect, jest, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+// `npm start`, the main job: both retest loops against the simulator through the
+// built CLI, one story on stdout, the wait's progress on stderr, the PDF report
+// saved, exit 0. (npm test has built dist/ already, so this runs the script
+// itself, as `npm start` does after its build.)
+import { afterAll, describe, expect, jest, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
-import { CLI_PATH, runNode } from '../helpers/cli.js';
+import { CLI_PATH, type CliResult, runNode } from '../helpers/cli.js';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
+
+const reportsDir = mkdtempSync(join(tmpdir(), 'cli-start-'));
+afterAll(() => rmSync(reportsDir, { recursive: true, force: true }));
 
 // No vendor settings from the caller's environment: the demo needs none.
-const runStart = () => runNode(['--import', 'tsx', 'scripts/start.ts']);
+const runStart = (args: string[] = []) => runNode(['--import', 'tsx', 'scripts/start.ts', ...args]);
+
+let story: CliResult;
 
 describe('npm start', () => {
-  test('runs every action against the simulator, prints a summary per action then the envelopes, exits 0', async () => {
-    // npm start spawns the very executable package.json publishes as the bin.
+  test('exits 0 and spawns the very executable package.json publishes as the bin', async () => {
     const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
     expect(CLI_PATH).toBe(join(packageRoot, pkg.bin['retest-connectors']));
-    const { code, stdout, stderr } = await runStart();
-    expect([code, stderr]).toEqual([0, '']);
-    const [summaries, envelopes] = stdout.split('Envelopes (exactly what each run printed on stdout):');
-    expect(envelopes).toBeDefined();
-    for (const action of manifest.actions) {
-      expect(summaries).toContain(action.id);
-      expect(envelopes).toContain(`--- ${action.id}`);
-    }
-    expect(summaries).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/api\/1\.0\/scans\/retest\n\s+HTTP\s+201 Created/);
-    expect(summaries).toMatch(/ScanType\s+Retest\n\s+State\s+Queued/);
-    expect(summaries).toMatch(/ScanType\s+Full\n\s+State\s+Queued/);
-    expect(summaries).toMatch(/HTTP\s+200 OK\n\s+status\s+Project retest requested for Project 66333e1d110ab5acf8a4354e/);
-    expect(summaries).toMatch(/Id\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
-    expect(stdout).toContain(`All ${manifest.actions.length} actions succeeded. Simulator stopped.`);
-    expect(stdout).not.toContain('demo-token');
+    expect(pkg.scripts.start).toBe('npm run build && tsx scripts/start.ts');
+    story = await runStart(['--reports-dir', reportsDir]);
+    expect([story.code, story.stderr.includes('npm start failed') ? story.stderr : '']).toEqual([0, '']);
+  });
+
+  test('each step shows the CLI command it ran, never a secret', () => {
+    const commands = story.stdout.split('\n').filter((l) => l.trimStart().startsWith('$ echo '));
+    expect(commands.length).toBeGreaterThanOrEqual(14);
+    for (const line of commands) expect(line).toMatch(/^ {3}\$ echo '.+' \| retest-connectors run [a-z_]+ --input -( --save-file \S+)?$/);
+    expect(story.stdout).toMatch(/export INVICTI_URL=http:\/\/127\.0\.0\.1:\d+ INVICTI_USER_ID=demo-user INVICTI_API_TOKEN=\*\*\*/);
+    expect(story.stdout + story.stderr).not.toContain('demo-token');
+    expect(story.stdout + story.stderr).not.toContain('demo-ssapi-key');
+  });
+
+  test('Invicti: waiting issues -> retest of their scan -> wait with progress on stderr -> the fixed issues -> the PDF saved', () => {
+    const out = story.stdout;
+    expect(out).toMatch(/retest-connectors run invicti_issues_waiting_for_retest --input -\n {3}-> HTTP 200 OK\n {3}6 issues wait for a retest, e\.g\.:\n {6}\[Critical\] SQL Injection \(Sample, found by scan af6d0ffd-529e-4056-b39f-b141021fae74\)/);
+    expect(out).toContain("$ echo '{\"json_body\":{\"BaseScanId\":\"af6d0ffd-529e-4056-b39f-b141021fae74\"}}' | retest-connectors run invicti_scan_retest --input -\n   -> HTTP 201 Created");
+    expect(out).toMatch(/Retest scan [0-9a-f-]{36}: Retest, Queued\./);
+    expect(out).toMatch(/retest-connectors run invicti_scan_wait --input -\n {3}-> HTTP 200 OK\n {3}State Complete after \d+ polls, [\d.]+ s \(done: true\)\./);
+    // The CLI's own progress lines, passed through.
+    expect(story.stderr).toMatch(/^invicti_scan_wait: Queued, 0 s elapsed, 1 poll\n/);
+    expect(story.stderr).toMatch(/invicti_scan_wait: Scanning \d+ %, \d+ s elapsed, \d+ polls\n/);
+    expect(story.stderr).toMatch(/invicti_scan_wait: Complete 100 %, \d+ s elapsed, \d+ polls, done\n$/);
+    expect(out).toContain('Verdict: 14 issues before, 11 after; 3 gone (fixed):');
+    for (const fixed of ['SQL Injection', 'Cross-site Scripting', 'Out-of-date Version (jQuery)']) expect(out).toContain(`fixed: ${fixed} (http://php.testinvicti.com/`);
+    expect(out).toContain('0 issues of Sample wait for a retest now.');
+    const saved = /PDF report saved: (\S+\.pdf) \((\d+) bytes, application\/pdf\)/.exec(out);
+    expect(saved).not.toBeNull();
+    expect(saved![1]!.startsWith(reportsDir)).toBe(true);
+    expect(existsSync(saved![1]!)).toBe(true);
+    const pdf = readFileSync(saved![1]!);
+    expect(pdf.length).toBe(Number(saved![2]));
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  test('AttackForge: flagged for retest -> one set to Retest -> round requested -> the project shows it -> completed -> Closed', () => {
+    const out = story.stdout;
+    expect(out).toContain('2 flagged for retest in project 66333e1d110ab5acf8a4354e:');
+    expect(out).toContain('"parameters":{"q":"{ is_retest: { $eq: \\"Yes\\" } }"}');
+    expect(out).toContain('A fix is reported for "Missing HTTP Strict Transport Security header" (6639508f50523053f459d2a1): set it to Retest.');
+    expect(out).toMatch(/retest-connectors run attackforge_update_vulnerability --input -\n {3}-> HTTP 200 OK\n {3}Now Retest \(retest: Yes\)\./);
+    expect(out).toContain('"Project retest requested for Project 66333e1d110ab5acf8a4354e"');
+    expect(out).toContain('Project DEMO-WEB is Retest: round 1 Requested, 3 vulnerabilities.');
+    expect(out).toContain('"Retest round 1 completed for Project 66333e1d110ab5acf8a4354e"');
+    expect(out).toContain('Missing HTTP Strict Transport Security header: Closed');
+    expect(out).toContain('All 3 Closed.');
+    expect(out).toMatch(/Both loops went through in [\d.]+ s\. Simulator stopped\.\n/);
+  });
+
+  test('a step that fails: exit 1 and a message naming it (here: the reports directory is a file)', async () => {
+    const file = join(reportsDir, 'not-a-dir');
+    rmSync(file, { force: true });
+    writeFileSync(file, 'x');
+    const failed = await runStart(['--reports-dir', file]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/npm start failed: step 7 \(invicti_scan_report\) exited 6/);
+    expect(failed.stdout).not.toContain('Both loops went through');
   });
 });

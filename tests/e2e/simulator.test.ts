@@ -1,6 +1,7 @@
 // The simulator over real loopback HTTP: vendor behaviours, realistic headers,
 // and every response it gives validating against the bundle's own output schemas.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { manifest } from '../../src/contract/manifest.js';
 import type { Envelope } from '../../src/runtime/envelope.js';
 import { getAction } from '../../src/contract/manifest.js';
 import { runAction } from '../../src/runtime/run.js';
@@ -86,12 +87,179 @@ const scenarios: { name: string; action: string; input: () => unknown; connectio
 
 describe('every simulator response validates against the output schema of its action', () => {
   test.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    covered.add(`${scenario.action} ${scenario.status}`);
     const envelope = await runAction(scenario.action, scenario.input(), scenario.connection());
     expect(envelope.status_code).toBe(scenario.status);
     const validate = getValidator(getAction(scenario.action).output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
     expect(envelope.json_body).not.toBeNull();
     assertRealisticHeaders(envelope);
+  });
+});
+
+/** "action status" pairs validated in this file; the last test checks every action has a success and an error. */
+const covered = new Set<string>();
+
+// The loop actions, on a simulator of their own whose clock stands still (launched scans stay
+// Queued) and whose waits run on a fake clock: every success and documented error status of each
+// action, through runAction, validated with the action's output schema.
+describe('the loop actions: every simulator response validates against the output schema of its action', () => {
+  let loopSim: Simulator;
+  let inv: { url: string; user_id: string; api_token: string };
+  let af: { url: string; api_key: string };
+  const state: { queuedScanId?: string } = {};
+  const UNKNOWN_SCAN = '00000000-0000-4000-8000-000000000000';
+  const UNKNOWN_PROJECT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+  const project = SEED_PROJECT_IDS.webApp;
+  const v = SEED_VULNERABILITY_IDS;
+  const wrongInvicti = () => ({ ...inv, api_token: 'wrong-token' });
+  const wrongAttackforge = () => ({ ...af, api_key: 'wrong-key' });
+
+  beforeAll(async () => {
+    loopSim = await startSimulator({ clock: createTestClock(), scanSeconds: 4 });
+    inv = { url: loopSim.invictiUrl, ...loopSim.credentials.invicti };
+    af = { url: loopSim.attackforgeUrl, ...loopSim.credentials.attackforge };
+  });
+  afterAll(() => loopSim.close());
+
+  /** A wait never sleeps for real here: sleep moves a fake now. */
+  function fakeWaitClock() {
+    let now = 0;
+    return { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  }
+
+  type LoopScenario = {
+    name: string;
+    action: string;
+    status: number;
+    input: () => unknown;
+    connection?: () => unknown;
+    /** Runs first (opens a round, launches a scan ...), through runAction too. */
+    before?: () => Promise<void>;
+    check?: (envelope: Envelope & { file?: any; wait?: any }) => void;
+  };
+  const requestRound = async (ids: string[]) => {
+    const envelope = await runAction('attackforge_request_new_project_retest', { path_parameters: { id: project }, json_body: afBody(ids) }, af);
+    expect(envelope.status_code).toBe(200);
+  };
+  const roundOf = async () => {
+    const shown = await runAction('attackforge_get_project', { path_parameters: { id: project } }, af);
+    return ((shown.json_body as any).project.project_retest_rounds as any[]).at(-1).round_number as number;
+  };
+  let round = 0;
+
+  const loop: LoopScenario[] = [
+    // invicti_issues_waiting_for_retest
+    { name: 'issues waiting for retest, no filter', action: 'invicti_issues_waiting_for_retest', status: 200, input: () => ({}), check: (e) => expect((e.json_body as any).TotalItemCount).toBe(6) },
+    { name: 'issues waiting for retest, every filter', action: 'invicti_issues_waiting_for_retest', status: 200, input: () => ({ parameters: { severity: 'High', webSiteName: 'sample', websiteGroupName: 'Default', page: 1, pageSize: 2 } }), check: (e) => expect((e.json_body as any).List).toHaveLength(2) },
+    { name: 'issues waiting for retest, a page past the end', action: 'invicti_issues_waiting_for_retest', status: 200, input: () => ({ parameters: { page: 99 } }), check: (e) => expect((e.json_body as any).List).toEqual([]) },
+    { name: 'issues waiting for retest, wrong token', action: 'invicti_issues_waiting_for_retest', status: 401, input: () => ({}), connection: wrongInvicti },
+    // invicti_scans_list
+    { name: 'scans list', action: 'invicti_scans_list', status: 200, input: () => ({}) },
+    { name: 'scans list, paged', action: 'invicti_scans_list', status: 200, input: () => ({ parameters: { page: 2, pageSize: 1 } }), check: (e) => expect((e.json_body as any).List).toHaveLength(1) },
+    { name: 'scans list, wrong token', action: 'invicti_scans_list', status: 401, input: () => ({}), connection: wrongInvicti },
+    // invicti_scan_launch_new
+    { name: 'new scan of a seeded website', action: 'invicti_scan_launch_new', status: 201, input: () => ({ json_body: { TargetUri: 'http://php.testinvicti.com/', Scope: 'EnteredPathAndBelow' } }), check: (e) => void (state.queuedScanId = (e.json_body as any)[0].Id) },
+    { name: 'new scan of a new target', action: 'invicti_scan_launch_new', status: 201, input: () => ({ json_body: { TargetUri: 'https://new-target.example/' } }) },
+    { name: 'new scan of a target that is not http(s)', action: 'invicti_scan_launch_new', status: 400, input: () => ({ json_body: { TargetUri: 'ftp://files.example/' } }) },
+    { name: 'new scan, wrong token', action: 'invicti_scan_launch_new', status: 401, input: () => ({ json_body: { TargetUri: 'http://php.testinvicti.com/' } }), connection: wrongInvicti },
+    // invicti_scan_status
+    { name: 'status of a completed scan', action: 'invicti_scan_status', status: 200, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.completed } }), check: (e) => expect((e.json_body as any).State).toBe('Complete') },
+    { name: 'status of a running scan', action: 'invicti_scan_status', status: 200, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.running } }), check: (e) => expect((e.json_body as any).State).toBe('Scanning') },
+    { name: 'status of a queued scan', action: 'invicti_scan_status', status: 200, input: () => ({ path_parameters: { id: state.queuedScanId } }), check: (e) => expect((e.json_body as any).State).toBe('Queued') },
+    { name: 'status of an unknown scan', action: 'invicti_scan_status', status: 404, input: () => ({ path_parameters: { id: UNKNOWN_SCAN } }) },
+    { name: 'status, wrong token', action: 'invicti_scan_status', status: 401, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.completed } }), connection: wrongInvicti },
+    // invicti_scan_detail
+    { name: 'detail of a completed scan', action: 'invicti_scan_detail', status: 200, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.completed } }) },
+    { name: 'detail of a cancelled scan', action: 'invicti_scan_detail', status: 200, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.cancelled } }) },
+    { name: 'detail of a queued scan', action: 'invicti_scan_detail', status: 200, input: () => ({ path_parameters: { id: state.queuedScanId } }) },
+    { name: 'detail of an unknown scan', action: 'invicti_scan_detail', status: 404, input: () => ({ path_parameters: { id: UNKNOWN_SCAN } }) },
+    { name: 'detail, wrong token', action: 'invicti_scan_detail', status: 401, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.completed } }), connection: wrongInvicti },
+    // invicti_scan_result
+    { name: 'result of a completed scan', action: 'invicti_scan_result', status: 200, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.completed } }), check: (e) => expect(e.json_body).toHaveLength(14) },
+    { name: 'result of a queued scan', action: 'invicti_scan_result', status: 200, input: () => ({ path_parameters: { id: state.queuedScanId } }), check: (e) => expect(e.json_body).toEqual([]) },
+    { name: 'result of an unknown scan', action: 'invicti_scan_result', status: 404, input: () => ({ path_parameters: { id: UNKNOWN_SCAN } }) },
+    { name: 'result, wrong token', action: 'invicti_scan_result', status: 401, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.completed } }), connection: wrongInvicti },
+    // invicti_scan_report: files
+    ...(['Pdf', 'Html', 'Csv', 'Xml', 'Txt', 'Json'] as const).map((format): LoopScenario => ({
+      name: `report as ${format}`,
+      action: 'invicti_scan_report',
+      status: 200,
+      input: () => ({ parameters: { id: SEED_SCAN_IDS.completed, type: 'Vulnerabilities', format, onlyConfirmedIssues: false, excludeAddressedIssues: true } }),
+      check: (e) => {
+        expect(e.file.file_name).toMatch(new RegExp(`\\.${format.toLowerCase()}$`));
+        if (format === 'Pdf') expect(Buffer.from(e.file.content_base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      },
+    })),
+    { name: 'report of an unknown scan', action: 'invicti_scan_report', status: 404, input: () => ({ parameters: { id: UNKNOWN_SCAN, type: 'ScanDetail', format: 'Pdf' } }) },
+    { name: 'report, wrong token', action: 'invicti_scan_report', status: 401, input: () => ({ parameters: { id: SEED_SCAN_IDS.completed, type: 'ScanDetail', format: 'Pdf' } }), connection: wrongInvicti },
+    // invicti_scan_custom_report
+    { name: 'custom report, default format (Xml)', action: 'invicti_scan_custom_report', status: 200, input: () => ({ parameters: { id: SEED_SCAN_IDS.completed, reportName: 'Retest verdict' } }), check: (e) => expect(e.file.content_type).toBe('application/xml; charset=utf-8') },
+    { name: 'custom report as Pdf', action: 'invicti_scan_custom_report', status: 200, input: () => ({ parameters: { id: SEED_SCAN_IDS.completed, reportName: 'Retest verdict', reportFormat: 'Pdf', onlyConfirmedVulnerabilities: true } }), check: (e) => expect(e.file.content_type).toBe('application/pdf') },
+    { name: 'custom report of an unknown scan', action: 'invicti_scan_custom_report', status: 404, input: () => ({ parameters: { id: UNKNOWN_SCAN, reportName: 'Retest verdict' } }) },
+    { name: 'custom report, wrong token', action: 'invicti_scan_custom_report', status: 401, input: () => ({ parameters: { id: SEED_SCAN_IDS.completed, reportName: 'x' } }), connection: wrongInvicti },
+    // invicti_scan_wait
+    { name: 'wait on a completed scan: done at the first poll', action: 'invicti_scan_wait', status: 200, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.completed }, wait: { interval_s: 1, timeout_s: 10 } }), check: (e) => expect(e.wait).toMatchObject({ done: true, polls: 1 }) },
+    { name: 'wait on a running scan until timeout_s: not done', action: 'invicti_scan_wait', status: 200, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.running }, wait: { interval_s: 1, timeout_s: 3 } }), check: (e) => expect(e.wait).toMatchObject({ done: false, timed_out: true }) },
+    { name: 'wait on an unknown scan: ends at once with the 404', action: 'invicti_scan_wait', status: 404, input: () => ({ path_parameters: { id: UNKNOWN_SCAN }, wait: { interval_s: 1, timeout_s: 10 } }), check: (e) => expect(e.wait).toMatchObject({ done: false, polls: 1 }) },
+    { name: 'wait, wrong token', action: 'invicti_scan_wait', status: 401, input: () => ({ path_parameters: { id: SEED_SCAN_IDS.completed }, wait: { interval_s: 1, timeout_s: 10 } }), connection: wrongInvicti },
+    // attackforge_get_project_vulnerabilities
+    { name: 'vulnerabilities flagged for retest (q)', action: 'attackforge_get_project_vulnerabilities', status: 200, input: () => ({ path_parameters: { id: project }, parameters: { q: '{ is_retest: { $eq: "Yes" } }' } }), check: (e) => expect((e.json_body as any).count).toBe(2) },
+    { name: 'vulnerabilities, every query parameter', action: 'attackforge_get_project_vulnerabilities', status: 200, input: () => ({ path_parameters: { id: project }, parameters: { startDate: '2024-01-01T00:00:00.000Z', endDate: '2030-01-01T00:00:00.000Z', priority: 'High', skip: 0, limit: 10, pendingVulnerabilities: false } }) },
+    { name: 'vulnerabilities, a q filter the vendor rejects', action: 'attackforge_get_project_vulnerabilities', status: 400, input: () => ({ path_parameters: { id: project }, parameters: { q: '{ nosuchfield: { $eq: 1 } }' } }) },
+    { name: 'vulnerabilities of an unknown project', action: 'attackforge_get_project_vulnerabilities', status: 404, input: () => ({ path_parameters: { id: UNKNOWN_PROJECT } }) },
+    { name: 'vulnerabilities, wrong key', action: 'attackforge_get_project_vulnerabilities', status: 401, input: () => ({ path_parameters: { id: project } }), connection: wrongAttackforge },
+    // attackforge_update_vulnerability
+    { name: 'update: set an Open vulnerability to Retest', action: 'attackforge_update_vulnerability', status: 200, input: () => ({ path_parameters: { id: v.hstsOpen }, json_body: { projectId: project, status: 'Retest', priority: 'Medium', tags: ['retest'] } }), check: (e) => expect((e.json_body as any).vulnerability.vulnerability_status).toBe('Retest') },
+    { name: 'update: a vulnerability of another project', action: 'attackforge_update_vulnerability', status: 400, input: () => ({ path_parameters: { id: v.bolaRetest }, json_body: { projectId: project, status: 'Retest' } }) },
+    { name: 'update: an unknown vulnerability', action: 'attackforge_update_vulnerability', status: 404, input: () => ({ path_parameters: { id: 'bbbbbbbbbbbbbbbbbbbbbbbb' }, json_body: { projectId: project, status: 'Retest' } }) },
+    { name: 'update, wrong key', action: 'attackforge_update_vulnerability', status: 401, input: () => ({ path_parameters: { id: v.hstsOpen }, json_body: { projectId: project } }), connection: wrongAttackforge },
+    // attackforge_get_project
+    { name: 'project without rounds', action: 'attackforge_get_project', status: 200, input: () => ({ path_parameters: { id: SEED_PROJECT_IDS.mobileApi } }) },
+    { name: 'project with an open round', action: 'attackforge_get_project', status: 200, before: () => requestRound([v.xssRetest, v.hstsOpen]), input: () => ({ path_parameters: { id: project } }), check: (e) => expect((e.json_body as any).project.project_retest_rounds.at(-1).status).toBe('Requested') },
+    { name: 'unknown project', action: 'attackforge_get_project', status: 404, input: () => ({ path_parameters: { id: UNKNOWN_PROJECT } }) },
+    { name: 'project, wrong key', action: 'attackforge_get_project', status: 401, input: () => ({ path_parameters: { id: project } }), connection: wrongAttackforge },
+    // attackforge_complete_project_retest_round
+    { name: 'complete an open round', action: 'attackforge_complete_project_retest_round', status: 200, before: async () => void (round = await roundOf()), input: () => ({ path_parameters: { id: project, roundNumber: round } }) },
+    { name: 'complete a round that is not open', action: 'attackforge_complete_project_retest_round', status: 400, input: () => ({ path_parameters: { id: project, roundNumber: round } }) },
+    { name: 'complete an unknown round', action: 'attackforge_complete_project_retest_round', status: 404, input: () => ({ path_parameters: { id: project, roundNumber: 99 } }) },
+    { name: 'complete, unknown project', action: 'attackforge_complete_project_retest_round', status: 404, input: () => ({ path_parameters: { id: UNKNOWN_PROJECT, roundNumber: 1 } }) },
+    { name: 'complete, wrong key', action: 'attackforge_complete_project_retest_round', status: 401, input: () => ({ path_parameters: { id: project, roundNumber: 1 } }), connection: wrongAttackforge },
+    // attackforge_cancel_project_retest_round
+    { name: 'cancel an open round', action: 'attackforge_cancel_project_retest_round', status: 200, before: async () => { await requestRound([v.sqliRetest]); round = await roundOf(); }, input: () => ({ path_parameters: { id: project, roundNumber: round } }) },
+    { name: 'cancel a round that is not open', action: 'attackforge_cancel_project_retest_round', status: 400, input: () => ({ path_parameters: { id: project, roundNumber: round } }) },
+    { name: 'cancel an unknown round', action: 'attackforge_cancel_project_retest_round', status: 404, input: () => ({ path_parameters: { id: project, roundNumber: 99 } }) },
+    { name: 'cancel, wrong key', action: 'attackforge_cancel_project_retest_round', status: 401, input: () => ({ path_parameters: { id: project, roundNumber: 1 } }), connection: wrongAttackforge },
+  ];
+
+  test.each(loop.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    await scenario.before?.();
+    const envelope = (await runAction(scenario.action, scenario.input(), (scenario.connection ?? (() => (scenario.action.startsWith('invicti') ? inv : af)))(), {
+      retry: fakeWaitClock(),
+    })) as Envelope & { file?: any; wait?: any };
+    expect([envelope.status_code, envelope.status_code === scenario.status ? '' : JSON.stringify(envelope.json_body)]).toEqual([scenario.status, '']);
+    const validate = getValidator(getAction(scenario.action).output_schema);
+    expect(validate(envelope) ? [] : validate.errors).toEqual([]);
+    covered.add(`${scenario.action} ${scenario.status}`);
+    if (envelope.file) {
+      expect(envelope.response_headers['Content-Type']).toBe(envelope.file.content_type);
+      expect(Number(envelope.response_headers['Content-Length'])).toBe(envelope.file.size_bytes);
+      expect(Buffer.from(envelope.file.content_base64, 'base64')).toHaveLength(envelope.file.size_bytes);
+    } else {
+      expect(envelope.json_body).not.toBeNull();
+      assertRealisticHeaders(envelope);
+    }
+    scenario.check?.(envelope);
+  });
+});
+
+describe('coverage', () => {
+  test('all 17 actions of the manifest: a 2xx and an error status, each validated above', () => {
+    expect(manifest.actions).toHaveLength(17);
+    for (const action of manifest.actions) {
+      const statuses = [...covered].filter((c) => c.startsWith(`${action.id} `)).map((c) => Number(c.split(' ')[1]));
+      expect([action.id, statuses.some((s) => s >= 200 && s < 300), statuses.some((s) => s >= 400)]).toEqual([action.id, true, true]);
+    }
   });
 });
 

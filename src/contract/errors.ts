@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'TLS_FAILED',
   'RESPONSE_TOO_LARGE',
   'REQUEST_FAILED',
+  'ABORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

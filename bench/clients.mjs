@@ -3,7 +3,9 @@
 //   raw     node:http with a keep-alive agent (the floor)
 //   undici  undici's request() with a keep-alive Agent (the best Node client)
 //   got     got 14 used plainly (one extended instance, keep-alive, no retry)
-//   axios   axios with a keep-alive agent (what n8n and Pipedream use)
+//   axios   axios with a keep-alive agent (what n8n and Pipedream use), handed
+//           the JS object to post as JSON, as their HTTP steps do (the bundle
+//           too gets an object: the action's input)
 //   bundle  this package's runAction (dist/), input and connection checked on every call
 // Python requests runs in its own process (bench/python-client.py).
 import axios from 'axios';
@@ -42,7 +44,7 @@ export async function makeClient(name, port) {
       const client = axios.create({ httpAgent: agent, validateStatus: () => true, headers, responseType: 'json' });
       return {
         call: async () => {
-          const res = await client.post(url, body);
+          const res = await client.post(url, BENCH_INPUT.json_body);
           return { status_code: res.status, json_body: res.data };
         },
         close: () => agent.destroy(),

@@ -3,7 +3,7 @@
 // move with machine load the way wall time does: the figure to quote on a
 // shared machine.
 //
-//   node bench/instructions.mjs [--quick]
+//   node bench/instructions.mjs [--quick] [--only bundle,axios]
 //
 // Method: each client runs in its own Node process under callgrind, against
 // one loopback server process (not measured). The process starts with
@@ -23,6 +23,8 @@ import { CLIENTS } from './clients.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.indexOf('--only');
+const chosen = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : CLIENTS;
 const W = quick ? 1000 : 3000;
 const [N1, N2] = quick ? [200, 600] : [500, 1500];
 const log = (...a) => console.error(...a);
@@ -75,7 +77,7 @@ const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length
 log(`callgrind instruction counts on ${machine.cpu}, Node ${machine.node}, ${machine.valgrind}; W=${W}, N1=${N1}, N2=${N2}`);
 const perCall = {};
 try {
-  for (const client of CLIENTS) {
+  for (const client of chosen) {
     const [a, b] = await Promise.all([count(client, N1), count(client, N2)]);
     perCall[client] = (b - a) / (N2 - N1);
     log(`  ${client.padEnd(7)} ${Math.round(perCall[client]).toLocaleString('en-US')} instructions per call`);
@@ -95,6 +97,10 @@ const lines = [
     return `| ${names[c]} | ${Math.round(x).toLocaleString('en-US')} | ${r('raw')} | ${r('undici')} | ${r('got')} | ${r('axios')} |`;
   }),
 ];
+if (chosen !== CLIENTS) {
+  console.log(JSON.stringify(perCall));
+  process.exit(0);
+}
 console.log(lines.join('\n'));
 const targets = { 'bundle ≤ 0.9× plain got': perCall.bundle / perCall.got <= 0.9, 'bundle ≤ 0.95× axios': perCall.bundle / perCall.axios <= 0.95 };
 console.log('\n' + Object.entries(targets).map(([k, ok]) => `${k}: ${ok ? 'met' : 'NOT met'}`).join('\n'));

@@ -91,14 +91,44 @@ function agentsFor({ verifySsl, caFile, proxyUrl, connectTimeoutMs }: ClientSett
 
 type NativeOptions = https.RequestOptions & { agent?: http.Agent };
 
+interface Target {
+  https: boolean;
+  host: string;
+  port: string;
+  path: string;
+}
+
+/** The URL's parts node:http needs, split once per URL object (got reuses the pre-normalised Options' URL). */
+const targets = new WeakMap<URL, Target>();
+
+function targetOf(url: URL): Target {
+  let target = targets.get(url);
+  if (!target) {
+    const https = url.protocol === 'https:';
+    target = { https, host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || (https ? '443' : '80'), path: `${url.pathname}${url.search}` };
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /**
  * got's request function, trimmed: of the ~45 native options got assembles on
  * every call (mostly undefined), only those this transport uses reach
- * node:http. TLS settings live on the agent, which Node merges in.
+ * node:http, and the URL is not parsed again. TLS settings live on the agent,
+ * which Node merges in.
  */
 function nativeRequest(url: URL, options: NativeOptions): http.ClientRequest {
-  const trimmed: NativeOptions = { method: options.method!, headers: options.headers!, agent: options.agent! };
-  return url.protocol === 'https:' ? https.request(url, trimmed) : http.request(url, trimmed);
+  const target = targetOf(url);
+  const trimmed: NativeOptions = {
+    method: options.method!,
+    headers: options.headers!,
+    agent: options.agent!,
+    host: target.host,
+    port: target.port,
+    path: target.path,
+  };
+  // The agent works out the TLS server name from the host (none for an IP address), as for any https.request.
+  return target.https ? https.request(trimmed) : http.request(trimmed);
 }
 
 function clientFor(settings: ClientSettings): Client {
@@ -148,14 +178,19 @@ const MAX_PROXY_DECISIONS = 256;
  * proxy environment); an unusable value is CONFIG_INVALID naming where it came from.
  */
 function proxyFor(origin: string, connection: ResolvedConnection): string | undefined {
-  const env = process.env;
-  const key = `${origin}\u0000${connection.httpProxy ?? ''}\u0000${env.https_proxy ?? ''}\u0000${env.HTTPS_PROXY ?? ''}\u0000${env.http_proxy ?? ''}\u0000${env.HTTP_PROXY ?? ''}\u0000${env.no_proxy ?? ''}\u0000${env.NO_PROXY ?? ''}`;
+  let key: string;
+  if (connection.httpProxy !== undefined) key = `${origin}\u0000c${connection.httpProxy}`;
+  else {
+    // Only the variables that can apply to this origin are read (process.env lookups are not free).
+    const env = process.env;
+    const proxy = origin.startsWith('https:') ? `${env.https_proxy ?? ''}\u0000${env.HTTPS_PROXY ?? ''}` : `${env.http_proxy ?? ''}\u0000${env.HTTP_PROXY ?? ''}`;
+    key = `${origin}\u0000e${proxy}\u0000${env.no_proxy ?? ''}\u0000${env.NO_PROXY ?? ''}`;
+  }
   const known = proxyDecisions.get(key);
   if (known) return known.url;
   const choice = chooseProxy(origin, connection.httpProxy);
   if (choice.url) {
-    const field =
-      choice.source === 'connection' ? 'connection.http_proxy' : origin.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    const field = choice.source === 'connection' ? 'connection.http_proxy' : origin.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY';
     checkProxyUrl(choice.url, field);
   }
   if (proxyDecisions.size >= MAX_PROXY_DECISIONS) proxyDecisions.delete(proxyDecisions.keys().next().value as string);

@@ -25,8 +25,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
 const chosen = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : CLIENTS;
-const W = quick ? 1000 : 3000;
-const [N1, N2] = quick ? [200, 600] : [500, 1500];
+const W = quick ? 500 : 1000;
+const [N1, N2] = quick ? [100, 300] : [200, 600];
 const log = (...a) => console.error(...a);
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { ConnectorError } from '../contract/errors.js';
@@ -156,7 +157,8 @@ function openTunnel(
     agent: false,
   };
   if (proxy.protocol === 'https:') {
-    options.servername = proxy.hostname;
+    // SNI carries host names only (RFC 6066): none for a proxy given by IP address.
+    if (!isIP(options.host as string)) options.servername = proxy.hostname;
     if (agentOptions.ca) options.ca = agentOptions.ca;
     if (agentOptions.rejectUnauthorized === false) options.rejectUnauthorized = false;
   }

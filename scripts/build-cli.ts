@@ -1,7 +1,7 @@
 /**
  * The CLI as one ES module bundle (plus one lazily loaded chunk per command):
  * dist/cli/main.js, the package's `bin`. A fresh process per playbook step
- * pays for every module it resolves and reads; bundling got, hpagent and the
+ * pays for every module it resolves and reads; bundling got and the
  * runtime into a few files roughly halves the CLI's start-up (see the
  * README's performance section). The library entry (dist/src/index.js) stays
  * unbundled for platforms that import it.

@@ -9,6 +9,7 @@ import { getConnection } from '../contract/manifest.js';
 import { getSchema } from '../contract/schema-files.js';
 import { getValidator } from '../contract/validators.js';
 import { assertValid } from '../contract/validation.js';
+import { checkProxyUrl } from './proxy.js';
 
 export interface ResolvedConnection {
   /** The connection id from connector.json (`invicti`, `attackforge`). */
@@ -37,7 +38,34 @@ export interface ConnectionOverrides {
 
 type SchemaProperties = Record<string, { default?: unknown; writeOnly?: boolean }>;
 
+/**
+ * Resolved connections, per caller's connection object. A platform calls many
+ * actions with one connection object; defaults, validation, the URL check and
+ * the secrets list are worked out once for it. The object may be mutated
+ * between calls: an entry is reused only while the object's JSON (its fields)
+ * and the overrides are exactly what was resolved, so a changed field is seen.
+ */
+const resolvedFor = new WeakMap<object, { id: string; fingerprint: string; resolved: ResolvedConnection }>();
+
+function fingerprintOf(supplied: object, overrides: ConnectionOverrides): string | undefined {
+  try {
+    return `${overrides.timeoutMs ?? ''}\u0000${JSON.stringify(supplied)}`;
+  } catch {
+    return undefined; // a cycle or a BigInt: resolved (and refused) every time
+  }
+}
+
 export function resolveConnection(connectionId: string, supplied: unknown, overrides: ConnectionOverrides = {}): ResolvedConnection {
+  if (supplied === null || typeof supplied !== 'object') return resolveFresh(connectionId, supplied, overrides);
+  const fingerprint = fingerprintOf(supplied, overrides);
+  const known = resolvedFor.get(supplied);
+  if (known && fingerprint !== undefined && known.id === connectionId && known.fingerprint === fingerprint) return known.resolved;
+  const resolved = resolveFresh(connectionId, supplied, overrides);
+  if (fingerprint !== undefined) resolvedFor.set(supplied, { id: connectionId, fingerprint, resolved });
+  return resolved;
+}
+
+function resolveFresh(connectionId: string, supplied: unknown, overrides: ConnectionOverrides): ResolvedConnection {
   const declaration = getConnection(connectionId);
   if (!supplied || typeof supplied !== 'object' || Array.isArray(supplied)) {
     throw new ConnectorError('CONFIG_INVALID', `Invalid ${connectionId} connection: connection must be an object`, [
@@ -57,10 +85,12 @@ export function resolveConnection(connectionId: string, supplied: unknown, overr
 
   const baseUrl = checkBaseUrl(connectionId, String(fields.url));
   const httpProxy = typeof fields.http_proxy === 'string' ? fields.http_proxy : undefined;
-  return {
+  // A bad port (99999) or host is refused here, before anything is sent, without echoing the value (it may hold a password).
+  if (httpProxy !== undefined) checkProxyUrl(httpProxy, 'connection.http_proxy');
+  return Object.freeze({
     id: connectionId,
     declaration,
-    fields,
+    fields: Object.freeze(fields),
     baseUrl,
     verifySsl: fields.verify_ssl !== false,
     timeoutMs: Number(fields.timeout_ms),
@@ -68,8 +98,8 @@ export function resolveConnection(connectionId: string, supplied: unknown, overr
     caFile: typeof fields.ca_file === 'string' ? fields.ca_file : undefined,
     maxResponseBytes: Number(fields.max_response_bytes),
     maxResponseBytesExplicit: (supplied as Record<string, unknown>).max_response_bytes !== undefined,
-    secrets: connectionSecrets(connectionId, fields),
-  };
+    secrets: Object.freeze(connectionSecrets(connectionId, fields)),
+  });
 }
 
 /**

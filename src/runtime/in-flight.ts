@@ -15,22 +15,31 @@ class Slots {
 
   constructor(private readonly size: number) {}
 
-  /** Resolves with a release function once a slot is free; undefined if none freed up within timeoutMs. */
-  acquire(timeoutMs: number): Promise<Release | undefined> {
+  /**
+   * Resolves with a release function once a slot is free; undefined if none
+   * freed up within timeoutMs, or when `signal` aborts the wait.
+   */
+  acquire(timeoutMs: number, signal?: AbortSignal): Promise<Release | undefined> {
     if (this.active < this.size) {
       this.active++;
       return Promise.resolve(this.releaser());
     }
+    if (signal?.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      const grant = (release: Release) => {
+      const leave = () => {
         clearTimeout(timer);
-        resolve(release);
-      };
-      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', leave);
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
         resolve(undefined);
-      }, timeoutMs);
+      };
+      const grant = (release: Release) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', leave);
+        resolve(release);
+      };
+      const timer = setTimeout(leave, timeoutMs);
+      signal?.addEventListener('abort', leave, { once: true });
       this.waiting.push(grant);
     });
   }

@@ -123,7 +123,19 @@ export function buildQuery(action: ActionDeclaration, input: unknown): string {
   return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }
 
+/** Auth headers per resolved connection (immutable: its fields are frozen), built once. */
+const authFor = new WeakMap<ResolvedConnection, Readonly<Record<string, string>>>();
+
 export function authHeaders(connection: ResolvedConnection): Record<string, string> {
+  let headers = authFor.get(connection);
+  if (!headers) {
+    headers = buildAuthHeaders(connection);
+    authFor.set(connection, headers);
+  }
+  return { ...headers };
+}
+
+function buildAuthHeaders(connection: ResolvedConnection): Record<string, string> {
   const { auth } = connection.declaration;
   const f = connection.fields;
   if (auth.type === 'basic') {

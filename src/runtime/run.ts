@@ -109,9 +109,9 @@ export async function runAction(actionId: string, input: unknown, connection: un
   // One policy for every action, from its manifest hints: a non-idempotent POST is resent only when provably unprocessed.
   const policy = { ...DEFAULT_RETRY, ...tuning, idempotent: action.hints?.idempotent === true };
   const retryClock = signal ? { ...clock, sleep: (ms: number) => sleepUnlessAborted(clock.sleep, ms, signal, aborted) } : clock;
-  // The transport does not take the signal (yet): the call is raced against it, and the orphaned request ends within its own timeout.
+  // The got transport aborts its request on the signal; the race keeps the promise immediate with a transport that ignores it.
   const response = await raceAbort(
-    withRetry((remainingMs) => transport.send(request, resolved, { maxResponseBytes, timeoutMs: remainingMs }), policy, resolved.timeoutMs, retryClock),
+    withRetry((remainingMs) => transport.send(request, resolved, { maxResponseBytes, timeoutMs: remainingMs, signal }), policy, resolved.timeoutMs, retryClock),
     signal,
     aborted,
   );

@@ -1,0 +1,108 @@
+// npm run bench:instructions — instructions per call for each client, counted
+// by valgrind's callgrind (Debian/Ubuntu package `valgrind`), which does not
+// move with machine load the way wall time does: the figure to quote on a
+// shared machine.
+//
+//   node bench/instructions.mjs [--quick] [--only bundle,axios]
+//
+// Method: each client runs in its own Node process under callgrind, against
+// one loopback server process (not measured). The process starts with
+// instrumentation off (--instr-atstart=no), makes W warm-up calls (JIT
+// tiering settles), then instrumentation is switched on (callgrind_control -i on)
+// and it makes N more calls and exits. Two runs with N1 and N2 give
+//   instructions per call = (I(N2) - I(N1)) / (N2 - N1),
+// so what is left of start-up and exit cancels out. The instructions of every
+// thread count (V8's compiler and GC threads included).
+// Never part of `npm test`.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CLIENTS } from './clients.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.indexOf('--only');
+const chosen = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : CLIENTS;
+const W = quick ? 500 : 1000;
+const [N1, N2] = quick ? [100, 300] : [200, 600];
+const log = (...a) => console.error(...a);
+
+if (spawnSync('valgrind', ['--version']).status !== 0) {
+  console.log('valgrind is not installed (Debian/Ubuntu: apt-get install valgrind): no instruction counts.');
+  process.exit(0);
+}
+
+const server = spawn(process.execPath, [join(root, 'bench/vendor-server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+const port = await new Promise((resolve, reject) => {
+  server.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+  server.once('exit', (code) => reject(new Error(`vendor server exited (${code})`)));
+});
+const dir = mkdtempSync(join(os.tmpdir(), 'bench-cg-'));
+
+/** Total instructions of one child run under callgrind (asynchronously, so two runs share the two cores). */
+function count(client, calls) {
+  return new Promise((resolve, reject) => {
+    const args = [
+      '--tool=callgrind',
+      `--callgrind-out-file=${join(dir, `${client}-${calls}.out`)}`,
+      '--smc-check=all-non-file', // V8 writes and rewrites machine code
+      '--instr-atstart=no',
+      process.execPath,
+      join(root, 'bench/instructions-child.mjs'),
+      client,
+      String(port),
+      String(W),
+      String(calls),
+    ];
+    const child = spawn('valgrind', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => {
+      // Warm-up done: instrumentation on, then let the measured calls start.
+      const on = spawnSync('callgrind_control', ['-i', 'on', String(child.pid)], { encoding: 'utf8', timeout: 60_000 });
+      if (on.status !== 0) child.kill();
+      child.stdin.end('go\n');
+    });
+    child.on('close', (code) => {
+      const m = /Collected : (\d+)/.exec(stderr);
+      if (code !== 0 || !m) reject(new Error(`${client} × ${calls}: valgrind exited ${code}\n${stderr.slice(-2000)}`));
+      else resolve(Number(m[1]));
+    });
+  });
+}
+
+const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, valgrind: String(spawnSync('valgrind', ['--version']).stdout).trim() };
+log(`callgrind instruction counts on ${machine.cpu}, Node ${machine.node}, ${machine.valgrind}; W=${W}, N1=${N1}, N2=${N2}`);
+const perCall = {};
+try {
+  for (const client of chosen) {
+    const [a, b] = await Promise.all([count(client, N1), count(client, N2)]);
+    perCall[client] = (b - a) / (N2 - N1);
+    log(`  ${client.padEnd(7)} ${Math.round(perCall[client]).toLocaleString('en-US')} instructions per call`);
+  }
+} finally {
+  server.stdin.end();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const names = { raw: 'raw node:http, keep-alive', undici: 'undici', got: 'got 14 used plainly', axios: 'axios', bundle: "this bundle's runAction" };
+const lines = [
+  '| client | instructions per call | × raw | × undici | × plain got | × axios |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...CLIENTS.map((c) => {
+    const x = perCall[c];
+    const r = (base) => `${(x / perCall[base]).toFixed(2)}×`;
+    return `| ${names[c]} | ${Math.round(x).toLocaleString('en-US')} | ${r('raw')} | ${r('undici')} | ${r('got')} | ${r('axios')} |`;
+  }),
+];
+if (chosen !== CLIENTS) {
+  console.log(JSON.stringify(perCall));
+  process.exit(0);
+}
+console.log(lines.join('\n'));
+const targets = { 'bundle ≤ 0.9× plain got': perCall.bundle / perCall.got <= 0.9, 'bundle ≤ 0.95× axios': perCall.bundle / perCall.axios <= 0.95 };
+console.log('\n' + Object.entries(targets).map(([k, ok]) => `${k}: ${ok ? 'met' : 'NOT met'}`).join('\n'));
+writeFileSync(join(root, 'bench/instructions.json'), JSON.stringify({ date: new Date().toISOString(), machine, W, N1, N2, perCall, targets }, null, 2) + '\n');
+log(`\nwrote bench/instructions.json`);

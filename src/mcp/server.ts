@@ -116,14 +116,21 @@ export function createMcpServer(options: McpServerOptions): Server {
       assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
       const progressToken = extra._meta?.progressToken;
       const callOptions: RunOptions = { signal: extra.signal };
+      // Notifications still being sent: the result waits for them, so the last progress never arrives after it
+      // (a client stops listening for a request's progress once its result is in).
+      const notifying = new Set<Promise<void>>();
       if (progressToken !== undefined) {
         callOptions.onProgress = (progress) => {
-          extra.sendNotification(progressNotification(progressToken, progress)).catch(() => {
+          const sending = extra.sendNotification(progressNotification(progressToken, progress)).catch(() => {
             /* the client went away; the call itself ends through the signal */
           });
+          notifying.add(sending);
+          void sending.finally(() => notifying.delete(sending));
         };
       }
-      const envelope = scrubDeep(await runAction(action.id, input, connection, callOptions), scrubData) as Envelope;
+      const result = await runAction(action.id, input, connection, callOptions);
+      await Promise.all(notifying);
+      const envelope = scrubDeep(result, scrubData) as Envelope;
       const isError = envelope.status_code < 200 || envelope.status_code > 299;
       log(scrub(`tools/call ${action.id}: HTTP ${envelope.status_code} (${Date.now() - started} ms)`));
       return {

@@ -16,9 +16,10 @@
  *    strings to a list of strings, anything nested to a JSON property;
  *  - one credential class per connection, from its schema (secrets as password fields).
  */
+import { refTarget, type SchemaReader } from '../../src/contract/refs.js';
 import type { Action, ConnectorManifest } from '../../src/generated/types.js';
 
-export type SchemaReader = (path: string) => Record<string, unknown>;
+export type { SchemaReader };
 type Schema = Record<string, unknown>;
 
 /** How execute() maps a node property back into the action input. */
@@ -79,27 +80,12 @@ export function resourceOf(action: Pick<Action, 'path'>): { value: string; name:
   return { value: camel(noun), name: noun.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase()) };
 }
 
-/** `../invicti/X.json` relative to `schemas/actions/a.json` -> `schemas/invicti/X.json`. */
-function resolveFile(from: string, relative: string): string {
-  const parts = from.split('/').slice(0, -1);
-  for (const segment of relative.split('/')) {
-    if (segment === '..') parts.pop();
-    else if (segment !== '.' && segment !== '') parts.push(segment);
-  }
-  return parts.join('/');
-}
-
 /** A schema node with its `$ref` (and a single-member allOf) followed; returns the file it now lives in. */
 function deref(read: SchemaReader, schema: Schema, file: string, depth = 0): { schema: Schema; file: string } {
   if (depth > 32) throw new Error(`generate-n8n: $ref chain too deep in ${file}`);
   const ref = schema.$ref;
   if (typeof ref === 'string') {
-    const hash = ref.indexOf('#');
-    const target = hash === 0 ? file : resolveFile(file, hash < 0 ? ref : ref.slice(0, hash));
-    let node: unknown = read(target);
-    for (const key of (hash < 0 ? '' : ref.slice(hash + 1)).split('/').filter(Boolean)) {
-      node = (node as Schema)[key.replace(/~1/g, '/').replace(/~0/g, '~')];
-    }
+    const { node, file: target } = refTarget(file, ref, read);
     if (!node || typeof node !== 'object') throw new Error(`generate-n8n: ${file}: cannot resolve $ref ${ref}`);
     const { $ref: _ref, ...siblings } = schema;
     const resolved = deref(read, node as Schema, target, depth + 1);

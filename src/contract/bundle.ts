@@ -4,7 +4,10 @@
  * document. What a client that sees only this schema (an MCP tool, `describe
  * --json`, an n8n node generator) needs to validate on its own.
  */
+import { resolveSchemaPath, type SchemaReader } from './refs.js';
 import { getSchema } from './schema-files.js';
+
+export type { SchemaReader };
 
 type Json = unknown;
 
@@ -12,19 +15,6 @@ type Json = unknown;
 function definitionKey(path: string): string {
   return path.replace(/^schemas\//, '').replace(/\.json$/, '').replace(/[/~]/g, '.');
 }
-
-/** `../invicti/X.json` relative to `schemas/actions/a.json` -> `schemas/invicti/X.json`. */
-function resolveFile(from: string, relative: string): string {
-  const parts = from.split('/').slice(0, -1);
-  for (const segment of relative.split('/')) {
-    if (segment === '..') parts.pop();
-    else if (segment !== '.' && segment !== '') parts.push(segment);
-  }
-  return parts.join('/');
-}
-
-/** Reads one schema file by its path relative to the package root. */
-export type SchemaReader = (path: string) => Record<string, unknown>;
 
 /**
  * The schema at `path` (relative to the package root, as connector.json names it) with every `$ref` internal.
@@ -48,7 +38,7 @@ export function bundleSchema(path: string, read: SchemaReader = getSchema): Reco
 
   const rewriteRef = (ref: string, file: string): string => {
     const hash = ref.indexOf('#');
-    const target = hash === 0 ? file : resolveFile(file, hash < 0 ? ref : ref.slice(0, hash));
+    const target = hash === 0 ? file : resolveSchemaPath(file, hash < 0 ? ref : ref.slice(0, hash));
     const fragment = hash < 0 ? '' : ref.slice(hash + 1);
     let prefix = prefixOf.get(target);
     if (prefix === undefined) {

@@ -5,21 +5,10 @@
  * description, examples) are kept over the target's. The schemas have no
  * cycles; a cycle is reported rather than looped on.
  */
-import { posix } from 'node:path';
+import { refTarget } from './refs.js';
 import { getSchema } from './schema-files.js';
 
 type Json = Record<string, unknown>;
-
-function target(file: string, ref: string): { node: unknown; file: string } {
-  const [path, fragment = ''] = ref.split('#');
-  const targetFile = path ? posix.normalize(posix.join(posix.dirname(file), path)) : file;
-  let node: unknown = getSchema(targetFile);
-  for (const part of fragment.split('/').filter(Boolean)) {
-    node = (node as Json | undefined)?.[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')];
-    if (node === undefined) throw new Error(`${file}: $ref ${ref} points at nothing`);
-  }
-  return { node, file: targetFile };
-}
 
 function inline(node: unknown, file: string, seen: readonly string[]): unknown {
   if (Array.isArray(node)) return node.map((n) => inline(n, file, seen));
@@ -29,7 +18,7 @@ function inline(node: unknown, file: string, seen: readonly string[]): unknown {
   if (typeof $ref === 'string') {
     const key = `${file}#${$ref}`;
     if (seen.includes(key)) throw new Error(`${file}: $ref cycle through ${$ref}`);
-    const resolved = target(file, $ref);
+    const resolved = refTarget(file, $ref);
     const { $id: _id, $schema: _schema, definitions: _definitions, ...body } = inline(resolved.node, resolved.file, [...seen, key]) as Json;
     Object.assign(out, body);
   }

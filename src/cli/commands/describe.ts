@@ -1,6 +1,7 @@
 /** `retest-connectors describe <action> [--json]`: input schema, output schema, an example input. */
 import { getConnection, type ActionDeclaration } from '../../contract/manifest.js';
 import { bundleSchema } from '../../contract/bundle.js';
+import { refTarget } from '../../contract/refs.js';
 import { getSchema } from '../../contract/schema-files.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
@@ -69,12 +70,9 @@ export function describeAction(action: ActionDeclaration): ActionDescription {
 /** A $ref followed to its target (a file, or a definition in one), relative to `file`; the referring node's annotations win. */
 function deref(node: SchemaNode, file: string): { node: SchemaNode; file: string } {
   if (typeof node.$ref !== 'string') return { node, file };
-  const [target, fragment = ''] = node.$ref.split('#');
-  const targetFile = target ? new URL(target, `file:///${file}`).pathname.slice(1) : file;
-  let resolved = getSchema(targetFile) as unknown;
-  for (const part of fragment.split('/').filter(Boolean)) resolved = (resolved as Record<string, unknown>)[part];
+  const resolved = refTarget(file, node.$ref);
   const { $ref: _ref, ...annotations } = node;
-  return { node: { ...(resolved as SchemaNode), ...annotations }, file: targetFile };
+  return { node: { ...(resolved.node as SchemaNode), ...annotations }, file: resolved.file };
 }
 
 /** One row per input field, nested objects and arrays flattened to dotted names; $refs followed (file-relative: the schema as the package holds it, not the bundled copy). */

@@ -12,7 +12,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ConnectorError } from '../contract/errors.js';
 import type { Envelope } from '../generated/types.js';
-import { redactServerText } from './redact.js';
+import { forms, redactServerText } from './redact.js';
 import type { TransportResponse } from './transport.js';
 
 export type { Envelope };
@@ -122,14 +122,41 @@ function scrubJson(value: unknown, secrets: readonly string[]): unknown {
   return out;
 }
 
+const UNICODE_ESCAPE = Buffer.from('\\u');
+const ESCAPED_SLASH = Buffer.from('\\/');
+const escapedFormsOf = new WeakMap<readonly string[], Array<{ form: string; json: string }>>();
+
+/**
+ * Can a string parsed from (or decoded from) these bytes contain a form of a secret? Without \u escapes in
+ * the body, a JSON string holds a secret only where the bytes hold the secret as JSON writes it (", \ and
+ * control characters escaped; / either way, so a secret with / is assumed present when the body has \/).
+ * Text that is not JSON holds it literally. A false "yes" only costs the full walk.
+ */
+function mayHoldSecret(body: Buffer, secrets: readonly string[]): boolean {
+  if (body.includes(UNICODE_ESCAPE)) return true;
+  let escaped = escapedFormsOf.get(secrets);
+  if (!escaped) {
+    escaped = forms(secrets).map((form) => ({ form, json: JSON.stringify(form).slice(1, -1) }));
+    escapedFormsOf.set(secrets, escaped);
+  }
+  const slashEscaped = body.includes(ESCAPED_SLASH);
+  for (const { form, json } of escaped) {
+    if (slashEscaped && form.includes('/')) return true;
+    if (body.includes(form) || (json !== form && body.includes(json))) return true;
+  }
+  return false;
+}
+
 /**
  * The envelope with the connection's secrets scrubbed from everything the
  * server sent: reason phrase, header names and values, JSON strings and keys,
  * response_text. A server that reflects the Authorization header or the SSAPI
  * key (a 401 echoing the request) must not put it on a playbook's stdout.
  */
-export function scrubEnvelope(envelope: Envelope, secrets: readonly string[]): Envelope {
+export function scrubEnvelope(envelope: Envelope, secrets: readonly string[], rawBody?: Buffer): Envelope {
   if (secrets.length === 0) return envelope;
+  // The body's bytes tell at once whether any parsed string can hold a secret: most bodies are then left as they are.
+  const bodyMayHoldSecret = rawBody === undefined || mayHoldSecret(rawBody, secrets);
   const response_headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(envelope.response_headers)) {
     setOwn(response_headers, redactServerText(name, secrets), redactServerText(value, secrets));
@@ -138,8 +165,8 @@ export function scrubEnvelope(envelope: Envelope, secrets: readonly string[]): E
     ...envelope,
     reason: redactServerText(envelope.reason, secrets),
     response_headers,
-    json_body: scrubJson(envelope.json_body, secrets),
+    json_body: bodyMayHoldSecret ? scrubJson(envelope.json_body, secrets) : envelope.json_body,
   };
-  if (envelope.response_text !== undefined) out.response_text = redactServerText(envelope.response_text, secrets);
+  if (envelope.response_text !== undefined && bodyMayHoldSecret) out.response_text = redactServerText(envelope.response_text, secrets);
   return out;
 }

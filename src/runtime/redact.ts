@@ -17,8 +17,19 @@ export const MASK = '***';
 /** Secrets shorter than this are masked only as whole values or words, never inside other text. */
 export const MIN_MASKED_SECRET_LENGTH = 8;
 
-/** Every form a secret may take when a server echoes it back: raw and percent-encoded. */
-function forms(secrets: readonly string[]): string[] {
+const formsOf = new WeakMap<readonly string[], string[]>();
+
+/** Every form a secret may take when a server echoes it back: raw and percent-encoded (computed once per secrets list). */
+export function forms(secrets: readonly string[]): string[] {
+  let cached = formsOf.get(secrets);
+  if (!cached) {
+    cached = computeForms(secrets);
+    formsOf.set(secrets, cached);
+  }
+  return cached;
+}
+
+function computeForms(secrets: readonly string[]): string[] {
   const out = new Set<string>();
   for (const secret of secrets) {
     if (!secret) continue;

@@ -54,6 +54,9 @@ export function headersOf(rawHeaders: readonly string[]): Record<string, string>
 
 /** The deepest nesting of arrays/objects in JSON text (strings skipped), stopping as soon as it passes `limit`. */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
+  // Depth can pass `limit` only if more than `limit` brackets open in all: counted natively, that rules out
+  // almost every real body without a character-by-character scan.
+  if (countUpTo(text, '[', limit + 1) + countUpTo(text, '{', limit + 1) <= limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
@@ -71,6 +74,13 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** Occurrences of `char` in `text`, counting no further than `max`. */
+function countUpTo(text: string, char: string, max: number): number {
+  let count = 0;
+  for (let i = text.indexOf(char); i >= 0 && count < max; i = text.indexOf(char, i + 1)) count += 1;
+  return count;
 }
 
 /** A status a server may send on the wire that is not an HTTP status (000, 999): the call failed. */

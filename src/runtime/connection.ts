@@ -42,26 +42,47 @@ type SchemaProperties = Record<string, { default?: unknown; writeOnly?: boolean 
  * Resolved connections, per caller's connection object. A platform calls many
  * actions with one connection object; defaults, validation, the URL check and
  * the secrets list are worked out once for it. The object may be mutated
- * between calls: an entry is reused only while the object's JSON (its fields)
- * and the overrides are exactly what was resolved, so a changed field is seen.
+ * between calls: an entry is reused only while the object's own enumerable
+ * fields (names, order and values) and the overrides are exactly what was
+ * resolved, so a changed field is seen.
  */
-const resolvedFor = new WeakMap<object, { id: string; fingerprint: string; resolved: ResolvedConnection }>();
+const resolvedFor = new WeakMap<object, { id: string; timeoutMs: number | undefined; snapshot: unknown[]; resolved: ResolvedConnection }>();
 
-function fingerprintOf(supplied: object, overrides: ConnectionOverrides): string | undefined {
-  try {
-    return `${overrides.timeoutMs ?? ''}\u0000${JSON.stringify(supplied)}`;
-  } catch {
-    return undefined; // a cycle or a BigInt: resolved (and refused) every time
+/**
+ * The object's own enumerable fields as [name, value, name, value ...], when every value is a primitive
+ * (a connection's fields are strings, numbers and booleans); undefined otherwise (an object value could
+ * change inside without the snapshot seeing it: such a connection is resolved every time).
+ */
+function snapshotOf(supplied: object): unknown[] | undefined {
+  if (Array.isArray(supplied)) return undefined;
+  const snapshot: unknown[] = [];
+  for (const name of Object.keys(supplied)) {
+    const value = (supplied as Record<string, unknown>)[name];
+    if (value !== null && (typeof value === 'object' || typeof value === 'function')) return undefined;
+    snapshot.push(name, value);
   }
+  return snapshot;
+}
+
+/** Same fields, same order, same values (Object.is: NaN is NaN, 0 is not -0), read without allocating. */
+function unchanged(supplied: object, snapshot: readonly unknown[]): boolean {
+  let i = 0;
+  for (const name in supplied) {
+    if (!Object.prototype.hasOwnProperty.call(supplied, name)) return false; // an inherited enumerable field: resolve afresh
+    if (snapshot[i] !== name || !Object.is(snapshot[i + 1], (supplied as Record<string, unknown>)[name])) return false;
+    i += 2;
+  }
+  return i === snapshot.length;
 }
 
 export function resolveConnection(connectionId: string, supplied: unknown, overrides: ConnectionOverrides = {}): ResolvedConnection {
   if (supplied === null || typeof supplied !== 'object') return resolveFresh(connectionId, supplied, overrides);
-  const fingerprint = fingerprintOf(supplied, overrides);
   const known = resolvedFor.get(supplied);
-  if (known && fingerprint !== undefined && known.id === connectionId && known.fingerprint === fingerprint) return known.resolved;
+  if (known && known.id === connectionId && known.timeoutMs === overrides.timeoutMs && unchanged(supplied, known.snapshot)) return known.resolved;
   const resolved = resolveFresh(connectionId, supplied, overrides);
-  if (fingerprint !== undefined) resolvedFor.set(supplied, { id: connectionId, fingerprint, resolved });
+  const snapshot = snapshotOf(supplied);
+  if (snapshot !== undefined) resolvedFor.set(supplied, { id: connectionId, timeoutMs: overrides.timeoutMs, snapshot, resolved });
+  else resolvedFor.delete(supplied);
   return resolved;
 }
 

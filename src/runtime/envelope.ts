@@ -34,8 +34,8 @@ function setOwn(target: Record<string, unknown>, name: string, value: unknown): 
 /** Header names as the server sent them; a repeated header is joined with ", ". Every name is kept, `__proto__` included. */
 export function headersOf(rawHeaders: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
+  // Lower-cased name -> the spelling first sent, which is the envelope's key (first appearance keeps the order).
   const nameOf = new Map<string, string>();
-  const valueOf = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
@@ -43,13 +43,22 @@ export function headersOf(rawHeaders: readonly string[]): Record<string, string>
     const first = nameOf.get(lower);
     if (first === undefined) {
       nameOf.set(lower, name);
-      valueOf.set(lower, value);
+      setOwn(out, name, value);
     } else {
-      valueOf.set(lower, `${valueOf.get(lower)}, ${value}`);
+      setOwn(out, first, `${out[first]}, ${value}`);
     }
   }
-  for (const [lower, name] of nameOf) setOwn(out, name, valueOf.get(lower));
   return out;
+}
+
+/** The Content-Type value of the envelope's headers ("" when none), found through the raw names without a copy of every entry. */
+function contentTypeOf(rawHeaders: readonly string[], headers: Record<string, string>): string {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    // The envelope keeps the first spelling of a name (repeats joined), so that is the key to read.
+    if (name.length === 12 && name.toLowerCase() === 'content-type') return headers[name] ?? '';
+  }
+  return '';
 }
 
 /** The deepest nesting of arrays/objects in JSON text (strings skipped), stopping as soon as it passes `limit`. */
@@ -100,7 +109,7 @@ export function toEnvelope(response: TransportResponse, skipText?: (contentType:
   assertHttpStatus(response.statusCode);
   const response_headers = headersOf(response.rawHeaders);
   const reason = response.statusMessage || STATUS_CODES[response.statusCode] || '';
-  const contentType = Object.entries(response_headers).find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? '';
+  const contentType = contentTypeOf(response.rawHeaders, response_headers);
   if (skipText?.(contentType) && !JSON_TYPE.test(contentType)) {
     return { status_code: response.statusCode, reason, response_headers, json_body: null };
   }
@@ -134,7 +143,14 @@ function scrubJson(value: unknown, secrets: readonly string[]): unknown {
 
 const UNICODE_ESCAPE = Buffer.from('\\u');
 const ESCAPED_SLASH = Buffer.from('\\/');
-const escapedFormsOf = new WeakMap<readonly string[], Array<{ form: string; json: string }>>();
+/** Each form of a secret, as bytes raw and as JSON writes it inside a string (computed once per secrets list). */
+interface SecretBytes {
+  raw: Buffer;
+  /** Undefined when JSON writes the form as it is. */
+  json: Buffer | undefined;
+  hasSlash: boolean;
+}
+const secretBytesOf = new WeakMap<readonly string[], SecretBytes[]>();
 
 /**
  * Can a string parsed from (or decoded from) these bytes contain a form of a secret? Without \u escapes in
@@ -144,17 +160,34 @@ const escapedFormsOf = new WeakMap<readonly string[], Array<{ form: string; json
  */
 function mayHoldSecret(body: Buffer, secrets: readonly string[]): boolean {
   if (body.includes(UNICODE_ESCAPE)) return true;
-  let escaped = escapedFormsOf.get(secrets);
+  let escaped = secretBytesOf.get(secrets);
   if (!escaped) {
-    escaped = forms(secrets).map((form) => ({ form, json: JSON.stringify(form).slice(1, -1) }));
-    escapedFormsOf.set(secrets, escaped);
+    escaped = forms(secrets).map((form) => {
+      const json = JSON.stringify(form).slice(1, -1);
+      return { raw: Buffer.from(form), json: json === form ? undefined : Buffer.from(json), hasSlash: form.includes('/') };
+    });
+    secretBytesOf.set(secrets, escaped);
   }
   const slashEscaped = body.includes(ESCAPED_SLASH);
-  for (const { form, json } of escaped) {
-    if (slashEscaped && form.includes('/')) return true;
-    if (body.includes(form) || (json !== form && body.includes(json))) return true;
+  for (const { raw, json, hasSlash } of escaped) {
+    if (slashEscaped && hasSlash) return true;
+    if (body.includes(raw) || (json !== undefined && body.includes(json))) return true;
   }
   return false;
+}
+
+/**
+ * The headers with every name and value scrubbed. Redaction only ever replaces a form of a secret found
+ * inside a name or a value, so when no form occurs in the names and values (each one of them is part of
+ * the text searched here) the headers are returned as they are.
+ */
+function scrubHeaders(headers: Record<string, string>, secrets: readonly string[]): Record<string, string> {
+  let text = '';
+  for (const name of Object.keys(headers)) text += `${name}\n${headers[name]}\n`;
+  if (!forms(secrets).some((form) => text.includes(form))) return headers;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) setOwn(out, redactServerText(name, secrets), redactServerText(value, secrets));
+  return out;
 }
 
 /**
@@ -167,14 +200,10 @@ export function scrubEnvelope(envelope: Envelope, secrets: readonly string[], ra
   if (secrets.length === 0) return envelope;
   // The body's bytes tell at once whether any parsed string can hold a secret: most bodies are then left as they are.
   const bodyMayHoldSecret = rawBody === undefined || mayHoldSecret(rawBody, secrets);
-  const response_headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(envelope.response_headers)) {
-    setOwn(response_headers, redactServerText(name, secrets), redactServerText(value, secrets));
-  }
   const out: Envelope = {
     ...envelope,
     reason: redactServerText(envelope.reason, secrets),
-    response_headers,
+    response_headers: scrubHeaders(envelope.response_headers, secrets),
     json_body: bodyMayHoldSecret ? scrubJson(envelope.json_body, secrets) : envelope.json_body,
   };
   if (envelope.response_text !== undefined && bodyMayHoldSecret) out.response_text = redactServerText(envelope.response_text, secrets);

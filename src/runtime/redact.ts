@@ -80,7 +80,7 @@ const warnedConnections = new Set<string>();
 
 /** Once per process and connection: a secret too short to be masked safely. Never prints the secret or its length. */
 export function warnShortSecrets(connection: Pick<ResolvedConnection, 'id' | 'secrets'>): void {
-  if (warnedConnections.has(connection.id) || shortSecrets(connection.secrets).length === 0) return;
+  if (warnedConnections.has(connection.id) || !connection.secrets.some((s) => s.length > 0 && s.length < MIN_MASKED_SECRET_LENGTH)) return;
   warnedConnections.add(connection.id);
   process.emitWarning(
     `A secret of the ${connection.id} connection is shorter than ${MIN_MASKED_SECRET_LENGTH} characters: too short to be masked ` +

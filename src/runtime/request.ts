@@ -126,13 +126,17 @@ export function buildQuery(action: ActionDeclaration, input: unknown): string {
 /** Auth headers per resolved connection (immutable: its fields are frozen), built once. */
 const authFor = new WeakMap<ResolvedConnection, Readonly<Record<string, string>>>();
 
-export function authHeaders(connection: ResolvedConnection): Record<string, string> {
+function cachedAuthHeaders(connection: ResolvedConnection): Readonly<Record<string, string>> {
   let headers = authFor.get(connection);
   if (!headers) {
-    headers = buildAuthHeaders(connection);
+    headers = Object.freeze(buildAuthHeaders(connection));
     authFor.set(connection, headers);
   }
-  return { ...headers };
+  return headers;
+}
+
+export function authHeaders(connection: ResolvedConnection): Record<string, string> {
+  return { ...cachedAuthHeaders(connection) };
 }
 
 function buildAuthHeaders(connection: ResolvedConnection): Record<string, string> {
@@ -155,6 +159,7 @@ export function prepareRequest(action: ActionDeclaration, input: unknown, connec
       headers['Content-Type'] = 'application/json';
     }
   }
-  Object.assign(headers, authHeaders(connection));
+  const auth = cachedAuthHeaders(connection);
+  for (const name in auth) headers[name] = auth[name]!;
   return { method: action.method, url: connection.baseUrl + expandPath(action, input) + buildQuery(action, input), headers, body };
 }

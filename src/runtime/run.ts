@@ -13,7 +13,7 @@ import { type ActionDeclaration, getAction } from '../contract/manifest.js';
 import { redactRequest, warnShortSecrets } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
 import { getValidator } from '../contract/validators.js';
-import { DEFAULT_RETRY, realClock, type RetryOptions, withRetry } from './retry.js';
+import { DEFAULT_RETRY, realClock, type RetryClock, type RetryOptions, type RetryPolicy, withRetry } from './retry.js';
 import { gotTransport, type Transport } from './transport.js';
 import { abortedError, raceAbort, sleepUnlessAborted } from './abort.js';
 import { pollInput, runWait, type WaitProgress } from './poll.js';
@@ -76,6 +76,23 @@ export function effectiveMaxResponseBytes(action: ActionDeclaration, connection:
   return action.response?.max_response_bytes ?? connection.maxResponseBytes;
 }
 
+/** The retry clock: the real one unless the caller injected parts of it (tests). */
+function clockOf(retry: RetryOptions | undefined): RetryClock {
+  if (!retry || (retry.now === undefined && retry.sleep === undefined && retry.random === undefined)) return realClock;
+  return { now: retry.now ?? realClock.now, sleep: retry.sleep ?? realClock.sleep, random: retry.random ?? realClock.random };
+}
+
+/** The retry policy: DEFAULT_RETRY with the caller's tuning, idempotent from the action's hints. */
+function policyOf(retry: RetryOptions | undefined, idempotent: boolean): RetryPolicy {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, idempotent };
+  if (retry) {
+    if (retry.maxAttempts !== undefined) policy.maxAttempts = retry.maxAttempts;
+    if (retry.maxDelayMs !== undefined) policy.maxDelayMs = retry.maxDelayMs;
+    if (retry.baseDelayMs !== undefined) policy.baseDelayMs = retry.baseDelayMs;
+  }
+  return policy;
+}
+
 /**
  * Runs an action. Resolves with the envelope for every HTTP status (4xx and 5xx
  * included), the connection's secrets scrubbed from it; rejects with a
@@ -88,8 +105,7 @@ export async function runAction(actionId: string, input: unknown, connection: un
   const { signal } = options;
   // Not in dryRun: a dry run masks the auth header whole and may run on placeholder credentials.
   warnShortSecrets(resolved);
-  const { sleep, now, random, ...tuning } = options.retry ?? {};
-  const clock = { now: now ?? realClock.now, sleep: sleep ?? realClock.sleep, random: random ?? realClock.random };
+  const clock = clockOf(options.retry);
 
   if (action.poll) {
     return runWait(action, input, {
@@ -107,7 +123,7 @@ export async function runAction(actionId: string, input: unknown, connection: un
   const transport = options.transport ?? gotTransport;
   const maxResponseBytes = effectiveMaxResponseBytes(action, resolved, options);
   // One policy for every action, from its manifest hints: a non-idempotent POST is resent only when provably unprocessed.
-  const policy = { ...DEFAULT_RETRY, ...tuning, idempotent: action.hints?.idempotent === true };
+  const policy = policyOf(options.retry, action.hints?.idempotent === true);
   const retryClock = signal ? { ...clock, sleep: (ms: number) => sleepUnlessAborted(clock.sleep, ms, signal, aborted) } : clock;
   // The got transport aborts its request on the signal; the race keeps the promise immediate with a transport that ignores it.
   const response = await raceAbort(

@@ -115,7 +115,8 @@ export function toEnvelope(response: TransportResponse, skipText?: (contentType:
   }
   const text = response.body.toString('utf8');
   const looksJson = JSON_TYPE.test(contentType) || (!contentType && /^\s*[[{"]/.test(text));
-  if (looksJson && text.trim() !== '') {
+  // /\S/ is trim()'s notion of white space, without copying the body.
+  if (looksJson && /\S/.test(text)) {
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
       process.emitWarning(`HTTP ${response.statusCode}: the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels; it is kept as response_text and json_body is null.`, {
         code: DEEP_JSON_WARNING,
@@ -177,14 +178,18 @@ function mayHoldSecret(body: Buffer, secrets: readonly string[]): boolean {
 }
 
 /**
- * The headers with every name and value scrubbed. Redaction only ever replaces a form of a secret found
- * inside a name or a value, so when no form occurs in the names and values (each one of them is part of
- * the text searched here) the headers are returned as they are.
+ * Do the reason phrase and the header names and values hold any form of a secret? Redaction only ever
+ * replaces a form found inside one of them, and each of them is part of the text searched here, so a
+ * "no" means scrubbing them would change nothing. A false "yes" only costs the full scrub.
  */
+function headMayHoldSecret(reason: string, headers: Record<string, string>, secrets: readonly string[]): boolean {
+  let text = reason;
+  for (const name of Object.keys(headers)) text += `\n${name}\n${headers[name]}`;
+  for (const form of forms(secrets)) if (text.includes(form)) return true;
+  return false;
+}
+
 function scrubHeaders(headers: Record<string, string>, secrets: readonly string[]): Record<string, string> {
-  let text = '';
-  for (const name of Object.keys(headers)) text += `${name}\n${headers[name]}\n`;
-  if (!forms(secrets).some((form) => text.includes(form))) return headers;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) setOwn(out, redactServerText(name, secrets), redactServerText(value, secrets));
   return out;
@@ -200,12 +205,11 @@ export function scrubEnvelope(envelope: Envelope, secrets: readonly string[], ra
   if (secrets.length === 0) return envelope;
   // The body's bytes tell at once whether any parsed string can hold a secret: most bodies are then left as they are.
   const bodyMayHoldSecret = rawBody === undefined || mayHoldSecret(rawBody, secrets);
-  const out: Envelope = {
-    ...envelope,
-    reason: redactServerText(envelope.reason, secrets),
-    response_headers: scrubHeaders(envelope.response_headers, secrets),
-    json_body: bodyMayHoldSecret ? scrubJson(envelope.json_body, secrets) : envelope.json_body,
-  };
+  const out: Envelope = { ...envelope, json_body: bodyMayHoldSecret ? scrubJson(envelope.json_body, secrets) : envelope.json_body };
+  if (headMayHoldSecret(envelope.reason, envelope.response_headers, secrets)) {
+    out.reason = redactServerText(envelope.reason, secrets);
+    out.response_headers = scrubHeaders(envelope.response_headers, secrets);
+  }
   if (envelope.response_text !== undefined && bodyMayHoldSecret) out.response_text = redactServerText(envelope.response_text, secrets);
   return out;
 }

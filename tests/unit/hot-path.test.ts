@@ -134,6 +134,13 @@ describe('header scrubbing', () => {
     expect(scrubEnvelope(envelope, [SECRET], Buffer.from('{}')).response_headers).toEqual({ 'Content-Type': 'application/json', 'X-A': '1' });
   });
 
+  test('a secret only in the reason phrase, or a short secret standing alone in a header, is still masked', () => {
+    const envelope = { ...toEnvelope(response(['X-A', '1'])), reason: `echo ${SECRET}` };
+    expect(scrubEnvelope(envelope, [SECRET], Buffer.from('{}')).reason).toBe('echo ***');
+    const short = toEnvelope(response(['X-Token', 'tk1', 'X-Word', 'tk1x']));
+    expect(scrubEnvelope(short, ['tk1'], Buffer.from('{}')).response_headers).toEqual({ 'X-Token': '***', 'X-Word': 'tk1x' });
+  });
+
   test('a secret in a header name, a value, a repeated header or percent-encoded is masked', () => {
     const envelope = toEnvelope(
       response(['X-Echo', `Basic ${SECRET}`, `X-${SECRET}`, 'v', 'X-Rep', 'token-secret', 'x-rep', '123', 'X-Enc', encodeURIComponent(`${SECRET}/`)]),

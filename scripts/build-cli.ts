@@ -6,12 +6,36 @@
  * README's performance section). The library entry (dist/src/index.js) stays
  * unbundled for platforms that import it.
  */
-import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { build, type Plugin } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/contract/package-root.js';
 
 const outdir = join(packageRoot, 'dist/cli');
+
+/**
+ * got's type checker (@sindresorhus/is) builds two Intl.ListFormat objects when it is loaded, only to word
+ * the message of a failed option check. Building them loads ICU's list data: ~13 ms and ~7 MB of RSS in
+ * every CLI process. In the CLI bundle they are built on first use instead (same words, same output);
+ * the build fails if the module no longer has the expected lines, so the saving cannot silently go away
+ * unnoticed on an upgrade (update the pattern, or drop this plugin).
+ */
+const lazyListFormat: Plugin = {
+  name: 'lazy-intl-list-format',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = /const (andFormatter|orFormatter) = new Intl\.ListFormat\(('en', \{ style: 'long', type: '(?:conjunction|disjunction)' \})\);/g;
+      const contents = source.replace(eager, (_, name: string, options: string) => {
+        return `let ${name}Instance;\nconst ${name} = { format: (list) => (${name}Instance ??= new Intl.ListFormat(${options})).format(list) };`;
+      });
+      if ((contents.match(/Instance \?\?= new Intl\.ListFormat/g) ?? []).length !== 2) {
+        throw new Error(`${args.path}: expected two Intl.ListFormat formatters to make lazy; update scripts/build-cli.ts`);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -26,6 +50,7 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [lazyListFormat],
   // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

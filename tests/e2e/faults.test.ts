@@ -3,7 +3,7 @@
 // TLS and the forward proxy.
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type http from 'node:http';
-import { ConnectorError, runAction } from '../../src/index.js';
+import { runAction } from '../../src/index.js';
 import { GUID, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 import {
   type LoopbackProxy,
@@ -15,6 +15,7 @@ import {
   startSilentServer,
   tlsFixture,
 } from '../helpers/servers.js';
+import { failure } from '../helpers/failure.js';
 
 jest.setTimeout(20_000);
 
@@ -33,16 +34,6 @@ async function track<T extends { close(): Promise<void> }>(server: Promise<T>): 
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
-import { ConnectorError, runAction } from '../../src/index.js';
+import { runAction } from '../../src/index.js';
 import { resolveConnection } from '../../src/runtime/connection.js';
 import { wasNotSent } from '../../src/runtime/delivery.js';
 import { MAX_IN_FLIGHT_PER_ORIGIN } from '../../src/runtime/in-flight.js';
@@ -19,6 +19,7 @@ import { gotTransport } from '../../src/runtime/transport.js';
 import { GUID } from '../helpers/fixtures.js';
 import { errorOf, runCli } from '../helpers/cli.js';
 import { type LoopbackServer, reply, startServer, startSilentServer, tlsFixture } from '../helpers/servers.js';
+import { failure } from '../helpers/failure.js';
 
 jest.setTimeout(30_000);
 
@@ -60,16 +61,6 @@ async function silentTcpServer(): Promise<{ port: number; url: string; accepted:
       }),
   );
   return { port, url: `127.0.0.1:${port}`, accepted: () => accepted };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function timed<T>(promise: Promise<T>): Promise<{ ms: number; value: T }> {

@@ -9,7 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { packageRoot } from '../../src/contract/package-root.js';
-import { CLI_PATH } from '../helpers/cli.js';
+import { CLI_PATH, outputOf } from '../helpers/cli.js';
 import { pdfProblems } from '../helpers/files.js';
 
 jest.setTimeout(60_000);
@@ -91,15 +91,7 @@ describe('README: Try the loop yourself', () => {
     const [, loop] = readmeBlocks();
     expect(loop).toContain('http://127.0.0.1:8787');
     const script = loop.replaceAll('http://127.0.0.1:8787', simulatorUrl);
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn('bash', ['-eo', 'pipefail', '-c', script], { env, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await outputOf(spawn('bash', ['-eo', 'pipefail', '-c', script], { env, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] }));
     expect([result.code, result.code === 0 ? '' : result.stderr]).toEqual([0, '']);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toEqual([

@@ -45,19 +45,24 @@ function spawnNode(args: string[], options: CliOptions): { child: ChildProcess; 
   for (const [name, value] of Object.entries(process.env)) if (!/^(INVICTI|ATTACKFORGE)_/.test(name)) env[name] = value;
   Object.assign(env, options.env);
   const child = spawn(process.execPath, args, { env, cwd: options.cwd ?? packageRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-  const result = new Promise<CliResult>((resolve, reject) => {
+  const result = outputOf(child);
+  child.stdin!.on('error', () => {
+    /* the process may exit before reading stdin (usage errors) */
+  });
+  child.stdin!.end(options.stdin ?? '');
+  return { child, result };
+}
+
+/** A child process's exit code and everything it wrote on stdout and stderr, once it has closed. */
+export function outputOf(child: ChildProcess): Promise<CliResult> {
+  return new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {
-      /* the process may exit before reading stdin (usage errors) */
-    });
-    child.stdin.end(options.stdin ?? '');
   });
-  return { child, result };
 }
 
 /** The one JSON error line a failed run writes on stderr. */

@@ -3,16 +3,23 @@
 // move with machine load the way wall time does: the figure to quote on a
 // shared machine.
 //
-//   node bench/instructions.mjs [--quick] [--only bundle,axios]
+//   node bench/instructions.mjs [--quick] [--only bundle,axios] [--warmup W] [--calls N1,N2]
 //
 // Method: each client runs in its own Node process under callgrind, against
 // one loopback server process (not measured). The process starts with
-// instrumentation off (--instr-atstart=no), makes W warm-up calls (JIT
-// tiering settles), then instrumentation is switched on (callgrind_control -i on)
-// and it makes N more calls and exits. Two runs with N1 and N2 give
+// instrumentation off (--instr-atstart=no), makes W warm-up calls, then
+// instrumentation is switched on (callgrind_control -i on) and it makes N more
+// calls and exits. Two runs with N1 and N2 give
 //   instructions per call = (I(N2) - I(N1)) / (N2 - N1),
 // so what is left of start-up and exit cancels out. The instructions of every
 // thread count (V8's compiler and GC threads included).
+//
+// W is 10,000 (4,000 with --quick) because V8's optimising compiler is still
+// at work long after the first thousand calls: at W=1,000 about half of every
+// got-based client's count was compilation, and plain got measured
+// 2.6M-2.9M instructions per call from run to run; from W=4,000 on the counts
+// settle (got 1.62M at 4,000, 1.56M-1.60M at 10,000; this bundle 0.96M in
+// two runs), repeating within a few per cent.
 // Never part of `npm test`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,8 +32,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
 const chosen = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : CLIENTS;
-const W = quick ? 500 : 1000;
-const [N1, N2] = quick ? [100, 300] : [200, 600];
+const argOf = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const W = Number(argOf('--warmup') ?? (quick ? 4000 : 10_000));
+const [N1, N2] = (argOf('--calls') ?? (quick ? '100,300' : '200,600')).split(',').map(Number);
 const log = (...a) => console.error(...a);
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {

@@ -37,6 +37,33 @@ const lazyListFormat: Plugin = {
   },
 };
 
+/**
+ * got imports three optional features' modules eagerly: HTTP/2 (http2-wrapper, which loads node:http2),
+ * its response cache (cacheable-request) and its DNS cache (cacheable-lookup). got reaches them only
+ * when a request sets `http2: true`, `cache` or `dnsCache`, and the transport sets none of them
+ * (src/runtime/transport.ts builds every Options it uses). In the CLI bundle they are replaced by
+ * stand-ins that throw if ever reached, so a `run` does not load and compile ~35 modules it never
+ * calls. The library build (dist/src) keeps got exactly as published.
+ */
+const unusedGotFeatures: Plugin = {
+  name: 'unused-got-features',
+  setup(pluginBuild) {
+    const standIns: Record<string, string> = {
+      'http2-wrapper': 'export default { get globalAgent() { return unused(); }, auto: unused };',
+      'cacheable-request': 'export default class CacheableRequest { constructor() { unused(); } }\nexport class CacheError extends Error {}',
+      'cacheable-lookup': 'export default class CacheableLookup { constructor() { unused(); } }',
+    };
+    const filter = new RegExp(`^(${Object.keys(standIns).join('|')})$`);
+    pluginBuild.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'unused-got-feature' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'unused-got-feature' }, (args) => ({
+      contents:
+        `const unused = () => { throw new Error('${args.path} is not part of the retest-connectors CLI bundle: the transport never enables the got option that needs it'); };\n` +
+        standIns[args.path],
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: packageRoot,
@@ -50,7 +77,7 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [lazyListFormat],
+  plugins: [lazyListFormat, unusedGotFeatures],
   // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

@@ -6,9 +6,10 @@
  * README's performance section). The library entry (dist/src/index.js) stays
  * unbundled for platforms that import it.
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../src/contract/package-root.js';
 
 const outdir = join(packageRoot, 'dist/cli');
@@ -64,21 +65,46 @@ const unusedGotFeatures: Plugin = {
   },
 };
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  absWorkingDir: packageRoot,
-  entryPoints: [join(packageRoot, 'src/cli/main.ts')],
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  plugins: [lazyListFormat, unusedGotFeatures],
-  // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-});
-console.log('built dist/cli/main.js');
+/**
+ * The library loads every schema's validator with src/generated/validators.ts (its prepareAction and dryRun
+ * are synchronous). The CLI loads only the validators of the action it runs (src/contract/validators.ts,
+ * loadValidators), each its own chunk through src/generated/validator-loaders.ts: here the all-at-once
+ * map becomes an empty one, so a `run` does not parse ~370 KB of validators it never calls.
+ */
+const validatorsOnDemand: Plugin = {
+  name: 'validators-on-demand',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /[\\/]generated[\\/]validators\.js$/ }, (args) =>
+      /[\\/]src[\\/]contract[\\/]validators\.ts$/.test(args.importer) ? { path: 'all-validators', namespace: 'validators-on-demand' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'validators-on-demand' }, () => ({ contents: 'export const validators = {};', loader: 'js' }));
+  },
+};
+
+/** Builds the CLI into `dir` (dist/cli by default); the metafile says which modules went into which output. */
+export async function buildCli(dir = outdir): Promise<Metafile> {
+  rmSync(dir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: packageRoot,
+    entryPoints: [join(packageRoot, 'src/cli/main.ts')],
+    outdir: dir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [lazyListFormat, unusedGotFeatures, validatorsOnDemand],
+    // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  return result.metafile;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildCli();
+  console.log('built dist/cli/main.js');
+}

@@ -9,7 +9,7 @@ import type { Envelope } from './envelope.js';
 import { scrubEnvelope, toEnvelope } from './envelope.js';
 import { isTextType, withFile } from './file.js';
 import { assertValidInput } from '../contract/input-limits.js';
-import { type ActionDeclaration, getAction } from '../contract/manifest.js';
+import { type ActionDeclaration, getAction, getConnection } from '../contract/manifest.js';
 import { redactRequest, warnShortSecrets } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
 import { getValidator } from '../contract/validators.js';
@@ -46,6 +46,14 @@ export interface PreparedAction {
   action: ActionDeclaration;
   connection: ResolvedConnection;
   request: PreparedRequest;
+}
+
+/** The schema paths whose validators prepareAction uses for this action: connection, input, and for a wait the polled action's input. */
+export function validatorPathsFor(actionId: string): string[] {
+  const action = getAction(actionId);
+  const paths = [getConnection(action.connection).schema, action.input_schema];
+  if (action.poll) paths.push(getAction(action.poll.action).input_schema);
+  return paths;
 }
 
 /** Everything up to the wire: throws UNKNOWN_ACTION, CONFIG_INVALID or INPUT_INVALID, sends nothing. */

@@ -117,6 +117,9 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   }
 
   const { createMcpServer } = await import('../../mcp/server.js');
+  // Every action is a tool: the CLI bundle loads every validator before serving.
+  const { allValidatorPaths, loadValidators } = await import('../../contract/validators.js');
+  await loadValidators(allValidatorPaths());
   const log = (line: string) => io.stderr(`retest-connectors mcp: ${line}\n`);
   const newServer = () => createMcpServer({ connections, explainConnectionError: withEnvironmentHint, log });
 

@@ -4,6 +4,7 @@
  * prints the envelope as one JSON document on stdout.
  */
 import { connectionSecrets } from '../../runtime/connection.js';
+import { loadValidators } from '../../contract/validators.js';
 import { isConnectorError } from '../../contract/errors.js';
 import type { ActionDeclaration } from '../../contract/manifest.js';
 import { redact } from '../../runtime/redact.js';
@@ -122,7 +123,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   try {
     const input = await loadInput(values.input, io);
     // Loaded here, not at the top: list, describe and --help never pay for ajv and got.
-    const { dryRun, runAction } = await import('../../runtime/run.js');
+    const { dryRun, runAction, validatorPathsFor } = await import('../../runtime/run.js');
+    // The CLI bundle carries each schema's validator as its own module: only this action's are loaded.
+    await loadValidators(validatorPathsFor(action.id));
     const options = timeoutMs === undefined ? {} : { timeoutMs };
     if (values['dry-run']) {
       const request = dryRun(action.id, input, withAuthPlaceholders(action, connection, io), options);

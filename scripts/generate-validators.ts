@@ -32,13 +32,14 @@ const moduleName = (path: string) => `${basename(dirname(path))}.${basename(path
 
 function validatorSource(path: string): string {
   // A registry of its own per schema: the module holds that schema's code and the definitions it references, nothing else.
-  const ajv = createRegistry({ code: { source: true, esm: true, formats: _`fullFormats` } });
+  const ajv = createRegistry({ code: { source: true, esm: true, formats: _`formats` } });
   const code = standaloneCode(ajv, { validate: schemaId(path) });
   // Standalone code still require()s a few Ajv runtime helpers; this is an ES module, so hoist them into imports.
   const requires = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!))];
   const body = requires.reduce((text, spec, i) => text.split(`require("${spec}")`).join(`runtime_${i}`), code.replace(/^"use strict";/, ''));
   const imports = [
-    ...(body.includes('fullFormats') ? ["import { fullFormats } from 'ajv-formats/dist/formats.js';"] : []),
+    // ajv-formats' formats with the runtime's shortcut for plain http(s) URLs (src/contract/formats.ts).
+    ...(/\bformats[.[]/.test(body) ? ["import { formats } from '../../contract/formats.js';"] : []),
     ...requires.map((spec, i) => `import runtime_${i} from '${spec}.js';`),
   ];
   return `// @ts-nocheck

@@ -1,7 +1,7 @@
 /**
  * npm run generate: everything derived from schemas/ that is checked in.
  *   - src/generated/types.ts       (json-schema-to-typescript)
- *   - src/generated/validators.ts  (Ajv standalone code)
+ *   - src/generated/validators/    (Ajv standalone code, one module per schema, with validators.ts and validator-loaders.ts)
  *   - actions/<id>.ts, actions/index.ts (one typed function per action)
  *   - src/generated/mcp-tools.ts   (the MCP server's tool list)
  *   - integrations/n8n/            (the n8n community-node package, scripts/generate-n8n.ts)

@@ -94,6 +94,8 @@ export async function buildCli(dir = outdir): Promise<Metafile> {
     platform: 'node',
     target: 'node20',
     minifySyntax: true,
+    // Whitespace too: fewer bytes for V8 to scan on every cold start (names are kept for stack traces).
+    minifyWhitespace: true,
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,

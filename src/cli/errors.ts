@@ -2,13 +2,14 @@
  * How the CLI reports a failure: one JSON line on stderr,
  * {"error":{"code","message","details"?}}, and the exit status for its code.
  */
-import { isConnectorError } from '../contract/errors.js';
+import { type ConnectorError, ERROR_BRAND, isBrandedError, isConnectorError } from '../contract/errors.js';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 /** A command line the CLI cannot act on: unknown command, action or flag, missing or bad argument. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly [ERROR_BRAND] = 'UsageError';
   readonly code = 'USAGE';
 
   constructor(message: string, command?: string) {
@@ -27,6 +28,7 @@ export class UsageError extends Error {
  */
 export class WriteError extends Error {
   override readonly name = 'WriteError';
+  readonly [ERROR_BRAND] = 'WriteError';
   readonly code = 'WRITE_FAILED';
 
   constructor(cause: unknown, processed?: string) {
@@ -57,9 +59,11 @@ export function terminalSafeJson(json: string): string {
 
 /** Writes the error line and returns the exit status. `scrub` removes secrets from the text. */
 export function reportError(io: CliIo, error: unknown, scrub: (text: string) => string = (t) => t): ExitCode {
-  if (isConnectorError(error) || error instanceof UsageError || error instanceof WriteError) {
-    io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: error.toJSON() }))) + '\n');
-    return exitCodeForError(error.code);
+  // By brand, not instanceof: a command's bundle carries its own copy of these classes (scripts/build-cli.ts).
+  if (isConnectorError(error) || isBrandedError(error, 'UsageError') || isBrandedError(error, 'WriteError')) {
+    const known = error as ConnectorError | UsageError | WriteError;
+    io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: known.toJSON() }))) + '\n');
+    return exitCodeForError(known.code);
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: { code: 'INTERNAL', message: `Internal error: ${message}` } }))) + '\n');

@@ -24,8 +24,20 @@ export interface FieldProblem {
   message: string;
 }
 
+/**
+ * Names the bundle's own error classes on their instances, so an error is recognised by what it is even
+ * when it comes from another copy of its module (the CLI's commands are bundled one file each).
+ */
+export const ERROR_BRAND: unique symbol = Symbol.for('retest-connectors.error') as never;
+
+/** Is `value` an error of the class named `name` (from this copy of its module or another one)? */
+export function isBrandedError(value: unknown, name: string): boolean {
+  return value instanceof Error && (value as unknown as Record<symbol, unknown>)[ERROR_BRAND] === name;
+}
+
 export class ConnectorError extends Error {
   override readonly name = 'ConnectorError';
+  readonly [ERROR_BRAND] = 'ConnectorError';
   readonly code: ErrorCode;
   readonly details: FieldProblem[] | undefined;
 
@@ -41,5 +53,5 @@ export class ConnectorError extends Error {
 }
 
 export function isConnectorError(value: unknown): value is ConnectorError {
-  return value instanceof ConnectorError;
+  return value instanceof ConnectorError || isBrandedError(value, 'ConnectorError');
 }

@@ -1,11 +1,12 @@
 // What the CLI bundle (scripts/build-cli.ts) leaves out of a cold `run`, read from esbuild's own
 // metafile of a build into a temporary folder under test-output/ (inside the package, so the
 // build finds connector.json as dist/cli does): got's HTTP/2, response-cache and DNS-cache modules,
-// which the transport never enables, are stand-ins that say so if ever reached; and a `run` loads the
-// validators of its own action only, each schema's validator being an output of its own.
+// which the transport never enables, are stand-ins that say so if ever reached; each command and each
+// schema's validator is a CommonJS file of its own, so a `run` loads main.js, run.js and its own
+// action's validators only.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Metafile } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildCli } from '../../scripts/build-cli.js';
 import { packageRoot } from '../../src/contract/package-root.js';
@@ -25,21 +26,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const out = (file: string) => relative(packageRoot, join(dir, file));
 const outputOf = (input: string) => Object.entries(meta.outputs).find(([, o]) => Object.keys(o.inputs).includes(input))?.[0];
 
-/** The outputs a `run` loads: main.js, then everything reachable from the run command's output by static or dynamic import. */
-function runClosure(): Set<string> {
-  const start = [out('main.js'), outputOf('src/cli/commands/run.ts')!, outputOf('src/runtime/run.ts')!];
-  const seen = new Set<string>();
-  const visit = (file: string, dynamicToo: boolean) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const { path, kind } of meta.outputs[file]!.imports) {
-      if (path.startsWith('node:') || !meta.outputs[path]) continue;
-      if (kind === 'import-statement' || dynamicToo) visit(path, false);
-    }
-  };
-  for (const file of start) visit(file, false);
-  return seen;
-}
+const inputsOf = (file: string) => Object.keys(meta.outputs[out(file)]!.inputs);
+const requiresOf = (file: string) => meta.outputs[out(file)]!.imports.filter((i) => i.external && i.path.startsWith('./')).map((i) => i.path);
 
 describe('the CLI bundle', () => {
   test.each(['http2-wrapper', 'cacheable-request', 'cacheable-lookup'])('has no module of %s, only its stand-in', (name) => {
@@ -52,16 +40,33 @@ describe('the CLI bundle', () => {
     expect(Object.keys(meta.inputs)).toContain('node_modules/got/dist/source/core/index.js');
   });
 
-  test('each schema validator is an output of its own, and none is loaded by a run until it asks for it', () => {
+  test('each schema validator is a file of its own, which no command bundles', () => {
     const validatorInputs = Object.keys(meta.inputs).filter((path) => path.startsWith('src/generated/validators/'));
     expect(validatorInputs.length).toBeGreaterThanOrEqual(19);
     const outputs = validatorInputs.map(outputOf);
     expect(new Set(outputs).size).toBe(validatorInputs.length);
-    const closure = runClosure();
-    expect(closure.has(outputOf('node_modules/got/dist/source/core/index.js')!)).toBe(true);
-    for (const output of outputs) expect(closure.has(output!)).toBe(false);
-    // The all-at-once map is an empty stand-in in the CLI.
+    for (const output of outputs) expect(output).toMatch(/\/validators\/[^/]+\.js$/);
+    for (const command of ['main.js', 'list.js', 'describe.js', 'run.js', 'mcp.js']) {
+      expect(inputsOf(command).filter((path) => path.startsWith('src/generated/validators/'))).toEqual([]);
+    }
+    // The all-at-once map is an empty stand-in in the CLI; the loaders require each validator's file.
     expect(Object.keys(meta.inputs)).toContain('validators-on-demand:all-validators');
+    expect(requiresOf('run.js')).toEqual(expect.arrayContaining(['./validators/actions.invicti_scan_retest.input.js', './validators/connections.invicti.js']));
+  });
+
+  test('main.js is the dispatcher only: each command is its own file, loaded when it runs', () => {
+    expect(requiresOf('main.js').sort()).toEqual(['./describe.js', './list.js', './mcp.js', './run.js', './simulate.js']);
+    const main = inputsOf('main.js');
+    expect(main.filter((path) => path.includes('node_modules/'))).toEqual([]);
+    // list and describe never load got; run never loads the MCP SDK, zod or the simulator.
+    for (const command of ['list.js', 'describe.js']) expect(inputsOf(command).filter((path) => path.includes('node_modules/got/'))).toEqual([]);
+    const run = inputsOf('run.js');
+    expect(run).toContain('node_modules/got/dist/source/core/index.js');
+    expect(run.filter((path) => /node_modules\/(@modelcontextprotocol|zod)\/|src\/simulator\//.test(path))).toEqual([]);
+  });
+
+  test('the folder is CommonJS (dist/cli/package.json) though the package is an ES module package', () => {
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
   });
 
   test('a run from this build loads its validators on demand: input checked, a wait checks the polled action too', async () => {

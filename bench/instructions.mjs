@@ -27,6 +27,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLIENTS } from './clients.mjs';
+import { BENCH_CONNECTION, BENCH_INPUT } from './raw-client.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -86,12 +87,54 @@ function count(client, calls) {
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, valgrind: String(spawnSync('valgrind', ['--version']).stdout).trim() };
 log(`callgrind instruction counts on ${machine.cpu}, Node ${machine.node}, ${machine.valgrind}; W=${W}, N1=${N1}, N2=${N2}`);
+/** Instructions of one fresh `node <args>` process, instrumented from its first instruction to its exit. */
+function coldCount(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cold.out')}`, '--smc-check=all-non-file', process.execPath, ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      const m = /Collected : (\d+)/.exec(stderr);
+      if (code !== 0 || !m) reject(new Error(`cold ${args.join(' ')}: valgrind exited ${code}\n${stderr.slice(-2000)}`));
+      else resolve(Number(m[1]));
+    });
+  });
+}
+
+/**
+ * CLI cold start in instructions: `run invicti_scan_retest` against the server in a fresh process, and
+ * node -e '' for the baseline. With NODE_EXTRA_CA_CERTS set (every Node process then parses that bundle
+ * at start, the baseline too), the pair is counted again without it.
+ */
+async function coldStart() {
+  const input = join(dir, 'input.json');
+  writeFileSync(input, JSON.stringify(BENCH_INPUT));
+  const env = { ...process.env, INVICTI_URL: `http://127.0.0.1:${port}`, INVICTI_USER_ID: BENCH_CONNECTION.user_id, INVICTI_API_TOKEN: BENCH_CONNECTION.api_token };
+  const cli = [join(root, 'dist/cli/main.js'), 'run', 'invicti_scan_retest', '--input', input];
+  const pair = async (e) => ({ node: await coldCount(['-e', ''], e), cli: await coldCount(cli, e) });
+  const result = { asIs: await pair(env) };
+  if (env.NODE_EXTRA_CA_CERTS) {
+    const bare = { ...env };
+    delete bare.NODE_EXTRA_CA_CERTS;
+    result.withoutExtraCa = await pair(bare);
+  }
+  return result;
+}
+
 const perCall = {};
+let cold;
 try {
   for (const client of chosen) {
     const [a, b] = await Promise.all([count(client, N1), count(client, N2)]);
     perCall[client] = (b - a) / (N2 - N1);
     log(`  ${client.padEnd(7)} ${Math.round(perCall[client]).toLocaleString('en-US')} instructions per call`);
+  }
+  if (chosen === CLIENTS) {
+    log('  CLI cold start…');
+    cold = await coldStart();
   }
 } finally {
   server.stdin.end();
@@ -113,7 +156,14 @@ if (chosen !== CLIENTS) {
   process.exit(0);
 }
 console.log(lines.join('\n'));
+const M = (n) => `${(n / 1e6).toFixed(0)}M`;
+console.log(
+  `\nCLI cold start (run invicti_scan_retest, fresh process): ${M(cold.asIs.cli)} instructions, node -e '' ${M(cold.asIs.node)}: ${(cold.asIs.cli / cold.asIs.node).toFixed(2)}×` +
+    (cold.withoutExtraCa
+      ? `\n  without NODE_EXTRA_CA_CERTS: ${M(cold.withoutExtraCa.cli)}, node -e '' ${M(cold.withoutExtraCa.node)}: ${(cold.withoutExtraCa.cli / cold.withoutExtraCa.node).toFixed(2)}×`
+      : ''),
+);
 const targets = { 'bundle ≤ 0.9× plain got': perCall.bundle / perCall.got <= 0.9, 'bundle ≤ 0.95× axios': perCall.bundle / perCall.axios <= 0.95 };
 console.log('\n' + Object.entries(targets).map(([k, ok]) => `${k}: ${ok ? 'met' : 'NOT met'}`).join('\n'));
-writeFileSync(join(root, 'bench/instructions.json'), JSON.stringify({ date: new Date().toISOString(), machine, W, N1, N2, perCall, targets }, null, 2) + '\n');
+writeFileSync(join(root, 'bench/instructions.json'), JSON.stringify({ date: new Date().toISOString(), machine, W, N1, N2, perCall, targets, coldStart: cold }, null, 2) + '\n');
 log(`\nwrote bench/instructions.json`);

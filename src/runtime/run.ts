@@ -91,7 +91,13 @@ function clockOf(retry: RetryOptions | undefined): RetryClock {
 }
 
 /** The retry policy: DEFAULT_RETRY with the caller's tuning, idempotent from the action's hints. */
+const DEFAULT_POLICIES = { idempotent: Object.freeze({ ...DEFAULT_RETRY, idempotent: true }), other: Object.freeze({ ...DEFAULT_RETRY, idempotent: false }) };
+
 function policyOf(retry: RetryOptions | undefined, idempotent: boolean): RetryPolicy {
+  // The untuned policy is shared (frozen): no object per call.
+  if (!retry || (retry.maxAttempts === undefined && retry.maxDelayMs === undefined && retry.baseDelayMs === undefined)) {
+    return idempotent ? DEFAULT_POLICIES.idempotent : DEFAULT_POLICIES.other;
+  }
   const policy: RetryPolicy = { ...DEFAULT_RETRY, idempotent };
   if (retry) {
     if (retry.maxAttempts !== undefined) policy.maxAttempts = retry.maxAttempts;

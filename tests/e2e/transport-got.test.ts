@@ -65,6 +65,26 @@ describe('the lean native options send the same request', () => {
   });
 });
 
+describe('the lean native options are the ones got uses', () => {
+  test("got never builds its own native options for a bundle request, and still does for a plain got request", async () => {
+    let calls = 0;
+    const spy = function (this: Options) {
+      calls += 1;
+      return ownNativeOptions.call(this);
+    };
+    Options.prototype.createNativeRequestOptions = spy as typeof ownNativeOptions;
+    try {
+      const envelope = await runAction('invicti_scan_retest', retest, { url: plain.url, ...creds });
+      expect(envelope.status_code).toBe(201);
+      expect(calls).toBe(0);
+      await got.post(`${plain.url}/plain`, { body: 'x', retry: { limit: 0 } });
+      expect(calls).toBe(1);
+    } finally {
+      Options.prototype.createNativeRequestOptions = ownNativeOptions;
+    }
+  });
+});
+
 describe('got is left as it was for other users in the process', () => {
   test("got's prototype keeps its own createNativeRequestOptions after bundle calls", async () => {
     await runAction('invicti_scan_retest', retest, { url: plain.url, ...creds });

@@ -18,35 +18,10 @@
  */
 import { refTarget, type SchemaReader } from '../../src/contract/refs.js';
 import type { Action, ConnectorManifest } from '../../src/generated/types.js';
+import type { CredentialMapping, FieldMapping, OperationMapping } from '../../integrations/n8n/src/mapping-types.js';
 
 export type { SchemaReader };
 type Schema = Record<string, unknown>;
-
-/** How execute() maps a node property back into the action input. */
-export interface FieldMapping {
-  /** n8n parameter name (or the key inside `collection`). */
-  param: string;
-  /** Where the value goes in the action input, e.g. ['json_body', 'BaseScanId']. */
-  path: string[];
-  kind: 'string' | 'number' | 'boolean' | 'options' | 'multiOptions' | 'stringList' | 'json';
-  /** Set when the field is optional and lives in this collection parameter. */
-  collection?: string;
-}
-
-export interface OperationMapping {
-  action: string;
-  credential: string;
-  /** Sections the input schema requires: sent as {} even when empty, so validation names their fields. */
-  requiredSections: string[];
-  fields: FieldMapping[];
-}
-
-export interface CredentialMapping {
-  name: string;
-  fields: { name: string; kind: 'string' | 'number' | 'boolean' }[];
-  /** A read-only action that needs no input: n8n's "Test" button on the credential runs it. */
-  probe?: string;
-}
 
 type NodeProperty = Record<string, unknown>;
 

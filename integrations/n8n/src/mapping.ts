@@ -6,31 +6,8 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type * as Runtime from '../../../src/index.js';
 
-export interface FieldMapping {
-  param: string;
-  path: string[];
-  kind: 'string' | 'number' | 'boolean' | 'options' | 'multiOptions' | 'stringList' | 'json';
-  collection?: string;
-}
-
-export interface OperationMapping {
-  action: string;
-  credential: string;
-  requiredSections: string[];
-  fields: FieldMapping[];
-}
-
-export interface CredentialMapping {
-  name: string;
-  fields: { name: string; kind: 'string' | 'number' | 'boolean' }[];
-  /** A read-only action that needs no input: n8n's "Test" button on the credential runs it. */
-  probe?: string;
-}
-
-export interface GeneratedNode {
-  operations: Record<string, OperationMapping>;
-  credentials: Record<string, CredentialMapping>;
-}
+export type { CredentialMapping, FieldMapping, GeneratedNode, OperationMapping } from './mapping-types.js';
+import type { CredentialMapping, FieldMapping, GeneratedNode, OperationMapping } from './mapping-types.js';
 
 /** The envelope's optional file member (shared interface; present on report actions). */
 interface EnvelopeFile {

@@ -53,6 +53,19 @@ const port = await new Promise((resolve, reject) => {
 });
 const dir = mkdtempSync(join(os.tmpdir(), 'bench-cg-'));
 
+/** The instructions callgrind reports on `child`'s stderr when it exits ("Collected : N"). */
+function collected(child, label) {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      const m = /Collected : (\d+)/.exec(stderr);
+      if (code !== 0 || !m) reject(new Error(`${label}: valgrind exited ${code}\n${stderr.slice(-2000)}`));
+      else resolve(Number(m[1]));
+    });
+  });
+}
+
 /** Total instructions of one child run under callgrind (asynchronously, so two runs share the two cores). */
 function count(client, calls) {
   return new Promise((resolve, reject) => {
@@ -69,18 +82,12 @@ function count(client, calls) {
       String(calls),
     ];
     const child = spawn('valgrind', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
+    collected(child, `${client} × ${calls}`).then(resolve, reject);
     child.stdout.once('data', () => {
       // Warm-up done: instrumentation on, then let the measured calls start.
       const on = spawnSync('callgrind_control', ['-i', 'on', String(child.pid)], { encoding: 'utf8', timeout: 60_000 });
       if (on.status !== 0) child.kill();
       child.stdin.end('go\n');
-    });
-    child.on('close', (code) => {
-      const m = /Collected : (\d+)/.exec(stderr);
-      if (code !== 0 || !m) reject(new Error(`${client} × ${calls}: valgrind exited ${code}\n${stderr.slice(-2000)}`));
-      else resolve(Number(m[1]));
     });
   });
 }
@@ -89,19 +96,11 @@ const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length
 log(`callgrind instruction counts on ${machine.cpu}, Node ${machine.node}, ${machine.valgrind}; W=${W}, N1=${N1}, N2=${N2}`);
 /** Instructions of one fresh `node <args>` process, instrumented from its first instruction to its exit. */
 function coldCount(args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cold.out')}`, '--smc-check=all-non-file', process.execPath, ...args], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => {
-      const m = /Collected : (\d+)/.exec(stderr);
-      if (code !== 0 || !m) reject(new Error(`cold ${args.join(' ')}: valgrind exited ${code}\n${stderr.slice(-2000)}`));
-      else resolve(Number(m[1]));
-    });
+  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cold.out')}`, '--smc-check=all-non-file', process.execPath, ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  return collected(child, `cold ${args.join(' ')}`);
 }
 
 /**
@@ -117,8 +116,7 @@ async function coldStart() {
   const pair = async (e) => ({ node: await coldCount(['-e', ''], e), cli: await coldCount(cli, e) });
   const result = { asIs: await pair(env) };
   if (env.NODE_EXTRA_CA_CERTS) {
-    const bare = { ...env };
-    delete bare.NODE_EXTRA_CA_CERTS;
+    const { NODE_EXTRA_CA_CERTS: _, ...bare } = env;
     result.withoutExtraCa = await pair(bare);
   }
   return result;

@@ -53,5 +53,5 @@ export class ConnectorError extends Error {
 }
 
 export function isConnectorError(value: unknown): value is ConnectorError {
-  return value instanceof ConnectorError || isBrandedError(value, 'ConnectorError');
+  return isBrandedError(value, 'ConnectorError');
 }

@@ -47,7 +47,8 @@ describe('exit statuses', () => {
 
   test('README "Exit statuses" has a row for every status, 6 (WRITE_FAILED) included', () => {
     const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Exit statuses'), readme.indexOf('## The simulator'));
+    const start = readme.indexOf('## Exit statuses');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const documented = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
     for (const code of Object.values(EXIT)) expect(documented).toContain(code);
     expect(section).toContain('WRITE_FAILED');

@@ -5,6 +5,7 @@
 import { type ConnectorError, ERROR_BRAND, isBrandedError, isConnectorError } from '../contract/errors.js';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { terminalSafeJson } from '../runtime/neutralise.js';
 
 /** A command line the CLI cannot act on: unknown command, action or flag, missing or bad argument. */
 export class UsageError extends Error {
@@ -44,17 +45,6 @@ export class WriteError extends Error {
   toJSON(): { code: 'WRITE_FAILED'; message: string } {
     return { code: this.code, message: this.message };
   }
-}
-
-/**
- * Characters that JSON.stringify leaves raw but a terminal acts on (DEL, C1
- * controls such as CSI U+009B, line separators, bidi overrides), as \u escapes.
- */
-const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** A JSON text with every terminal control escaped (still the same JSON value). */
-export function terminalSafeJson(json: string): string {
-  return json.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Writes the error line and returns the exit status. `scrub` removes secrets from the text. */

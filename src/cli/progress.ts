@@ -4,6 +4,7 @@
  * a pipe, a single line updated in place (\r, clear line) on a terminal.
  */
 import type { WaitProgress } from '../runtime/poll.js';
+import { escapeControls } from '../runtime/neutralise.js';
 
 export interface ProgressPrinter {
   update(progress: WaitProgress): void;
@@ -30,7 +31,8 @@ export function progressPrinter(actionId: string, write: (text: string) => void,
   let open = false;
   return {
     update(p) {
-      const line = scrub(describeProgress(actionId, p));
+      // The state is the server's text: neutralised like every human line (only CLEAR_LINE is ours).
+      const line = escapeControls(scrub(describeProgress(actionId, p)));
       if (tty) {
         write(CLEAR_LINE + line);
         open = true;

@@ -13,18 +13,3 @@ export function indent(text: string, prefix = '  '): string {
     .map((line) => (line ? prefix + line : line))
     .join('\n');
 }
-
-/** Control characters a terminal would act on (C0, DEL, C1, line separators, bidi overrides). */
-const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Text from a server made safe for a human line on a terminal: every control
- * character shown as an escape (`\x1b`, `\u202e`), so a reason phrase such as
- * "\x1b[2J…" cannot clear the screen or recolour what follows.
- */
-export function escapeControls(text: string): string {
-  return text.replace(TERMINAL_CONTROLS, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}

@@ -9,6 +9,7 @@
  */
 import type { ActionDeclaration } from '../contract/manifest.js';
 import type { Envelope } from './envelope.js';
+import { stripControls } from './neutralise.js';
 import { resolvePointer } from './request.js';
 
 export interface EnvelopeFile {
@@ -20,12 +21,11 @@ export interface EnvelopeFile {
 
 const MAX_NAME_LENGTH = 255;
 
-/** A name that is safe as one path component: no separators, no control characters, not "." or "..", at most 255 characters. */
+/** A name that is safe as one path component: no separators, no control or bidi characters (neutralise.ts), not "." or "..", at most 255 characters. */
 export function sanitizeFileName(raw: string): string | undefined {
   // Keep only what follows the last separator (a server may send a full path), then drop what a file system or a terminal chokes on.
   const base = raw.split(/[/\\]/).pop() ?? '';
-  const cleaned = base
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+  const cleaned = stripControls(base)
     .replace(/[<>:"|?*]/g, '_')
     .replace(/^[\s.]+/, '')
     .replace(/[\s.]+$/, '')

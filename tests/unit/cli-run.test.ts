@@ -84,7 +84,7 @@ describe('run', () => {
     const c = fakeIo({ INVICTI_URL: ORIGIN, INVICTI_USER_ID: 'u', INVICTI_API_TOKEN: 'tok-SECRET-77' }, INPUT);
     expect(await cli(['run', 'invicti_scan_retest', '--input', '-'], c.io)).toBe(1);
     expect(JSON.parse(c.stdout()).status_code).toBe(400);
-    expect(c.stderr()).toBe('retest-connectors: invicti_scan_retest: HTTP 400 Bad Request (exit 1)\n');
+    expect(c.stderr()).toBe('retest-connectors: invicti_scan_retest: HTTP 400 Bad Request: "Base scan should be in completed state." (exit 1)\n');
   });
 
   test('--dry-run resolves the same connection and sends nothing', async () => {

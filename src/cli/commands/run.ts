@@ -18,7 +18,8 @@ import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, type ExitCode } from '../
 import type { CliIo } from '../io.js';
 import { MAX_DOCUMENT_BYTES, parseJsonDocument, readTextFile, stdinText } from '../json-file.js';
 import { SaveFileError, saveEnvelopeFile } from '../save-file.js';
-import { escapeControls } from '../text.js';
+import { escapeControls, terminalSafeJson } from '../../runtime/neutralise.js';
+import { vendorMessage } from '../../runtime/summary.js';
 import { manifest } from '../../contract/manifest.js';
 import { progressPrinter } from '../progress.js';
 
@@ -129,26 +130,30 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     const options = timeoutMs === undefined ? {} : { timeoutMs };
     if (values['dry-run']) {
       const request = dryRun(action.id, input, withAuthPlaceholders(action, connection, io), options);
-      io.stdout(JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body: request.body ?? null }, null, 2) + '\n');
+      io.stdout(terminalSafeJson(JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body: request.body ?? null }, null, 2)) + '\n');
       return EXIT.OK;
     }
     const envelope = await runStoppable(action, input, connection, options, io, scrub, runAction);
     // The envelope's JSON is nested at most MAX_JSON_DEPTH deep (runtime/envelope.ts), so printing it cannot exhaust the stack.
+    // Every JSON document on stdout goes through terminalSafeJson: the same value, no raw terminal control.
+    const print = (value: unknown) => io.stdout(terminalSafeJson(JSON.stringify(value, null, 2)) + '\n');
+    // A human line on stderr: secrets scrubbed, then every control shown escaped (runtime/neutralise.ts).
+    const say = (text: string) => io.stderr(escapeControls(scrub(text)) + '\n');
     let saveFailed = false;
     if (saveDir !== undefined && envelope.file) {
       try {
         const saved = await saveEnvelopeFile(envelope, saveDir);
-        io.stdout(JSON.stringify(saved, null, 2) + '\n');
+        print(saved);
       } catch (error) {
         if (!(error instanceof SaveFileError)) throw error;
         // The vendor answered; keep its answer (bytes included) on stdout, and say the file was not saved.
-        io.stdout(JSON.stringify(envelope, null, 2) + '\n');
-        io.stderr(scrub(JSON.stringify({ error: error.toJSON() })) + '\n');
+        print(envelope);
+        io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: error.toJSON() }))) + '\n');
         saveFailed = true;
       }
     } else {
       if (saveDir !== undefined) io.stderr(`retest-connectors: --save-file: the response carries no file; nothing saved.\n`);
-      io.stdout(JSON.stringify(envelope, null, 2) + '\n');
+      print(envelope);
     }
     try {
       await io.flushStdout?.();
@@ -160,9 +165,11 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     if (exit === EXIT.WAIT_ENDED) {
       const value = resolvePointer(envelope, action.poll?.progress?.state ?? action.poll?.until.pointer ?? '/status_code');
       const state = value === undefined ? '' : ` (last state ${JSON.stringify(value)})`;
-      io.stderr(scrub(`retest-connectors: ${action.id}: the wait ended after ${Math.round(envelope.wait!.waited_ms / 1000)} s before a terminal state${state} (exit ${exit})`) + '\n');
+      say(`retest-connectors: ${action.id}: the wait ended after ${Math.round(envelope.wait!.waited_ms / 1000)} s before a terminal state${state} (exit ${exit})`);
     } else if (exit !== EXIT.OK) {
-      io.stderr(scrub(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${escapeControls(envelope.reason)} (exit ${exit})`) + '\n');
+      // The vendor's own reason (a 400's Message) says what to fix; the status alone does not.
+      const message = vendorMessage(envelope);
+      say(`retest-connectors: ${action.id}: HTTP ${envelope.status_code} ${envelope.reason}${message === undefined ? '' : `: "${message}"`} (exit ${exit})`);
     }
     return exit;
   } catch (error) {

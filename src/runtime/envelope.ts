@@ -12,7 +12,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ConnectorError } from '../contract/errors.js';
 import type { Envelope } from '../generated/types.js';
-import { forms, redactServerText } from './redact.js';
+import { hasDigitSecret, holdsSecret, MASK, numberHoldsSecret, redactServerText, secretLiterals } from './redact.js';
 import type { TransportResponse } from './transport.js';
 
 export type { Envelope };
@@ -135,6 +135,8 @@ export function toEnvelope(response: TransportResponse, skipText?: (contentType:
 /** Every string of a JSON value (keys included) with the secrets scrubbed; depth is bounded by MAX_JSON_DEPTH upstream. */
 function scrubJson(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return redactServerText(value, secrets);
+  // A digits-only token echoed as a JSON number ({"t":31415926535}) is a secret like its string.
+  if (typeof value === 'number') return numberHoldsSecret(value, secrets) ? MASK : value;
   if (Array.isArray(value)) return value.map((item) => scrubJson(item, secrets));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
@@ -144,7 +146,7 @@ function scrubJson(value: unknown, secrets: readonly string[]): unknown {
 
 const UNICODE_ESCAPE = Buffer.from('\\u');
 const ESCAPED_SLASH = Buffer.from('\\/');
-/** Each form of a secret, as bytes raw and as JSON writes it inside a string (computed once per secrets list). */
+/** Each literal spelling of a secret, as bytes raw and as JSON writes it inside a string (computed once per secrets list). */
 interface SecretBytes {
   raw: Buffer;
   /** Undefined when JSON writes the form as it is. */
@@ -160,10 +162,12 @@ const secretBytesOf = new WeakMap<readonly string[], SecretBytes[]>();
  * Text that is not JSON holds it literally. A false "yes" only costs the full walk.
  */
 function mayHoldSecret(body: Buffer, secrets: readonly string[]): boolean {
-  if (body.includes(UNICODE_ESCAPE)) return true;
+  // A JSON number can stand for a digits-only secret in spellings no byte search sees (3.1415926535e10).
+  if (body.includes(UNICODE_ESCAPE) || hasDigitSecret(secrets)) return true;
   let escaped = secretBytesOf.get(secrets);
   if (!escaped) {
-    escaped = forms(secrets).map((form) => {
+    // secretLiterals ends with '%': a percent-encoded spelling, in any case mix, is then possible.
+    escaped = secretLiterals(secrets).map((form) => {
       const json = JSON.stringify(form).slice(1, -1);
       return { raw: Buffer.from(form), json: json === form ? undefined : Buffer.from(json), hasSlash: form.includes('/') };
     });
@@ -185,8 +189,7 @@ function mayHoldSecret(body: Buffer, secrets: readonly string[]): boolean {
 function headMayHoldSecret(reason: string, headers: Record<string, string>, secrets: readonly string[]): boolean {
   let text = reason;
   for (const name of Object.keys(headers)) text += `\n${name}\n${headers[name]}`;
-  for (const form of forms(secrets)) if (text.includes(form)) return true;
-  return false;
+  return holdsSecret(text, secrets);
 }
 
 function scrubHeaders(headers: Record<string, string>, secrets: readonly string[]): Record<string, string> {

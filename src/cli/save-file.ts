@@ -8,6 +8,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Envelope } from '../runtime/envelope.js';
+import { cutToBytes, MAX_NAME_BYTES } from '../runtime/file.js';
 
 export const MAX_NAME_ATTEMPTS = 1000;
 
@@ -24,12 +25,13 @@ export class SaveFileError extends Error {
   }
 }
 
-/** "report.pdf", then "report (1).pdf", "report (2).pdf", ... */
+/** "report.pdf", then "report (1).pdf", "report (2).pdf", ...; the stem is cut so a variant stays within 255 bytes too. */
 export function candidateName(name: string, attempt: number): string {
   if (attempt === 0) return name;
   const extension = extname(name);
   const stem = extension && extension !== name ? name.slice(0, -extension.length) : name;
-  return `${stem} (${attempt})${extension && extension !== name ? extension : ''}`;
+  const suffix = ` (${attempt})${extension && extension !== name ? extension : ''}`;
+  return cutToBytes(stem, MAX_NAME_BYTES - Buffer.byteLength(suffix, 'utf8')) + suffix;
 }
 
 /** The absolute path for `name` inside `dir`, or an error when the name is not one plain component of it. */

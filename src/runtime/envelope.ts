@@ -14,6 +14,7 @@ import { ConnectorError } from '../contract/errors.js';
 import type { Envelope } from '../generated/types.js';
 import { hasDigitSecret, holdsSecret, MASK, numberHoldsSecret, redactServerText, secretLiterals } from './redact.js';
 import type { TransportResponse } from './transport.js';
+import { sanitizeFileName } from './file.js';
 
 export type { Envelope };
 
@@ -214,5 +215,9 @@ export function scrubEnvelope(envelope: Envelope, secrets: readonly string[], ra
     out.response_headers = scrubHeaders(envelope.response_headers, secrets);
   }
   if (envelope.response_text !== undefined && bodyMayHoldSecret) out.response_text = redactServerText(envelope.response_text, secrets);
+  // A file's name came from a header too (withFile names it from the scrubbed text already; this holds for any caller).
+  if (envelope.file && holdsSecret(envelope.file.file_name, secrets)) {
+    out.file = { ...envelope.file, file_name: sanitizeFileName(envelope.file.file_name, secrets) ?? 'file' };
+  }
   return out;
 }

@@ -3,13 +3,14 @@
  * `response.file` gets, on a 2xx, the envelope's `file` member
  * { file_name, content_type, size_bytes, content_base64 } besides the usual
  * members. The name comes from Content-Disposition (filename* per RFC 6266 /
- * RFC 5987 first, then filename=), made safe to use as a file name; without
+ * RFC 5987 first, then filename=), scrubbed of secrets and made safe to use as a file name; without
  * one it is derived from the action and its input:
  * <action id>-<scan id>.<format>.
  */
 import type { ActionDeclaration } from '../contract/manifest.js';
 import type { Envelope } from './envelope.js';
 import { stripControls } from './neutralise.js';
+import { holdsSecret, redact, redactServerText } from './redact.js';
 import { resolvePointer } from './request.js';
 
 export interface EnvelopeFile {
@@ -19,22 +20,49 @@ export interface EnvelopeFile {
   content_base64: string;
 }
 
-const MAX_NAME_LENGTH = 255;
+/** File systems limit a name to 255 bytes (ext4, XFS, APFS; NTFS counts 255 UTF-16 units, which 255 bytes never exceed). */
+export const MAX_NAME_BYTES = 255;
 
-/** A name that is safe as one path component: no separators, no control or bidi characters (neutralise.ts), not "." or "..", at most 255 characters. */
-export function sanitizeFileName(raw: string): string | undefined {
+/** `text` cut to at most `maxBytes` bytes of UTF-8, never inside a character (a surrogate pair stays whole). */
+export function cutToBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  let bytes = 0;
+  let out = '';
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    out += char;
+  }
+  return out;
+}
+
+/** The name rule proper: last path component, no controls (neutralise.ts), no characters file systems refuse, no edge dots or spaces. */
+function cleanName(raw: string): string {
   // Keep only what follows the last separator (a server may send a full path), then drop what a file system or a terminal chokes on.
   const base = raw.split(/[/\\]/).pop() ?? '';
-  const cleaned = stripControls(base)
+  return stripControls(base)
     .replace(/[<>:"|?*]/g, '_')
     .replace(/^[\s.]+/, '')
     .replace(/[\s.]+$/, '')
     .trim();
+}
+
+/**
+ * A name that is safe as one path component: no secret of `secrets` in any spelling (redact.ts), no
+ * separators, no control or bidi characters (neutralise.ts), not "." or "..", at most 255 bytes of
+ * UTF-8 cut on a character boundary, its extension kept.
+ */
+export function sanitizeFileName(raw: string, secrets: readonly string[] = []): string | undefined {
+  // Scrubbed before the rule (a secret with "/" would otherwise be cut in half by the separator split) and
+  // after it (a secret split by a removed control character is whole again); the mask's "*" becomes "_".
+  let cleaned = cleanName(secrets.length > 0 ? redactServerText(raw, secrets) : raw);
+  if (secrets.length > 0 && holdsSecret(cleaned, secrets)) cleaned = cleanName(redact(cleaned, secrets));
   if (cleaned === '' || cleaned === '.' || cleaned === '..') return undefined;
-  if (cleaned.length <= MAX_NAME_LENGTH) return cleaned;
+  if (Buffer.byteLength(cleaned, 'utf8') <= MAX_NAME_BYTES) return cleaned;
   const dot = cleaned.lastIndexOf('.');
   const extension = dot > 0 && cleaned.length - dot <= 16 ? cleaned.slice(dot) : '';
-  return cleaned.slice(0, MAX_NAME_LENGTH - extension.length) + extension;
+  return cutToBytes(extension ? cleaned.slice(0, dot) : cleaned, MAX_NAME_BYTES - Buffer.byteLength(extension, 'utf8')) + extension;
 }
 
 function decodeExtValue(value: string): string | undefined {
@@ -88,7 +116,7 @@ const EXTENSION_BY_TYPE: Record<string, string> = {
 };
 
 /** The fallback name: <action id>-<name parts>.<extension>, e.g. <action id>-af6d0ffd-….pdf. */
-export function derivedFileName(action: ActionDeclaration, input: unknown, contentType: string): string {
+export function derivedFileName(action: ActionDeclaration, input: unknown, contentType: string, secrets: readonly string[] = []): string {
   const declaration = action.response?.file;
   const parts = (declaration?.name_parts ?? [])
     .map((pointer) => resolvePointer(input, pointer))
@@ -97,7 +125,7 @@ export function derivedFileName(action: ActionDeclaration, input: unknown, conte
   const fromInput = declaration ? resolvePointer(input, declaration.extension.source) : undefined;
   const mime = contentType.split(';')[0]!.trim().toLowerCase();
   const extension = typeof fromInput === 'string' && fromInput !== '' ? fromInput.toLowerCase() : (EXTENSION_BY_TYPE[mime] ?? declaration?.extension.default ?? 'bin');
-  return sanitizeFileName(`${[action.id, ...parts].join('-')}.${extension}`) ?? `${action.id}.${extension}`;
+  return sanitizeFileName(`${[action.id, ...parts].join('-')}.${extension}`, secrets) ?? `${action.id}.${extension}`;
 }
 
 const TEXT_TYPE = /^(text\/|application\/([a-z0-9.+-]*\+)?(xml|csv)\b)/i;
@@ -112,11 +140,12 @@ export function isTextType(contentType: string): boolean {
  * a JSON file keeps json_body as parsed, a text file keeps response_text, a
  * binary one has json_body null and no response_text.
  */
-export function withFile(envelope: Envelope, body: Buffer, action: ActionDeclaration, input: unknown): Envelope {
+export function withFile(envelope: Envelope, body: Buffer, action: ActionDeclaration, input: unknown, secrets: readonly string[] = []): Envelope {
   const header = (name: string) => Object.entries(envelope.response_headers).find(([n]) => n.toLowerCase() === name)?.[1];
   const contentType = header('content-type') || 'application/octet-stream';
   const fromHeader = fileNameFromContentDisposition(header('content-disposition'));
-  const file_name = (fromHeader !== undefined ? sanitizeFileName(fromHeader) : undefined) ?? derivedFileName(action, input, contentType);
+  // The name is text the server sent: scrubbed of the connection's secrets like every other string.
+  const file_name = (fromHeader !== undefined ? sanitizeFileName(fromHeader, secrets) : undefined) ?? derivedFileName(action, input, contentType, secrets);
   const file: EnvelopeFile = { file_name, content_type: contentType, size_bytes: body.length, content_base64: body.toString('base64') };
   const { response_text, ...rest } = envelope;
   const keepText = response_text !== undefined && isTextType(contentType);

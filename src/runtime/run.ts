@@ -149,7 +149,7 @@ export async function runAction(actionId: string, input: unknown, connection: un
   // Whatever the server echoed back (a 401 reflecting the Authorization header), the secrets stay out of the result.
   if (action.response?.file && response.statusCode >= 200 && response.statusCode <= 299) {
     // A binary report is not decoded as text on the way (it would only be dropped): one copy fewer of a large body.
-    return scrubEnvelope(withFile(toEnvelope(response, (type) => !isTextType(type)), response.body, action, input), resolved.secrets, response.body);
+    return scrubEnvelope(withFile(toEnvelope(response, (type) => !isTextType(type)), response.body, action, input, resolved.secrets), resolved.secrets, response.body);
   }
   return scrubEnvelope(toEnvelope(response), resolved.secrets, response.body);
 }

@@ -9,7 +9,7 @@ import { getConnection } from '../contract/manifest.js';
 import { getSchema } from '../contract/schema-files.js';
 import { getValidator } from '../contract/validators.js';
 import { assertValid } from '../contract/validation.js';
-import { checkProxyUrl } from './proxy.js';
+import { checkProxyUrl, environmentProxyKey, environmentProxySecrets } from './proxy.js';
 
 export interface ResolvedConnection {
   /** The connection id from connector.json (`invicti`, `attackforge`). */
@@ -46,7 +46,7 @@ type SchemaProperties = Record<string, { default?: unknown; writeOnly?: boolean 
  * fields (names, order and values) and the overrides are exactly what was
  * resolved, so a changed field is seen.
  */
-const resolvedFor = new WeakMap<object, { id: string; timeoutMs: number | undefined; snapshot: unknown[]; resolved: ResolvedConnection }>();
+const resolvedFor = new WeakMap<object, { id: string; timeoutMs: number | undefined; proxies: string; snapshot: unknown[]; resolved: ResolvedConnection }>();
 
 /**
  * The object's own enumerable fields as [name, value, name, value ...], when every value is a primitive
@@ -78,10 +78,12 @@ function unchanged(supplied: object, snapshot: readonly unknown[]): boolean {
 export function resolveConnection(connectionId: string, supplied: unknown, overrides: ConnectionOverrides = {}): ResolvedConnection {
   if (supplied === null || typeof supplied !== 'object') return resolveFresh(connectionId, supplied, overrides);
   const known = resolvedFor.get(supplied);
-  if (known && known.id === connectionId && known.timeoutMs === overrides.timeoutMs && unchanged(supplied, known.snapshot)) return known.resolved;
+  // The environment's proxy passwords are among the secrets: a changed HTTP(S)_PROXY resolves afresh.
+  const proxies = environmentProxyKey();
+  if (known && known.id === connectionId && known.timeoutMs === overrides.timeoutMs && known.proxies === proxies && unchanged(supplied, known.snapshot)) return known.resolved;
   const resolved = resolveFresh(connectionId, supplied, overrides);
   const snapshot = snapshotOf(supplied);
-  if (snapshot !== undefined) resolvedFor.set(supplied, { id: connectionId, timeoutMs: overrides.timeoutMs, snapshot, resolved });
+  if (snapshot !== undefined) resolvedFor.set(supplied, { id: connectionId, timeoutMs: overrides.timeoutMs, proxies, snapshot, resolved });
   else resolvedFor.delete(supplied);
   return resolved;
 }
@@ -126,10 +128,12 @@ function resolveFresh(connectionId: string, supplied: unknown, overrides: Connec
 /**
  * Every secret value in a connection's fields, in each form it may take on the
  * wire or in a message: the schema's writeOnly fields, the Basic credential's
- * base64, a proxy password (raw and decoded). Works on unvalidated fields too,
+ * base64, a proxy password (raw and decoded), from http_proxy or from the
+ * environment's HTTP_PROXY / HTTPS_PROXY (the transport may use those: their
+ * passwords are secrets just the same). Works on unvalidated fields too,
  * so the CLI can scrub its output before the connection was ever resolved.
  */
-export function connectionSecrets(connectionId: string, fields: Readonly<Record<string, unknown>>): string[] {
+export function connectionSecrets(connectionId: string, fields: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>> = process.env): string[] {
   const declaration = getConnection(connectionId);
   const properties = (getSchema(declaration.schema).properties ?? {}) as SchemaProperties;
   const secrets = Object.entries(properties)
@@ -143,6 +147,7 @@ export function connectionSecrets(connectionId: string, fields: Readonly<Record<
     const password = safeUrl(fields.http_proxy)?.password;
     if (password) secrets.push(password, safeDecode(password));
   }
+  secrets.push(...environmentProxySecrets(env));
   return [...new Set(secrets.filter((s) => s.length > 0))];
 }
 

@@ -82,6 +82,30 @@ export function proxySecrets(proxyUrl: string | undefined): string[] {
   return [...new Set([password, decoded])];
 }
 
+/** The variables a proxy may come from (chooseProxy reads them): their passwords are secrets whichever applies. */
+const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'] as const;
+
+/** The proxy variables' values as one string: a key that changes whenever one of them does. */
+export function environmentProxyKey(env: Env = process.env): string {
+  let key = '';
+  for (const name of PROXY_VARIABLES) key += `${env[name] ?? ''}\n`;
+  return key;
+}
+
+/**
+ * The passwords of the environment's proxies (HTTP_PROXY, HTTPS_PROXY, either spelling), raw and decoded:
+ * secrets exactly like connection.http_proxy's, whether or not this request goes through them.
+ */
+export function environmentProxySecrets(env: Env = process.env): string[] {
+  const out: string[] = [];
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    out.push(...proxySecrets(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`));
+  }
+  return [...new Set(out)];
+}
+
 /** A proxy URL as it may be shown: scheme, host and port only. */
 export function describeProxy(proxyUrl: string): string {
   try {

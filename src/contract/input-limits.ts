@@ -88,6 +88,34 @@ export function assertInputWithinLimits(input: unknown, limit = MAX_INPUT_BYTES)
 }
 
 /**
+ * The input as plain JSON data, made once: JSON.stringify (toJSON and getters run here, once) then
+ * JSON.parse. That copy is what gets validated and what gets sent, so an object whose toJSON() or a
+ * getter answers something else than what was validated cannot reach the wire. Refused with the same
+ * messages as assertInputWithinLimits (not plain JSON, too large).
+ */
+export function plainInput(input: unknown, limit = MAX_INPUT_BYTES): unknown {
+  if (input === null || typeof input !== 'object') {
+    assertInputWithinLimits(input, limit);
+    return input;
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch (error) {
+    const why = error instanceof RangeError ? 'it is too large or too deeply nested' : 'it is not plain JSON (a cycle or a BigInt?)';
+    throw new ConnectorError('INPUT_INVALID', `Invalid input: ${why}`, [{ field: '(input)', message: why }]);
+  }
+  // An object whose toJSON() answers undefined: nothing to send; the schema check names the problem.
+  if (text === undefined) return undefined;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limit) {
+    const message = `is too large (${formatBytes(bytes)} as JSON, limit ${formatBytes(limit)})`;
+    throw new ConnectorError('INPUT_INVALID', `Invalid input: input ${message}`, [{ field: '(input)', message }]);
+  }
+  return JSON.parse(text) as unknown;
+}
+
+/**
  * The size guard, then the schema. A validator that throws on a value JSON
  * cannot hold (a null-prototype object where a string belongs makes Ajv's
  * string comparison throw a TypeError) still means "invalid input".

@@ -8,7 +8,8 @@ import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
 import { scrubEnvelope, toEnvelope } from './envelope.js';
 import { isTextType, withFile } from './file.js';
-import { assertValidInput } from '../contract/input-limits.js';
+import { assertValidInput, plainInput } from '../contract/input-limits.js';
+import { ConnectorError } from '../contract/errors.js';
 import { type ActionDeclaration, getAction, getConnection } from '../contract/manifest.js';
 import { redactRequest, warnShortSecrets } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
@@ -44,6 +45,8 @@ export interface RunOptions {
 
 export interface PreparedAction {
   action: ActionDeclaration;
+  /** The caller's input as plain JSON data (cloned once): what was validated, and what is sent. */
+  input: unknown;
   connection: ResolvedConnection;
   request: PreparedRequest;
 }
@@ -56,19 +59,38 @@ export function validatorPathsFor(actionId: string): string[] {
   return paths;
 }
 
+/** A limit the caller passed: a number, finite, at least `min` (and whole when `integer`), or CONFIG_INVALID naming it. */
+function checkLimit(value: unknown, field: string, min: number, integer: boolean): void {
+  if (value === undefined) return;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= min && (!integer || Number.isInteger(value))) return;
+  const message = `must be ${integer ? 'a whole number' : 'a finite number'} of at least ${min}`;
+  throw new ConnectorError('CONFIG_INVALID', `Invalid options: ${field} ${message}`, [{ field, message }]);
+}
+
+/** RunOptions' limits: NaN, Infinity, 0 or a negative number would remove a bound (or make it meaningless), so they are refused. */
+function checkRunOptions(options: RunOptions): void {
+  checkLimit(options.maxResponseBytes, 'options.maxResponseBytes', 1, true);
+  checkLimit(options.retry?.maxAttempts, 'options.retry.maxAttempts', 1, true);
+  checkLimit(options.retry?.baseDelayMs, 'options.retry.baseDelayMs', 0, false);
+  checkLimit(options.retry?.maxDelayMs, 'options.retry.maxDelayMs', 0, false);
+}
+
 /** Everything up to the wire: throws UNKNOWN_ACTION, CONFIG_INVALID or INPUT_INVALID, sends nothing. */
-export function prepareAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): PreparedAction {
+export function prepareAction(actionId: string, callerInput: unknown, connection: unknown, options: RunOptions = {}): PreparedAction {
   const action = getAction(actionId);
+  checkRunOptions(options);
   const resolved = resolveConnection(action.connection, connection, { timeoutMs: options.timeoutMs });
+  // One plain copy: validated here, sent below (toJSON and getters ran once, while it was made).
+  const input = plainInput(callerInput);
   assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
   if (action.poll) {
     // A wait sends what its polled action sends: the request is that of the first poll.
     const polled = getAction(action.poll.action);
     const statusInput = pollInput(action.poll, input);
     assertValidInput(getValidator(polled.input_schema), statusInput, `Invalid input for ${action.id} (as ${polled.id})`);
-    return { action, connection: resolved, request: prepareRequest(polled, statusInput, resolved) };
+    return { action, input, connection: resolved, request: prepareRequest(polled, statusInput, resolved) };
   }
-  return { action, connection: resolved, request: prepareRequest(action, input, resolved) };
+  return { action, input, connection: resolved, request: prepareRequest(action, input, resolved) };
 }
 
 /** The exact request runAction would send, with secrets masked. Sends nothing. */
@@ -113,9 +135,10 @@ function policyOf(retry: RetryOptions | undefined, idempotent: boolean): RetryPo
  * ConnectorError only when the input or connection is invalid or no HTTP
  * response came back (a status outside 100-599 counts as none: REQUEST_FAILED).
  */
-export async function runAction(actionId: string, input: unknown, connection: unknown, options: RunOptions = {}): Promise<Envelope> {
-  const prepared = prepareAction(actionId, input, connection, options);
-  const { connection: resolved, request, action } = prepared;
+export async function runAction(actionId: string, callerInput: unknown, connection: unknown, options: RunOptions = {}): Promise<Envelope> {
+  const prepared = prepareAction(actionId, callerInput, connection, options);
+  // From here on, only the plain copy that was validated: the caller's object is never read again.
+  const { connection: resolved, request, action, input } = prepared;
   const { signal } = options;
   // Not in dryRun: a dry run masks the auth header whole and may run on placeholder credentials.
   warnShortSecrets(resolved);

@@ -13201,6 +13201,3343 @@ export const mcpTools: readonly McpToolDefinition[] = [
     }
   },
   {
+    "name": "invicti_issue_update",
+    "title": "Issue Update",
+    "description": "Updates an issue: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list; FixedCantRetest, AcceptedRisk, FalsePositive; Default resets it), assignee, note or tags. Not read-only: it changes the issue. Destructive: it overwrites the issue's state, assignee and tags (Default resets the state). Not idempotent: each call adds an entry to the issue's history (and its note again). Invicti Enterprise: POST /api/1.0/issues/update. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "inputSchema": {
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "Issue Update input",
+      "description": "Updates an issue (Issues_Update) with an IssueApiUpdateModel: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list), assignee, note or tags. Besides IssueId at least one field is required, as the vendor requires.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "json_body"
+      ],
+      "properties": {
+        "json_body": {
+          "title": "Request body",
+          "description": "IssueApiUpdateModel: the issue, and at least one of State, AssigneeId, Note, Tags.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "IssueId"
+          ],
+          "minProperties": 2,
+          "properties": {
+            "IssueId": {
+              "title": "Issue ID",
+              "description": "Identifier (GUID) of the issue to update.",
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+              "examples": [
+                "f3a1c84e-1551-4e0d-9a7b-000000000004"
+              ]
+            },
+            "State": {
+              "title": "State",
+              "description": "The new state: FixedUnconfirmed (a fix is claimed; the issue waits for a retest), FixedCantRetest (fixed, but a retest cannot check it), AcceptedRisk, FalsePositive, or Default to reset the state.",
+              "type": "string",
+              "enum": [
+                "FixedUnconfirmed",
+                "FixedCantRetest",
+                "AcceptedRisk",
+                "FalsePositive",
+                "Default"
+              ],
+              "examples": [
+                "FixedUnconfirmed"
+              ]
+            },
+            "AssigneeId": {
+              "title": "Assignee ID",
+              "description": "Identifier (GUID) of the team member to assign the issue to.",
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+              "examples": [
+                "9621aa0c-b29d-4b8b-8717-ab9c2c5956d5"
+              ]
+            },
+            "Note": {
+              "title": "Note",
+              "description": "A note added to the issue's history.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 4000,
+              "examples": [
+                "Fix deployed in release 2.4.1"
+              ]
+            },
+            "Tags": {
+              "title": "Tags",
+              "description": "Tags of the issue (\"Name\" or \"Name:Value\"); they replace the current ones.",
+              "type": "array",
+              "maxItems": 100,
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256
+              },
+              "examples": [
+                [
+                  "TagWithNoValue",
+                  "TagWithValue:Value"
+                ]
+              ]
+            }
+          },
+          "examples": [
+            {
+              "IssueId": "f3a1c84e-1551-4e0d-9a7b-000000000004",
+              "State": "FixedUnconfirmed",
+              "Note": "Fix deployed in release 2.4.1"
+            }
+          ]
+        }
+      },
+      "examples": [
+        {
+          "json_body": {
+            "IssueId": "f3a1c84e-1551-4e0d-9a7b-000000000004",
+            "State": "FixedUnconfirmed",
+            "Note": "Fix deployed in release 2.4.1"
+          }
+        }
+      ]
+    },
+    "outputSchema": {
+      "type": "object",
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "Issue Update output",
+      "description": "The envelope; the Swagger documents no body for a 200 (the update was applied): json_body is null (an empty body, response_text \"\"), or Invicti's { Message }. On 400 (a State the issue cannot take, no field to update), 401 or 404 (no such issue) json_body is Invicti's { Message } or null with response_text. Any other JSON body fails validation: that is drift.",
+      "allOf": [
+        {
+          "$ref": "#/definitions/shared.envelope"
+        },
+        {
+          "type": "object",
+          "properties": {
+            "json_body": {
+              "anyOf": [
+                {
+                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "required": [
+            "json_body"
+          ]
+        }
+      ],
+      "examples": [
+        {
+          "status_code": 200,
+          "reason": "OK",
+          "response_headers": {
+            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
+            "Cache-Control": "no-cache",
+            "Pragma": "no-cache",
+            "Expires": "-1",
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
+          },
+          "json_body": null,
+          "response_text": ""
+        },
+        {
+          "status_code": 404,
+          "reason": "Not Found",
+          "response_headers": {
+            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
+            "Content-Type": "application/json; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "Pragma": "no-cache",
+            "Expires": "-1",
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
+          },
+          "json_body": {
+            "Message": "Issue f3a1c84e-1551-4e0d-9a7b-000000000099 was not found."
+          }
+        }
+      ],
+      "definitions": {
+        "shared.envelope": {
+          "title": "Envelope",
+          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
+              "type": "integer",
+              "minimum": 100,
+              "maximum": 599
+            },
+            "reason": {
+              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
+              "type": "string"
+            },
+            "response_headers": {
+              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {
+              "description": "The parsed JSON body, or null when the body is empty or not JSON."
+            },
+            "response_text": {
+              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
+              "type": "string"
+            },
+            "file": {
+              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "file_name",
+                "content_type",
+                "size_bytes",
+                "content_base64"
+              ],
+              "properties": {
+                "file_name": {
+                  "description": "From Content-Disposition, else derived from the action and the format.",
+                  "type": "string"
+                },
+                "content_type": {
+                  "description": "The Content-Type the server sent, e.g. application/pdf.",
+                  "type": "string"
+                },
+                "size_bytes": {
+                  "description": "Size of the body in bytes.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "content_base64": {
+                  "description": "The body, base64-encoded.",
+                  "type": "string"
+                }
+              }
+            },
+            "wait": {
+              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "done",
+                "polls",
+                "waited_ms"
+              ],
+              "properties": {
+                "done": {
+                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
+                  "type": "boolean"
+                },
+                "polls": {
+                  "description": "Status requests made, failed ones included.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "waited_ms": {
+                  "description": "Milliseconds from the start of the wait to its end.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "errors": {
+                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "timed_out": {
+                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
+                  "type": "boolean"
+                }
+              }
+            }
+          }
+        },
+        "invicti.BaseResponseApiModel": {
+          "title": "BaseResponseApiModel",
+          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
+          "type": "object",
+          "required": [
+            "Message"
+          ],
+          "properties": {
+            "Message": {
+              "description": "Gets or sets the message field.",
+              "type": "string",
+              "examples": [
+                "The base scan is running."
+              ]
+            }
+          }
+        }
+      }
+    },
+    "annotations": {
+      "title": "Issue Update",
+      "readOnlyHint": false,
+      "destructiveHint": true,
+      "idempotentHint": false,
+      "openWorldHint": true
+    }
+  },
+  {
+    "name": "invicti_issue_detail",
+    "title": "Issue Detail",
+    "description": "Gets one issue: its State (the vendor's verdict: Present, FixedUnconfirmed, FixedConfirmed, Revived ...), history and details. Invicti Enterprise: GET /api/1.0/issues/get/{id}. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "inputSchema": {
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "Issue Detail input",
+      "description": "Gets one issue by its id (Issues_Get): its State (the vendor's verdict: FixedConfirmed, Revived, Present ...), its history and details.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "path_parameters"
+      ],
+      "properties": {
+        "path_parameters": {
+          "title": "Path parameters",
+          "description": "Which issue to read.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "id"
+          ],
+          "properties": {
+            "id": {
+              "title": "Issue ID",
+              "description": "Identifier (GUID) of the issue, e.g. an Id from Issues Waiting for Retest or Issues List.",
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+              "examples": [
+                "f3a1c84e-1551-4e0d-9a7b-000000000004"
+              ]
+            }
+          },
+          "examples": [
+            {
+              "id": "f3a1c84e-1551-4e0d-9a7b-000000000004"
+            }
+          ]
+        }
+      },
+      "examples": [
+        {
+          "path_parameters": {
+            "id": "f3a1c84e-1551-4e0d-9a7b-000000000004"
+          }
+        }
+      ]
+    },
+    "outputSchema": {
+      "type": "object",
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "Issue Detail output",
+      "description": "The envelope; on 200 json_body is the AllIssuesApiModel of the issue (State, IsPresent, IsRetest, LatestScanId, LastRevivedDate, StateFixedConfirmedDate, History ...), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its Id missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "allOf": [
+        {
+          "$ref": "#/definitions/shared.envelope"
+        },
+        {
+          "type": "object",
+          "properties": {
+            "json_body": {
+              "anyOf": [
+                {
+                  "$ref": "#/definitions/invicti.AllIssuesApiModel"
+                },
+                {
+                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "required": [
+            "json_body"
+          ]
+        }
+      ],
+      "examples": [
+        {
+          "status_code": 200,
+          "reason": "OK",
+          "response_headers": {
+            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
+            "Content-Type": "application/json; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "Pragma": "no-cache",
+            "Expires": "-1",
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
+          },
+          "json_body": {
+            "AssigneeName": null,
+            "FirstSeenDate": "21/10/2026 09:12",
+            "Id": "2d0c5f38-6a17-4a3b-9b1e-0c6f1e2d7a10",
+            "IsAddressed": true,
+            "IsDetectedByShark": false,
+            "IsPresent": false,
+            "LastSeenDate": "20/11/2026 22:40",
+            "LastRevivedDate": null,
+            "StateFixedConfirmedDate": "21/11/2026 10:02",
+            "UpdatedDate": "21/11/2026 08:05",
+            "Severity": "High",
+            "State": "FixedConfirmed",
+            "Title": "Cross-site Scripting",
+            "Url": "http://php.testinvicti.com/artist.php?artist=1",
+            "LatestVulnerabilityIsConfirmed": true,
+            "WebsiteId": "e7d2c1b0-9a8f-4e6d-b5c4-a3f2e1d0c9b8",
+            "WebsiteName": "Sample",
+            "WebsiteRootUrl": "http://php.testinvicti.com/",
+            "FixTimeInMinutes": null,
+            "Certainty": 100,
+            "Parameters": [
+              {
+                "Name": "artist",
+                "Value": "1",
+                "TypeName": "Get",
+                "InputType": "Text"
+              }
+            ],
+            "VulnerabilityDetail": null,
+            "Impact": null,
+            "Actions": null,
+            "Skills": null,
+            "Remedy": null,
+            "RemedyReferences": null,
+            "ExternalReferences": null,
+            "ProofOfConcept": null,
+            "CustomData": null,
+            "CustomFields": [],
+            "ClassificationLinks": [],
+            "CvssVectorString": "CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N",
+            "Cvss31VectorString": null,
+            "Cvss40VectorString": null,
+            "Type": "Xss",
+            "Classification": {
+              "Cwe": "79",
+              "Capec": "591",
+              "Owasp2017": "A7",
+              "OwaspTopTen2021": "A3",
+              "Pci32": "6.5.7",
+              "IsEmpty": false
+            },
+            "CvssVector": null,
+            "Cvss31Vector": null,
+            "Cvss40Vector": null,
+            "VersionIssues": [],
+            "IsRetest": false,
+            "IsTodo": false,
+            "LatestScanId": "af6d0ffd-529e-4056-b39f-b141021fae74",
+            "History": [
+              {
+                "Message": "Marked as Fixed (Unconfirmed), waiting for retest",
+                "Note": null,
+                "Owner": "Jane Doe",
+                "Date": "21/11/2026 08:05"
+              },
+              {
+                "Message": "Fixed (Confirmed) by retest scan 5c3b2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e",
+                "Note": null,
+                "Owner": "Invicti",
+                "Date": "21/11/2026 10:02"
+              }
+            ],
+            "Tags": []
+          }
+        }
+      ],
+      "definitions": {
+        "shared.envelope": {
+          "title": "Envelope",
+          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
+              "type": "integer",
+              "minimum": 100,
+              "maximum": 599
+            },
+            "reason": {
+              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
+              "type": "string"
+            },
+            "response_headers": {
+              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {
+              "description": "The parsed JSON body, or null when the body is empty or not JSON."
+            },
+            "response_text": {
+              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
+              "type": "string"
+            },
+            "file": {
+              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "file_name",
+                "content_type",
+                "size_bytes",
+                "content_base64"
+              ],
+              "properties": {
+                "file_name": {
+                  "description": "From Content-Disposition, else derived from the action and the format.",
+                  "type": "string"
+                },
+                "content_type": {
+                  "description": "The Content-Type the server sent, e.g. application/pdf.",
+                  "type": "string"
+                },
+                "size_bytes": {
+                  "description": "Size of the body in bytes.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "content_base64": {
+                  "description": "The body, base64-encoded.",
+                  "type": "string"
+                }
+              }
+            },
+            "wait": {
+              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "done",
+                "polls",
+                "waited_ms"
+              ],
+              "properties": {
+                "done": {
+                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
+                  "type": "boolean"
+                },
+                "polls": {
+                  "description": "Status requests made, failed ones included.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "waited_ms": {
+                  "description": "Milliseconds from the start of the wait to its end.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "errors": {
+                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "timed_out": {
+                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
+                  "type": "boolean"
+                }
+              }
+            }
+          }
+        },
+        "invicti.AllIssuesApiModel": {
+          "title": "AllIssuesApiModel",
+          "description": "Invicti AllIssuesApiModel, one issue as GET /api/1.0/issues/get/{id} returns it: all properties of the vendor's Swagger model with its enums (the IssueApiModel's plus LastRevivedDate and StateFixedConfirmedDate; the nested models are IssueApiModel's definitions); Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. State is typed as a string by the Swagger; expect Present, FixedUnconfirmed, FixedCantRetest, FixedConfirmed, Revived, Scanning, Ignored, AcceptedRisk or FalsePositive. Unknown properties are allowed.",
+          "type": "object",
+          "required": [
+            "Id"
+          ],
+          "properties": {
+            "AssigneeName": {
+              "description": "Gets or sets the name of the assignee.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "FirstSeenDate": {
+              "description": "Gets or sets the first seen date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Id": {
+              "description": "Gets or sets the identifier.",
+              "type": "string",
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "IsAddressed": {
+              "description": "Gets or sets a value indicating whether this vulnerability is addressed.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsDetectedByShark": {
+              "description": "Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsPresent": {
+              "description": "Gets or sets a value indicating whether this vulnerability is present.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "LastSeenDate": {
+              "description": "Gets or sets the last seen date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "LastRevivedDate": {
+              "description": "Gets or sets the last revieved date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "StateFixedConfirmedDate": {
+              "description": "Gets or sets the last Fixed (Confirmed) date of the vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "UpdatedDate": {
+              "description": "Gets or sets the update date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Severity": {
+              "description": "Gets or sets the severity.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "enum": [
+                "BestPractice",
+                "Information",
+                "Low",
+                "Medium",
+                "High",
+                "Critical",
+                null
+              ]
+            },
+            "State": {
+              "description": "Gets or sets the state.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Title": {
+              "description": "Gets or sets the title.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Url": {
+              "description": "Gets or sets the URL.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "LatestVulnerabilityIsConfirmed": {
+              "description": "Gets or sets a value indicating whether [vulnerability confirmed].",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "WebsiteId": {
+              "description": "Gets or sets the website identifier.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "WebsiteName": {
+              "description": "Gets or sets the name of the website.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "WebsiteRootUrl": {
+              "description": "Gets or sets the website root URL.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "FixTimeInMinutes": {
+              "description": "Gets or sets the issue fix time.",
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "Certainty": {
+              "description": "Gets or sets the certainty.",
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "Parameters": {
+              "description": "Gets the issue parameters.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueRequestContentParametersApiModel"
+              },
+              "readOnly": true
+            },
+            "VulnerabilityDetail": {
+              "description": "Gets a detail of the vulerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Impact": {
+              "description": "Gets a description of the impact of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Actions": {
+              "description": "Gets a description of the actions of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Skills": {
+              "description": "Gets a description of the skills of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Remedy": {
+              "description": "Gets a description of the remedy of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "RemedyReferences": {
+              "description": "Gets a description of the remedy references of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "ExternalReferences": {
+              "description": "Gets a description of the external of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "ProofOfConcept": {
+              "description": "Gets a description of the proof of concept for the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "CustomData": {
+              "description": "Gets a description of the proof of concept for the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "CustomFields": {
+              "description": "Gets a collection of the vulnerability.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CustomFieldModel"
+              },
+              "readOnly": true
+            },
+            "ClassificationLinks": {
+              "description": "Gets the classification links",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string"
+              }
+            },
+            "CvssVectorString": {
+              "description": "Gets the CVSS 3.0 vector string.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Cvss31VectorString": {
+              "description": "Gets the CVSS 3.1 vector string.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "readOnly": true
+            },
+            "Cvss40VectorString": {
+              "description": "Gets the CVSS 4.0 vector string.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "readOnly": true
+            },
+            "Type": {
+              "description": "Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Classification": {
+              "description": "Gets the classification of the vulnerability.",
+              "anyOf": [
+                {
+                  "$ref": "#/definitions/invicti.IssueApiModel/definitions/VulnerabilityClassification"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "readOnly": true
+            },
+            "CvssVector": {
+              "description": "Gets the parsed cvss vector",
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "Cvss31Vector": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "Cvss40Vector": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "VersionIssues": {
+              "description": "Gets the version issues",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/VersionIssue"
+              },
+              "readOnly": true
+            },
+            "IsRetest": {
+              "description": "Gets or sets a value indicating whether this vulnerability is waiting for retest",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsTodo": {
+              "description": "Gets or sets a value indicating whether this vulnerability is todo.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "LatestScanId": {
+              "description": "Gets or set the latest scan identifier.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "History": {
+              "description": "Gets or sets the History.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueHistoryApiModel"
+              }
+            },
+            "Tags": {
+              "description": "Tags",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "invicti.BaseResponseApiModel": {
+          "title": "BaseResponseApiModel",
+          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
+          "type": "object",
+          "required": [
+            "Message"
+          ],
+          "properties": {
+            "Message": {
+              "description": "Gets or sets the message field.",
+              "type": "string",
+              "examples": [
+                "The base scan is running."
+              ]
+            }
+          }
+        },
+        "invicti.IssueApiModel": {
+          "title": "IssueApiModel",
+          "description": "Invicti IssueApiModel, one issue in the List of an IssueApiResult (GET /api/1.0/issues/waitingforretest): all properties of the vendor's Swagger model with its enums; Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. Unknown properties are allowed.",
+          "type": "object",
+          "required": [
+            "Id"
+          ],
+          "properties": {
+            "AssigneeName": {
+              "description": "Gets or sets the name of the assignee.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "FirstSeenDate": {
+              "description": "Gets or sets the first seen date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Id": {
+              "description": "Gets or sets the identifier.",
+              "type": "string",
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "IsAddressed": {
+              "description": "Gets or sets a value indicating whether this vulnerability is addressed.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsDetectedByShark": {
+              "description": "Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsPresent": {
+              "description": "Gets or sets a value indicating whether this vulnerability is present.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "LastSeenDate": {
+              "description": "Gets or sets the last seen date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "UpdatedDate": {
+              "description": "Gets or sets the update date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Severity": {
+              "description": "Gets or sets the severity.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "enum": [
+                "BestPractice",
+                "Information",
+                "Low",
+                "Medium",
+                "High",
+                "Critical",
+                null
+              ]
+            },
+            "State": {
+              "description": "Gets or sets the state.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Title": {
+              "description": "Gets or sets the title.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Url": {
+              "description": "Gets or sets the URL.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "LatestVulnerabilityIsConfirmed": {
+              "description": "Gets or sets a value indicating whether [vulnerability confirmed].",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "WebsiteId": {
+              "description": "Gets or sets the website identifier.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "WebsiteName": {
+              "description": "Gets or sets the name of the website.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "WebsiteRootUrl": {
+              "description": "Gets or sets the website root URL.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "FixTimeInMinutes": {
+              "description": "Gets or sets the issue fix time.",
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "Certainty": {
+              "description": "Gets or sets the certainty.",
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "Parameters": {
+              "description": "Gets the issue parameters.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueRequestContentParametersApiModel"
+              },
+              "readOnly": true
+            },
+            "VulnerabilityDetail": {
+              "description": "Gets a detail of the vulerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Impact": {
+              "description": "Gets a description of the impact of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Actions": {
+              "description": "Gets a description of the actions of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Skills": {
+              "description": "Gets a description of the skills of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Remedy": {
+              "description": "Gets a description of the remedy of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "RemedyReferences": {
+              "description": "Gets a description of the remedy references of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "ExternalReferences": {
+              "description": "Gets a description of the external of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "ProofOfConcept": {
+              "description": "Gets a description of the proof of concept for the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "CustomData": {
+              "description": "Gets a description of the proof of concept for the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "CustomFields": {
+              "description": "Gets a collection of the vulnerability.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CustomFieldModel"
+              },
+              "readOnly": true
+            },
+            "ClassificationLinks": {
+              "description": "Gets the classification links",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string"
+              }
+            },
+            "CvssVectorString": {
+              "description": "Gets the CVSS 3.0 vector string.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Cvss31VectorString": {
+              "description": "Gets the CVSS 3.1 vector string.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "readOnly": true
+            },
+            "Cvss40VectorString": {
+              "description": "Gets the CVSS 4.0 vector string.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "readOnly": true
+            },
+            "Type": {
+              "description": "Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Classification": {
+              "description": "Gets the classification of the vulnerability.",
+              "anyOf": [
+                {
+                  "$ref": "#/definitions/invicti.IssueApiModel/definitions/VulnerabilityClassification"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "readOnly": true
+            },
+            "CvssVector": {
+              "description": "Gets the parsed cvss vector",
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "Cvss31Vector": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "Cvss40Vector": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "VersionIssues": {
+              "description": "Gets the version issues",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/VersionIssue"
+              },
+              "readOnly": true
+            },
+            "IsRetest": {
+              "description": "Gets or sets a value indicating whether this vulnerability is waiting for retest",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsTodo": {
+              "description": "Gets or sets a value indicating whether this vulnerability is todo.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "LatestScanId": {
+              "description": "Gets or set the latest scan identifier.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "History": {
+              "description": "Gets or sets the History.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueHistoryApiModel"
+              }
+            },
+            "Tags": {
+              "description": "Tags",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string"
+              }
+            }
+          },
+          "definitions": {
+            "CustomFieldModel": {
+              "title": "CustomFieldModel",
+              "description": "Represents a key/value pair of custom data associated with a vulnerability.",
+              "type": "object",
+              "properties": {
+                "Name": {
+                  "description": "Gets or sets the name of this instance.",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Values": {
+                  "description": "Gets or sets the values associated with this custom field.",
+                  "type": [
+                    "array",
+                    "null"
+                  ],
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              }
+            },
+            "CvssScoreValue": {
+              "title": "CvssScoreValue",
+              "type": "object",
+              "properties": {
+                "Severity": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "enum": [
+                    "None",
+                    "Low",
+                    "Medium",
+                    "High",
+                    "Critical",
+                    null
+                  ],
+                  "readOnly": true
+                },
+                "Value": {
+                  "type": [
+                    "number",
+                    "null"
+                  ],
+                  "format": "double",
+                  "readOnly": true
+                }
+              }
+            },
+            "IssueHistoryApiModel": {
+              "title": "IssueHistoryApiModel",
+              "description": "Model for issue api history prop",
+              "type": "object",
+              "properties": {
+                "Message": {
+                  "description": "Message to display",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Note": {
+                  "description": "Note to display",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Owner": {
+                  "description": "Owner of event",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Date": {
+                  "description": "Date of event",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "IssueRequestContentParametersApiModel": {
+              "title": "IssueRequestContentParametersApiModel",
+              "description": "Issue request content parameters api response mapping class.",
+              "type": "object",
+              "properties": {
+                "Name": {
+                  "description": "Gets or sets the parameter name",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Value": {
+                  "description": "Gets or sets the parameter value",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "TypeName": {
+                  "description": "Gets or sets the parameter type name",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "InputType": {
+                  "description": "Gets or sets the input type",
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "enum": [
+                    "Hidden",
+                    "Text",
+                    "Textarea",
+                    "Submit",
+                    "Reset",
+                    "Button",
+                    "Image",
+                    "File",
+                    "Radio",
+                    "Select",
+                    "Checkbox",
+                    "Password",
+                    "Color",
+                    "Date",
+                    "Datetime",
+                    "DatetimeLocal",
+                    "Email",
+                    "Month",
+                    "Number",
+                    "Range",
+                    "Search",
+                    "Tel",
+                    "Time",
+                    "Url",
+                    "Week",
+                    "Output",
+                    null
+                  ]
+                }
+              }
+            },
+            "VersionIssue": {
+              "title": "VersionIssue",
+              "type": "object",
+              "properties": {
+                "Exploit": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "ExternalReferences": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "FromVersionOrdinal": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "format": "int32"
+                },
+                "FromVersion": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Id": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "format": "int32"
+                },
+                "Impact": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Remedy": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Severity": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "enum": [
+                    "BestPractice",
+                    "Information",
+                    "Low",
+                    "Medium",
+                    "High",
+                    "Critical",
+                    null
+                  ]
+                },
+                "Summary": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Title": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "ToVersionOrdinal": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "format": "int32"
+                },
+                "ToVersion": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Vulnerability": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Application": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "format": "int32"
+                },
+                "Bdu": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Cvss": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwnerVulnerabilityType": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "description": "One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape."
+                }
+              }
+            },
+            "VulnerabilityClassification": {
+              "title": "VulnerabilityClassification",
+              "type": "object",
+              "properties": {
+                "Asvs40": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Capec": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Cwe": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "DisaStig": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Hipaa": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "IsEmpty": {
+                  "type": [
+                    "boolean",
+                    "null"
+                  ],
+                  "readOnly": true
+                },
+                "Iso27001": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Iso27001At2022": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Nistsp80053": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Owasp2013": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Owasp2017": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwaspApiTop10": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwaspProactiveControls": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwaspTopTen2021": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwaspTopTen2023": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Pci32": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "PciDss40": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Wasc": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "annotations": {
+      "title": "Issue Detail",
+      "readOnlyHint": true,
+      "destructiveHint": false,
+      "idempotentHint": true,
+      "openWorldHint": true
+    }
+  },
+  {
+    "name": "invicti_issues_list",
+    "title": "Issues List",
+    "description": "Gets the list of all issues with their states (FixedConfirmed, Revived, Present ...), paged and optionally filtered by severity, website, group, last-seen date or integration. Invicti Enterprise: GET /api/1.0/issues/allissues. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "inputSchema": {
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "Issues List input",
+      "description": "Gets the list of all issues (Issues_AllIssues) with their state (Present, FixedUnconfirmed, FixedConfirmed, Revived ...), paged and optionally filtered; every query parameter of the vendor operation, all optional.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "parameters": {
+          "title": "Query parameters",
+          "description": "Filters, order and paging; every one is optional. Sent as the query string, in this order.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "severity": {
+              "title": "Severity",
+              "description": "Only issues of this severity.",
+              "type": "string",
+              "enum": [
+                "BestPractice",
+                "Information",
+                "Low",
+                "Medium",
+                "High",
+                "Critical"
+              ],
+              "examples": [
+                "High"
+              ]
+            },
+            "webSiteName": {
+              "title": "Website name",
+              "description": "Only issues of the website with this name.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256,
+              "examples": [
+                "Sample"
+              ]
+            },
+            "websiteGroupName": {
+              "title": "Website group name",
+              "description": "Only issues of websites in the group with this name.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256,
+              "examples": [
+                "Default"
+              ]
+            },
+            "page": {
+              "title": "Page",
+              "description": "Page number, from 1 (Invicti's default 1).",
+              "$ref": "#/definitions/shared.inputs/definitions/InvictiPage",
+              "examples": [
+                1
+              ]
+            },
+            "pageSize": {
+              "title": "Page size",
+              "description": "Issues per page, 1 to 200 (Invicti's default 20).",
+              "$ref": "#/definitions/shared.inputs/definitions/InvictiPageSize",
+              "examples": [
+                20
+              ]
+            },
+            "sortType": {
+              "title": "Sort order",
+              "description": "By LastSeenDate, Ascending (Invicti's default) or Descending.",
+              "type": "string",
+              "enum": [
+                "Ascending",
+                "Descending"
+              ],
+              "examples": [
+                "Descending"
+              ]
+            },
+            "lastSeenDate": {
+              "title": "Last seen date",
+              "description": "Only issues last seen since this date, in the date format of the Invicti account (see /account/changesettings), e.g. 27/03/2024.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64,
+              "examples": [
+                "27/03/2024"
+              ]
+            },
+            "rawDetails": {
+              "title": "Raw details",
+              "description": "true (Invicti's default): the vulnerability texts (Remedy, Impact ...) as raw HTML; false: without raw HTML.",
+              "type": "boolean",
+              "examples": [
+                false
+              ]
+            },
+            "integration": {
+              "title": "Integration",
+              "description": "Only issues with this issue-tracker integration configured (e.g. Jira).",
+              "type": "string",
+              "enum": [
+                "Jira",
+                "GitHub",
+                "TFS",
+                "FogBugz",
+                "ServiceNow",
+                "Slack",
+                "GitLab",
+                "Bitbucket",
+                "Unfuddle",
+                "Zapier",
+                "AzureDevOps",
+                "Redmine",
+                "Bugzilla",
+                "Kafka",
+                "PagerDuty",
+                "MicrosoftTeams",
+                "Clubhouse",
+                "Trello",
+                "Asana",
+                "Webhook",
+                "Kenna",
+                "Freshservice",
+                "YouTrack",
+                "NetsparkerEnterprise",
+                "Splunk",
+                "Mattermost",
+                "Hashicorp",
+                "PivotalTracker",
+                "CyberArk",
+                "DefectDojo",
+                "JazzTeam",
+                "AzureKeyVault",
+                "ServiceNowVRM"
+              ],
+              "examples": [
+                "Jira"
+              ]
+            }
+          },
+          "examples": [
+            {
+              "webSiteName": "Sample",
+              "sortType": "Descending",
+              "page": 1,
+              "pageSize": 50
+            }
+          ]
+        }
+      },
+      "examples": [
+        {
+          "parameters": {
+            "webSiteName": "Sample",
+            "sortType": "Descending",
+            "page": 1,
+            "pageSize": 50
+          }
+        }
+      ],
+      "definitions": {
+        "shared.inputs": {
+          "title": "SharedInputs",
+          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
+          "definitions": {
+            "InvictiId": {
+              "description": "An Invicti identifier: a GUID.",
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+            },
+            "AttackforgeObjectId": {
+              "description": "An AttackForge object id: 24 hexadecimal digits.",
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{24}$"
+            },
+            "InvictiPage": {
+              "description": "Page number, from 1.",
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2147483647
+            },
+            "InvictiPageSize": {
+              "description": "Items per page, 1 to 200.",
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 200
+            },
+            "InvictiReportFormat": {
+              "description": "Report file format.",
+              "type": "string",
+              "enum": [
+                "Xml",
+                "Csv",
+                "Pdf",
+                "Html",
+                "Txt",
+                "Json"
+              ]
+            },
+            "AttackforgePriority": {
+              "description": "AttackForge vulnerability priority.",
+              "type": "string",
+              "enum": [
+                "Critical",
+                "High",
+                "Medium",
+                "Low",
+                "Info"
+              ]
+            },
+            "RetestRoundNumber": {
+              "description": "Number of the project's retest round, from 1.",
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2147483647
+            }
+          }
+        }
+      }
+    },
+    "outputSchema": {
+      "type": "object",
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "Issues List output",
+      "description": "The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of all issues (State says each one's verdict: FixedConfirmed after a retest that no longer found it, Revived when it found it again), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "allOf": [
+        {
+          "$ref": "#/definitions/shared.envelope"
+        },
+        {
+          "type": "object",
+          "properties": {
+            "json_body": {
+              "anyOf": [
+                {
+                  "$ref": "#/definitions/invicti.IssueApiResult"
+                },
+                {
+                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "required": [
+            "json_body"
+          ]
+        }
+      ],
+      "examples": [
+        {
+          "status_code": 200,
+          "reason": "OK",
+          "response_headers": {
+            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
+            "Content-Type": "application/json; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "Pragma": "no-cache",
+            "Expires": "-1",
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
+          },
+          "json_body": {
+            "FirstItemOnPage": 1,
+            "HasNextPage": false,
+            "HasPreviousPage": false,
+            "IsFirstPage": true,
+            "IsLastPage": true,
+            "LastItemOnPage": 1,
+            "List": [
+              {
+                "AssigneeName": null,
+                "FirstSeenDate": "21/10/2026 09:12",
+                "Id": "2d0c5f38-6a17-4a3b-9b1e-0c6f1e2d7a10",
+                "IsAddressed": true,
+                "IsDetectedByShark": false,
+                "IsPresent": false,
+                "LastSeenDate": "20/11/2026 22:40",
+                "UpdatedDate": "21/11/2026 08:05",
+                "Severity": "High",
+                "State": "FixedConfirmed",
+                "Title": "Cross-site Scripting",
+                "Url": "http://php.testinvicti.com/artist.php?artist=1",
+                "LatestVulnerabilityIsConfirmed": true,
+                "WebsiteId": "e7d2c1b0-9a8f-4e6d-b5c4-a3f2e1d0c9b8",
+                "WebsiteName": "Sample",
+                "WebsiteRootUrl": "http://php.testinvicti.com/",
+                "FixTimeInMinutes": null,
+                "Certainty": 100,
+                "Parameters": [
+                  {
+                    "Name": "artist",
+                    "Value": "1",
+                    "TypeName": "Get",
+                    "InputType": "Text"
+                  }
+                ],
+                "VulnerabilityDetail": null,
+                "Impact": null,
+                "Actions": null,
+                "Skills": null,
+                "Remedy": null,
+                "RemedyReferences": null,
+                "ExternalReferences": null,
+                "ProofOfConcept": null,
+                "CustomData": null,
+                "CustomFields": [],
+                "ClassificationLinks": [],
+                "CvssVectorString": "CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N",
+                "Cvss31VectorString": null,
+                "Cvss40VectorString": null,
+                "Type": "Xss",
+                "Classification": {
+                  "Cwe": "79",
+                  "Capec": "591",
+                  "Owasp2017": "A7",
+                  "OwaspTopTen2021": "A3",
+                  "Pci32": "6.5.7",
+                  "IsEmpty": false
+                },
+                "CvssVector": null,
+                "Cvss31Vector": null,
+                "Cvss40Vector": null,
+                "VersionIssues": [],
+                "IsRetest": false,
+                "IsTodo": false,
+                "LatestScanId": "af6d0ffd-529e-4056-b39f-b141021fae74",
+                "History": [
+                  {
+                    "Message": "Marked as Fixed (Unconfirmed), waiting for retest",
+                    "Note": null,
+                    "Owner": "Jane Doe",
+                    "Date": "21/11/2026 08:05"
+                  },
+                  {
+                    "Message": "Fixed (Confirmed) by retest scan 5c3b2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e",
+                    "Note": null,
+                    "Owner": "Invicti",
+                    "Date": "21/11/2026 10:02"
+                  }
+                ],
+                "Tags": []
+              }
+            ],
+            "PageCount": 1,
+            "PageNumber": 1,
+            "PageSize": 20,
+            "TotalItemCount": 1
+          }
+        }
+      ],
+      "definitions": {
+        "shared.envelope": {
+          "title": "Envelope",
+          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
+              "type": "integer",
+              "minimum": 100,
+              "maximum": 599
+            },
+            "reason": {
+              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
+              "type": "string"
+            },
+            "response_headers": {
+              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {
+              "description": "The parsed JSON body, or null when the body is empty or not JSON."
+            },
+            "response_text": {
+              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
+              "type": "string"
+            },
+            "file": {
+              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "file_name",
+                "content_type",
+                "size_bytes",
+                "content_base64"
+              ],
+              "properties": {
+                "file_name": {
+                  "description": "From Content-Disposition, else derived from the action and the format.",
+                  "type": "string"
+                },
+                "content_type": {
+                  "description": "The Content-Type the server sent, e.g. application/pdf.",
+                  "type": "string"
+                },
+                "size_bytes": {
+                  "description": "Size of the body in bytes.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "content_base64": {
+                  "description": "The body, base64-encoded.",
+                  "type": "string"
+                }
+              }
+            },
+            "wait": {
+              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "done",
+                "polls",
+                "waited_ms"
+              ],
+              "properties": {
+                "done": {
+                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
+                  "type": "boolean"
+                },
+                "polls": {
+                  "description": "Status requests made, failed ones included.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "waited_ms": {
+                  "description": "Milliseconds from the start of the wait to its end.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "errors": {
+                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "timed_out": {
+                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
+                  "type": "boolean"
+                }
+              }
+            }
+          }
+        },
+        "invicti.IssueApiResult": {
+          "title": "IssueApiResult",
+          "description": "Invicti IssueApiResult, the paged answer of GET /api/1.0/issues/waitingforretest: List (the IssueApiModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.",
+          "type": "object",
+          "required": [
+            "List"
+          ],
+          "properties": {
+            "FirstItemOnPage": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "HasNextPage": {
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "HasPreviousPage": {
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsFirstPage": {
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsLastPage": {
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "LastItemOnPage": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "List": {
+              "type": "array",
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel"
+              }
+            },
+            "PageCount": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "PageNumber": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "PageSize": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "TotalItemCount": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            }
+          }
+        },
+        "invicti.BaseResponseApiModel": {
+          "title": "BaseResponseApiModel",
+          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
+          "type": "object",
+          "required": [
+            "Message"
+          ],
+          "properties": {
+            "Message": {
+              "description": "Gets or sets the message field.",
+              "type": "string",
+              "examples": [
+                "The base scan is running."
+              ]
+            }
+          }
+        },
+        "invicti.IssueApiModel": {
+          "title": "IssueApiModel",
+          "description": "Invicti IssueApiModel, one issue in the List of an IssueApiResult (GET /api/1.0/issues/waitingforretest): all properties of the vendor's Swagger model with its enums; Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. Unknown properties are allowed.",
+          "type": "object",
+          "required": [
+            "Id"
+          ],
+          "properties": {
+            "AssigneeName": {
+              "description": "Gets or sets the name of the assignee.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "FirstSeenDate": {
+              "description": "Gets or sets the first seen date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Id": {
+              "description": "Gets or sets the identifier.",
+              "type": "string",
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "IsAddressed": {
+              "description": "Gets or sets a value indicating whether this vulnerability is addressed.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsDetectedByShark": {
+              "description": "Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsPresent": {
+              "description": "Gets or sets a value indicating whether this vulnerability is present.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "LastSeenDate": {
+              "description": "Gets or sets the last seen date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "UpdatedDate": {
+              "description": "Gets or sets the update date.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Severity": {
+              "description": "Gets or sets the severity.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "enum": [
+                "BestPractice",
+                "Information",
+                "Low",
+                "Medium",
+                "High",
+                "Critical",
+                null
+              ]
+            },
+            "State": {
+              "description": "Gets or sets the state.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Title": {
+              "description": "Gets or sets the title.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Url": {
+              "description": "Gets or sets the URL.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "LatestVulnerabilityIsConfirmed": {
+              "description": "Gets or sets a value indicating whether [vulnerability confirmed].",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "WebsiteId": {
+              "description": "Gets or sets the website identifier.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "WebsiteName": {
+              "description": "Gets or sets the name of the website.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "WebsiteRootUrl": {
+              "description": "Gets or sets the website root URL.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "FixTimeInMinutes": {
+              "description": "Gets or sets the issue fix time.",
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "Certainty": {
+              "description": "Gets or sets the certainty.",
+              "type": [
+                "integer",
+                "null"
+              ],
+              "format": "int32"
+            },
+            "Parameters": {
+              "description": "Gets the issue parameters.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueRequestContentParametersApiModel"
+              },
+              "readOnly": true
+            },
+            "VulnerabilityDetail": {
+              "description": "Gets a detail of the vulerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Impact": {
+              "description": "Gets a description of the impact of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Actions": {
+              "description": "Gets a description of the actions of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Skills": {
+              "description": "Gets a description of the skills of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Remedy": {
+              "description": "Gets a description of the remedy of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "RemedyReferences": {
+              "description": "Gets a description of the remedy references of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "ExternalReferences": {
+              "description": "Gets a description of the external of the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "ProofOfConcept": {
+              "description": "Gets a description of the proof of concept for the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "CustomData": {
+              "description": "Gets a description of the proof of concept for the associated vulnerability.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "CustomFields": {
+              "description": "Gets a collection of the vulnerability.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CustomFieldModel"
+              },
+              "readOnly": true
+            },
+            "ClassificationLinks": {
+              "description": "Gets the classification links",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string"
+              }
+            },
+            "CvssVectorString": {
+              "description": "Gets the CVSS 3.0 vector string.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Cvss31VectorString": {
+              "description": "Gets the CVSS 3.1 vector string.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "readOnly": true
+            },
+            "Cvss40VectorString": {
+              "description": "Gets the CVSS 4.0 vector string.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "readOnly": true
+            },
+            "Type": {
+              "description": "Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "Classification": {
+              "description": "Gets the classification of the vulnerability.",
+              "anyOf": [
+                {
+                  "$ref": "#/definitions/invicti.IssueApiModel/definitions/VulnerabilityClassification"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "readOnly": true
+            },
+            "CvssVector": {
+              "description": "Gets the parsed cvss vector",
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "Cvss31Vector": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "Cvss40Vector": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
+              },
+              "readOnly": true
+            },
+            "VersionIssues": {
+              "description": "Gets the version issues",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/VersionIssue"
+              },
+              "readOnly": true
+            },
+            "IsRetest": {
+              "description": "Gets or sets a value indicating whether this vulnerability is waiting for retest",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "IsTodo": {
+              "description": "Gets or sets a value indicating whether this vulnerability is todo.",
+              "type": [
+                "boolean",
+                "null"
+              ]
+            },
+            "LatestScanId": {
+              "description": "Gets or set the latest scan identifier.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "examples": [
+                "00000000-0000-0000-0000-000000000000"
+              ]
+            },
+            "History": {
+              "description": "Gets or sets the History.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueHistoryApiModel"
+              }
+            },
+            "Tags": {
+              "description": "Tags",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string"
+              }
+            }
+          },
+          "definitions": {
+            "CustomFieldModel": {
+              "title": "CustomFieldModel",
+              "description": "Represents a key/value pair of custom data associated with a vulnerability.",
+              "type": "object",
+              "properties": {
+                "Name": {
+                  "description": "Gets or sets the name of this instance.",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Values": {
+                  "description": "Gets or sets the values associated with this custom field.",
+                  "type": [
+                    "array",
+                    "null"
+                  ],
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              }
+            },
+            "CvssScoreValue": {
+              "title": "CvssScoreValue",
+              "type": "object",
+              "properties": {
+                "Severity": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "enum": [
+                    "None",
+                    "Low",
+                    "Medium",
+                    "High",
+                    "Critical",
+                    null
+                  ],
+                  "readOnly": true
+                },
+                "Value": {
+                  "type": [
+                    "number",
+                    "null"
+                  ],
+                  "format": "double",
+                  "readOnly": true
+                }
+              }
+            },
+            "IssueHistoryApiModel": {
+              "title": "IssueHistoryApiModel",
+              "description": "Model for issue api history prop",
+              "type": "object",
+              "properties": {
+                "Message": {
+                  "description": "Message to display",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Note": {
+                  "description": "Note to display",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Owner": {
+                  "description": "Owner of event",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Date": {
+                  "description": "Date of event",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "IssueRequestContentParametersApiModel": {
+              "title": "IssueRequestContentParametersApiModel",
+              "description": "Issue request content parameters api response mapping class.",
+              "type": "object",
+              "properties": {
+                "Name": {
+                  "description": "Gets or sets the parameter name",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Value": {
+                  "description": "Gets or sets the parameter value",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "TypeName": {
+                  "description": "Gets or sets the parameter type name",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "InputType": {
+                  "description": "Gets or sets the input type",
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "enum": [
+                    "Hidden",
+                    "Text",
+                    "Textarea",
+                    "Submit",
+                    "Reset",
+                    "Button",
+                    "Image",
+                    "File",
+                    "Radio",
+                    "Select",
+                    "Checkbox",
+                    "Password",
+                    "Color",
+                    "Date",
+                    "Datetime",
+                    "DatetimeLocal",
+                    "Email",
+                    "Month",
+                    "Number",
+                    "Range",
+                    "Search",
+                    "Tel",
+                    "Time",
+                    "Url",
+                    "Week",
+                    "Output",
+                    null
+                  ]
+                }
+              }
+            },
+            "VersionIssue": {
+              "title": "VersionIssue",
+              "type": "object",
+              "properties": {
+                "Exploit": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "ExternalReferences": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "FromVersionOrdinal": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "format": "int32"
+                },
+                "FromVersion": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Id": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "format": "int32"
+                },
+                "Impact": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Remedy": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Severity": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "enum": [
+                    "BestPractice",
+                    "Information",
+                    "Low",
+                    "Medium",
+                    "High",
+                    "Critical",
+                    null
+                  ]
+                },
+                "Summary": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Title": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "ToVersionOrdinal": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "format": "int32"
+                },
+                "ToVersion": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Vulnerability": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Application": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "format": "int32"
+                },
+                "Bdu": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Cvss": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwnerVulnerabilityType": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "description": "One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape."
+                }
+              }
+            },
+            "VulnerabilityClassification": {
+              "title": "VulnerabilityClassification",
+              "type": "object",
+              "properties": {
+                "Asvs40": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Capec": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Cwe": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "DisaStig": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Hipaa": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "IsEmpty": {
+                  "type": [
+                    "boolean",
+                    "null"
+                  ],
+                  "readOnly": true
+                },
+                "Iso27001": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Iso27001At2022": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Nistsp80053": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Owasp2013": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Owasp2017": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwaspApiTop10": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwaspProactiveControls": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwaspTopTen2021": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "OwaspTopTen2023": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Pci32": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "PciDss40": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "Wasc": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "annotations": {
+      "title": "Issues List",
+      "readOnlyHint": true,
+      "destructiveHint": false,
+      "idempotentHint": true,
+      "openWorldHint": true
+    }
+  },
+  {
+    "name": "invicti_scan_cancel",
+    "title": "Scan Cancel",
+    "description": "Stops a scan in progress; answers with a CancelResult (Ok, ScanNotFound, ScanCompleted ...). Not read-only: it ends the scan. Destructive: a cancelled scan cannot be resumed and its work is lost. Idempotent: cancelling a scan that is already cancelled changes nothing (the answer says ScanCancelled). Invicti Enterprise: POST /api/1.0/scans/cancel. Changes state at the vendor; repeating the call has no further effect. Destructive: it may discard or close existing work. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "inputSchema": {
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "Scan Cancel input",
+      "description": "Stops a scan in progress (Scans_Cancel). data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares (the same input shape as Launch New Scan from Scan).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "data_body"
+      ],
+      "properties": {
+        "data_body": {
+          "title": "Request data",
+          "description": "The scan to cancel.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "id"
+          ],
+          "properties": {
+            "id": {
+              "title": "Scan ID",
+              "description": "Identifier (GUID) of the scan to cancel.",
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+              "examples": [
+                "af6d0ffd-529e-4056-b39f-b141021fae74"
+              ]
+            }
+          },
+          "examples": [
+            {
+              "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
+            }
+          ]
+        }
+      },
+      "examples": [
+        {
+          "data_body": {
+            "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
+          }
+        }
+      ]
+    },
+    "outputSchema": {
+      "type": "object",
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "Scan Cancel output",
+      "description": "The envelope; on 200 json_body is the Swagger's CancelResult, a JSON string: Ok (the scan was cancelled), ScanNotFound, ScanCompleted, ScanNotRunning, ScanNotPaused, ScanCancelled, ScanFailed or ScanQueued (the scan was not cancelled, and why). On errors Invicti's { Message } or null with response_text. A 2xx body outside these fails validation: that is drift.",
+      "allOf": [
+        {
+          "$ref": "#/definitions/shared.envelope"
+        },
+        {
+          "type": "object",
+          "properties": {
+            "json_body": {
+              "anyOf": [
+                {
+                  "title": "CancelResult",
+                  "description": "api/1.0/Scans/CancelResult: how the cancel request ended.",
+                  "type": "string",
+                  "enum": [
+                    "Ok",
+                    "ScanNotFound",
+                    "ScanCompleted",
+                    "ScanNotRunning",
+                    "ScanNotPaused",
+                    "ScanCancelled",
+                    "ScanFailed",
+                    "ScanQueued"
+                  ]
+                },
+                {
+                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "required": [
+            "json_body"
+          ]
+        }
+      ],
+      "examples": [
+        {
+          "status_code": 200,
+          "reason": "OK",
+          "response_headers": {
+            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
+            "Content-Type": "application/json; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "Pragma": "no-cache",
+            "Expires": "-1",
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
+          },
+          "json_body": "Ok"
+        },
+        {
+          "status_code": 200,
+          "reason": "OK",
+          "response_headers": {
+            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
+            "Content-Type": "application/json; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "Pragma": "no-cache",
+            "Expires": "-1",
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
+          },
+          "json_body": "ScanCompleted"
+        }
+      ],
+      "definitions": {
+        "shared.envelope": {
+          "title": "Envelope",
+          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
+              "type": "integer",
+              "minimum": 100,
+              "maximum": 599
+            },
+            "reason": {
+              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
+              "type": "string"
+            },
+            "response_headers": {
+              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {
+              "description": "The parsed JSON body, or null when the body is empty or not JSON."
+            },
+            "response_text": {
+              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
+              "type": "string"
+            },
+            "file": {
+              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "file_name",
+                "content_type",
+                "size_bytes",
+                "content_base64"
+              ],
+              "properties": {
+                "file_name": {
+                  "description": "From Content-Disposition, else derived from the action and the format.",
+                  "type": "string"
+                },
+                "content_type": {
+                  "description": "The Content-Type the server sent, e.g. application/pdf.",
+                  "type": "string"
+                },
+                "size_bytes": {
+                  "description": "Size of the body in bytes.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "content_base64": {
+                  "description": "The body, base64-encoded.",
+                  "type": "string"
+                }
+              }
+            },
+            "wait": {
+              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "done",
+                "polls",
+                "waited_ms"
+              ],
+              "properties": {
+                "done": {
+                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
+                  "type": "boolean"
+                },
+                "polls": {
+                  "description": "Status requests made, failed ones included.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "waited_ms": {
+                  "description": "Milliseconds from the start of the wait to its end.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "errors": {
+                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "timed_out": {
+                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
+                  "type": "boolean"
+                }
+              }
+            }
+          }
+        },
+        "invicti.BaseResponseApiModel": {
+          "title": "BaseResponseApiModel",
+          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
+          "type": "object",
+          "required": [
+            "Message"
+          ],
+          "properties": {
+            "Message": {
+              "description": "Gets or sets the message field.",
+              "type": "string",
+              "examples": [
+                "The base scan is running."
+              ]
+            }
+          }
+        }
+      }
+    },
+    "annotations": {
+      "title": "Scan Cancel",
+      "readOnlyHint": false,
+      "destructiveHint": true,
+      "idempotentHint": true,
+      "openWorldHint": true
+    }
+  },
+  {
     "name": "attackforge_get_project_vulnerabilities",
     "title": "GetProjectVulnerabilitiesById",
     "description": "Gets the vulnerabilities of a project, optionally filtered and paged. AttackForge Self-Service API: GET /api/ss/project/{id}/vulnerabilities. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",

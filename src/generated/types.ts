@@ -84,6 +84,18 @@ export type AttackforgeUpdateVulnerabilityOutput = Envelope & {
     | null;
 } & unknown;
 /**
+ * The envelope; on 200 json_body is the AllIssuesApiModel of the issue (State, IsPresent, IsRetest, LatestScanId, LastRevivedDate, StateFixedConfirmedDate, History ...), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its Id missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiIssueDetailOutput = Envelope & {
+  json_body: AllIssuesApiModel | BaseResponseApiModel | null;
+};
+/**
+ * The envelope; the Swagger documents no body for a 200 (the update was applied): json_body is null (an empty body, response_text ""), or Invicti's { Message }. On 400 (a State the issue cannot take, no field to update), 401 or 404 (no such issue) json_body is Invicti's { Message } or null with response_text. Any other JSON body fails validation: that is drift.
+ */
+export type InvictiIssueUpdateOutput = Envelope & {
+  json_body: BaseResponseApiModel | null;
+};
+/**
  * Page number, from 1.
  */
 export type InvictiPage = number;
@@ -92,10 +104,34 @@ export type InvictiPage = number;
  */
 export type InvictiPageSize = number;
 /**
+ * The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of all issues (State says each one's verdict: FixedConfirmed after a retest that no longer found it, Revived when it found it again), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ */
+export type InvictiIssuesListOutput = Envelope & {
+  json_body: IssueApiResult | BaseResponseApiModel | null;
+};
+/**
  * The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of the issues waiting for a retest (LatestScanId names the scan to retest), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
  */
 export type InvictiIssuesWaitingForRetestOutput = Envelope & {
   json_body: IssueApiResult | BaseResponseApiModel | null;
+};
+/**
+ * The envelope; on 200 json_body is the Swagger's CancelResult, a JSON string: Ok (the scan was cancelled), ScanNotFound, ScanCompleted, ScanNotRunning, ScanNotPaused, ScanCancelled, ScanFailed or ScanQueued (the scan was not cancelled, and why). On errors Invicti's { Message } or null with response_text. A 2xx body outside these fails validation: that is drift.
+ */
+export type InvictiScanCancelOutput = Envelope & {
+  json_body:
+    | (
+        | 'Ok'
+        | 'ScanNotFound'
+        | 'ScanCompleted'
+        | 'ScanNotRunning'
+        | 'ScanNotPaused'
+        | 'ScanCancelled'
+        | 'ScanFailed'
+        | 'ScanQueued'
+      )
+    | BaseResponseApiModel
+    | null;
 };
 /**
  * An Invicti identifier: a GUID.
@@ -202,8 +238,16 @@ export interface RetestConnectorsSchemas {
   AttackforgeRequestNewProjectRetestOutput?: AttackforgeRequestNewProjectRetestOutput;
   AttackforgeUpdateVulnerabilityInput?: AttackforgeUpdateVulnerabilityInput;
   AttackforgeUpdateVulnerabilityOutput?: AttackforgeUpdateVulnerabilityOutput;
+  InvictiIssueDetailInput?: InvictiIssueDetailInput;
+  InvictiIssueDetailOutput?: InvictiIssueDetailOutput;
+  InvictiIssueUpdateInput?: InvictiIssueUpdateInput;
+  InvictiIssueUpdateOutput?: InvictiIssueUpdateOutput;
+  InvictiIssuesListInput?: InvictiIssuesListInput;
+  InvictiIssuesListOutput?: InvictiIssuesListOutput;
   InvictiIssuesWaitingForRetestInput?: InvictiIssuesWaitingForRetestInput;
   InvictiIssuesWaitingForRetestOutput?: InvictiIssuesWaitingForRetestOutput;
+  InvictiScanCancelInput?: InvictiScanCancelInput;
+  InvictiScanCancelOutput?: InvictiScanCancelOutput;
   InvictiScanCustomReportInput?: InvictiScanCustomReportInput;
   InvictiScanCustomReportOutput?: InvictiScanCustomReportOutput;
   InvictiScanDetailInput?: InvictiScanDetailInput;
@@ -243,6 +287,7 @@ export interface RetestConnectorsSchemas {
   EnvelopePointer?: EnvelopePointer;
   PollDeclaration?: PollDeclaration;
   ResponseDeclaration?: ResponseDeclaration;
+  AllIssuesApiModel?: AllIssuesApiModel;
   ApiScanStatusModel?: ApiScanStatusModel;
   BaseResponseApiModel?: BaseResponseApiModel;
   IssueApiModel?: IssueApiModel;
@@ -712,49 +757,23 @@ export interface AttackforgeUpdateVulnerabilityInput {
  */
 export interface UpdateVulnerabilityResult {}
 /**
- * Gets the list of issues waiting for a retest (Issues_WaitingForRetest), paged and optionally filtered by severity, website or website group.
+ * Gets one issue by its id (Issues_Get): its State (the vendor's verdict: FixedConfirmed, Revived, Present ...), its history and details.
  */
-export interface InvictiIssuesWaitingForRetestInput {
+export interface InvictiIssueDetailInput {
   /**
-   * Filters and paging; every one is optional. Sent as the query string.
+   * Which issue to read.
    */
-  parameters?: {
+  path_parameters: {
     /**
-     * Only issues of this severity.
+     * Identifier (GUID) of the issue, e.g. an Id from Issues Waiting for Retest or Issues List.
      */
-    severity?: 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical';
-    /**
-     * Only issues of the website with this name.
-     */
-    webSiteName?: string;
-    /**
-     * Only issues of websites in the group with this name.
-     */
-    websiteGroupName?: string;
-    page?: InvictiPage;
-    pageSize?: InvictiPageSize;
+    id: string;
   };
 }
 /**
- * Invicti IssueApiResult, the paged answer of GET /api/1.0/issues/waitingforretest: List (the IssueApiModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.
+ * Invicti AllIssuesApiModel, one issue as GET /api/1.0/issues/get/{id} returns it: all properties of the vendor's Swagger model with its enums (the IssueApiModel's plus LastRevivedDate and StateFixedConfirmedDate; the nested models are IssueApiModel's definitions); Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. State is typed as a string by the Swagger; expect Present, FixedUnconfirmed, FixedCantRetest, FixedConfirmed, Revived, Scanning, Ignored, AcceptedRisk or FalsePositive. Unknown properties are allowed.
  */
-export interface IssueApiResult {
-  FirstItemOnPage?: number | null;
-  HasNextPage?: boolean | null;
-  HasPreviousPage?: boolean | null;
-  IsFirstPage?: boolean | null;
-  IsLastPage?: boolean | null;
-  LastItemOnPage?: number | null;
-  List: IssueApiModel[];
-  PageCount?: number | null;
-  PageNumber?: number | null;
-  PageSize?: number | null;
-  TotalItemCount?: number | null;
-}
-/**
- * Invicti IssueApiModel, one issue in the List of an IssueApiResult (GET /api/1.0/issues/waitingforretest): all properties of the vendor's Swagger model with its enums; Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. Unknown properties are allowed.
- */
-export interface IssueApiModel {
+export interface AllIssuesApiModel {
   /**
    * Gets or sets the name of the assignee.
    */
@@ -783,6 +802,14 @@ export interface IssueApiModel {
    * Gets or sets the last seen date.
    */
   LastSeenDate?: string | null;
+  /**
+   * Gets or sets the last revieved date.
+   */
+  LastRevivedDate?: string | null;
+  /**
+   * Gets or sets the last Fixed (Confirmed) date of the vulnerability.
+   */
+  StateFixedConfirmedDate?: string | null;
   /**
    * Gets or sets the update date.
    */
@@ -1068,6 +1095,346 @@ export interface BaseResponseApiModel {
    * Gets or sets the message field.
    */
   Message: string;
+}
+/**
+ * Updates an issue (Issues_Update) with an IssueApiUpdateModel: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list), assignee, note or tags. Besides IssueId at least one field is required, as the vendor requires.
+ */
+export interface InvictiIssueUpdateInput {
+  /**
+   * IssueApiUpdateModel: the issue, and at least one of State, AssigneeId, Note, Tags.
+   */
+  json_body: {
+    /**
+     * Identifier (GUID) of the issue to update.
+     */
+    IssueId: string;
+    /**
+     * The new state: FixedUnconfirmed (a fix is claimed; the issue waits for a retest), FixedCantRetest (fixed, but a retest cannot check it), AcceptedRisk, FalsePositive, or Default to reset the state.
+     */
+    State?: 'FixedUnconfirmed' | 'FixedCantRetest' | 'AcceptedRisk' | 'FalsePositive' | 'Default';
+    /**
+     * Identifier (GUID) of the team member to assign the issue to.
+     */
+    AssigneeId?: string;
+    /**
+     * A note added to the issue's history.
+     */
+    Note?: string;
+    /**
+     * Tags of the issue ("Name" or "Name:Value"); they replace the current ones.
+     *
+     * @maxItems 100
+     */
+    Tags?: string[];
+  };
+}
+/**
+ * Gets the list of all issues (Issues_AllIssues) with their state (Present, FixedUnconfirmed, FixedConfirmed, Revived ...), paged and optionally filtered; every query parameter of the vendor operation, all optional.
+ */
+export interface InvictiIssuesListInput {
+  /**
+   * Filters, order and paging; every one is optional. Sent as the query string, in this order.
+   */
+  parameters?: {
+    /**
+     * Only issues of this severity.
+     */
+    severity?: 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical';
+    /**
+     * Only issues of the website with this name.
+     */
+    webSiteName?: string;
+    /**
+     * Only issues of websites in the group with this name.
+     */
+    websiteGroupName?: string;
+    page?: InvictiPage;
+    pageSize?: InvictiPageSize;
+    /**
+     * By LastSeenDate, Ascending (Invicti's default) or Descending.
+     */
+    sortType?: 'Ascending' | 'Descending';
+    /**
+     * Only issues last seen since this date, in the date format of the Invicti account (see /account/changesettings), e.g. 27/03/2024.
+     */
+    lastSeenDate?: string;
+    /**
+     * true (Invicti's default): the vulnerability texts (Remedy, Impact ...) as raw HTML; false: without raw HTML.
+     */
+    rawDetails?: boolean;
+    /**
+     * Only issues with this issue-tracker integration configured (e.g. Jira).
+     */
+    integration?:
+      | 'Jira'
+      | 'GitHub'
+      | 'TFS'
+      | 'FogBugz'
+      | 'ServiceNow'
+      | 'Slack'
+      | 'GitLab'
+      | 'Bitbucket'
+      | 'Unfuddle'
+      | 'Zapier'
+      | 'AzureDevOps'
+      | 'Redmine'
+      | 'Bugzilla'
+      | 'Kafka'
+      | 'PagerDuty'
+      | 'MicrosoftTeams'
+      | 'Clubhouse'
+      | 'Trello'
+      | 'Asana'
+      | 'Webhook'
+      | 'Kenna'
+      | 'Freshservice'
+      | 'YouTrack'
+      | 'NetsparkerEnterprise'
+      | 'Splunk'
+      | 'Mattermost'
+      | 'Hashicorp'
+      | 'PivotalTracker'
+      | 'CyberArk'
+      | 'DefectDojo'
+      | 'JazzTeam'
+      | 'AzureKeyVault'
+      | 'ServiceNowVRM';
+  };
+}
+/**
+ * Invicti IssueApiResult, the paged answer of GET /api/1.0/issues/waitingforretest: List (the IssueApiModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.
+ */
+export interface IssueApiResult {
+  FirstItemOnPage?: number | null;
+  HasNextPage?: boolean | null;
+  HasPreviousPage?: boolean | null;
+  IsFirstPage?: boolean | null;
+  IsLastPage?: boolean | null;
+  LastItemOnPage?: number | null;
+  List: IssueApiModel[];
+  PageCount?: number | null;
+  PageNumber?: number | null;
+  PageSize?: number | null;
+  TotalItemCount?: number | null;
+}
+/**
+ * Invicti IssueApiModel, one issue in the List of an IssueApiResult (GET /api/1.0/issues/waitingforretest): all properties of the vendor's Swagger model with its enums; Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. Unknown properties are allowed.
+ */
+export interface IssueApiModel {
+  /**
+   * Gets or sets the name of the assignee.
+   */
+  AssigneeName?: string | null;
+  /**
+   * Gets or sets the first seen date.
+   */
+  FirstSeenDate?: string | null;
+  /**
+   * Gets or sets the identifier.
+   */
+  Id: string;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is addressed.
+   */
+  IsAddressed?: boolean | null;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.
+   */
+  IsDetectedByShark?: boolean | null;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is present.
+   */
+  IsPresent?: boolean | null;
+  /**
+   * Gets or sets the last seen date.
+   */
+  LastSeenDate?: string | null;
+  /**
+   * Gets or sets the update date.
+   */
+  UpdatedDate?: string | null;
+  /**
+   * Gets or sets the severity.
+   */
+  Severity?: 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical' | null;
+  /**
+   * Gets or sets the state.
+   */
+  State?: string | null;
+  /**
+   * Gets or sets the title.
+   */
+  Title?: string | null;
+  /**
+   * Gets or sets the URL.
+   */
+  Url?: string | null;
+  /**
+   * Gets or sets a value indicating whether [vulnerability confirmed].
+   */
+  LatestVulnerabilityIsConfirmed?: boolean | null;
+  /**
+   * Gets or sets the website identifier.
+   */
+  WebsiteId?: string | null;
+  /**
+   * Gets or sets the name of the website.
+   */
+  WebsiteName?: string | null;
+  /**
+   * Gets or sets the website root URL.
+   */
+  WebsiteRootUrl?: string | null;
+  /**
+   * Gets or sets the issue fix time.
+   */
+  FixTimeInMinutes?: number | null;
+  /**
+   * Gets or sets the certainty.
+   */
+  Certainty?: number | null;
+  /**
+   * Gets the issue parameters.
+   */
+  Parameters?: IssueRequestContentParametersApiModel[] | null;
+  /**
+   * Gets a detail of the vulerability.
+   */
+  VulnerabilityDetail?: string | null;
+  /**
+   * Gets a description of the impact of the associated vulnerability.
+   */
+  Impact?: string | null;
+  /**
+   * Gets a description of the actions of the associated vulnerability.
+   */
+  Actions?: string | null;
+  /**
+   * Gets a description of the skills of the associated vulnerability.
+   */
+  Skills?: string | null;
+  /**
+   * Gets a description of the remedy of the associated vulnerability.
+   */
+  Remedy?: string | null;
+  /**
+   * Gets a description of the remedy references of the associated vulnerability.
+   */
+  RemedyReferences?: string | null;
+  /**
+   * Gets a description of the external of the associated vulnerability.
+   */
+  ExternalReferences?: string | null;
+  /**
+   * Gets a description of the proof of concept for the associated vulnerability.
+   */
+  ProofOfConcept?: string | null;
+  /**
+   * Gets a description of the proof of concept for the associated vulnerability.
+   */
+  CustomData?: string | null;
+  /**
+   * Gets a collection of the vulnerability.
+   */
+  CustomFields?: CustomFieldModel[] | null;
+  /**
+   * Gets the classification links
+   */
+  ClassificationLinks?: string[] | null;
+  /**
+   * Gets the CVSS 3.0 vector string.
+   */
+  CvssVectorString?: string | null;
+  /**
+   * Gets the CVSS 3.1 vector string.
+   */
+  Cvss31VectorString?: string | null;
+  /**
+   * Gets the CVSS 4.0 vector string.
+   */
+  Cvss40VectorString?: string | null;
+  /**
+   * Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.
+   */
+  Type?: string | null;
+  /**
+   * Gets the classification of the vulnerability.
+   */
+  Classification?: VulnerabilityClassification | null;
+  /**
+   * Gets the parsed cvss vector
+   */
+  CvssVector?: {
+    [k: string]: CvssScoreValue;
+  } | null;
+  Cvss31Vector?: {
+    [k: string]: CvssScoreValue;
+  } | null;
+  Cvss40Vector?: {
+    [k: string]: CvssScoreValue;
+  } | null;
+  /**
+   * Gets the version issues
+   */
+  VersionIssues?: VersionIssue[] | null;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is waiting for retest
+   */
+  IsRetest?: boolean | null;
+  /**
+   * Gets or sets a value indicating whether this vulnerability is todo.
+   */
+  IsTodo?: boolean | null;
+  /**
+   * Gets or set the latest scan identifier.
+   */
+  LatestScanId?: string | null;
+  /**
+   * Gets or sets the History.
+   */
+  History?: IssueHistoryApiModel[] | null;
+  /**
+   * Tags
+   */
+  Tags?: string[] | null;
+}
+/**
+ * Gets the list of issues waiting for a retest (Issues_WaitingForRetest), paged and optionally filtered by severity, website or website group.
+ */
+export interface InvictiIssuesWaitingForRetestInput {
+  /**
+   * Filters and paging; every one is optional. Sent as the query string.
+   */
+  parameters?: {
+    /**
+     * Only issues of this severity.
+     */
+    severity?: 'BestPractice' | 'Information' | 'Low' | 'Medium' | 'High' | 'Critical';
+    /**
+     * Only issues of the website with this name.
+     */
+    webSiteName?: string;
+    /**
+     * Only issues of websites in the group with this name.
+     */
+    websiteGroupName?: string;
+    page?: InvictiPage;
+    pageSize?: InvictiPageSize;
+  };
+}
+/**
+ * Stops a scan in progress (Scans_Cancel). data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares (the same input shape as Launch New Scan from Scan).
+ */
+export interface InvictiScanCancelInput {
+  /**
+   * The scan to cancel.
+   */
+  data_body: {
+    /**
+     * Identifier (GUID) of the scan to cancel.
+     */
+    id: string;
+  };
 }
 /**
  * Downloads a custom report of a scan (Scans_custom-report) as a file. The envelope's file member carries it; `retest-connectors run --save-file <dir>` writes it to disk. Reads up to 100 MiB unless max_response_bytes says otherwise.

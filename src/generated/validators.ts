@@ -19,11 +19,15 @@ import { validate as validate_10 } from './validators/actions.invicti_scans_list
 import { validate as validate_11 } from './validators/actions.invicti_scan_launch_new.input.js';
 import { validate as validate_12 } from './validators/actions.invicti_scan_report.input.js';
 import { validate as validate_13 } from './validators/actions.invicti_scan_custom_report.input.js';
-import { validate as validate_14 } from './validators/actions.attackforge_get_project_vulnerabilities.input.js';
-import { validate as validate_15 } from './validators/actions.attackforge_get_project.input.js';
-import { validate as validate_16 } from './validators/actions.attackforge_update_vulnerability.input.js';
-import { validate as validate_17 } from './validators/actions.attackforge_cancel_project_retest_round.input.js';
-import { validate as validate_18 } from './validators/actions.attackforge_complete_project_retest_round.input.js';
+import { validate as validate_14 } from './validators/actions.invicti_issue_update.input.js';
+import { validate as validate_15 } from './validators/actions.invicti_issue_detail.input.js';
+import { validate as validate_16 } from './validators/actions.invicti_issues_list.input.js';
+import { validate as validate_17 } from './validators/actions.invicti_scan_cancel.input.js';
+import { validate as validate_18 } from './validators/actions.attackforge_get_project_vulnerabilities.input.js';
+import { validate as validate_19 } from './validators/actions.attackforge_get_project.input.js';
+import { validate as validate_20 } from './validators/actions.attackforge_update_vulnerability.input.js';
+import { validate as validate_21 } from './validators/actions.attackforge_cancel_project_retest_round.input.js';
+import { validate as validate_22 } from './validators/actions.attackforge_complete_project_retest_round.input.js';
 
 export const validators: Record<string, ValidateFunction> = {
   "schemas/connections/invicti.json": validate_0 as ValidateFunction,
@@ -40,9 +44,13 @@ export const validators: Record<string, ValidateFunction> = {
   "schemas/actions/invicti_scan_launch_new.input.json": validate_11 as ValidateFunction,
   "schemas/actions/invicti_scan_report.input.json": validate_12 as ValidateFunction,
   "schemas/actions/invicti_scan_custom_report.input.json": validate_13 as ValidateFunction,
-  "schemas/actions/attackforge_get_project_vulnerabilities.input.json": validate_14 as ValidateFunction,
-  "schemas/actions/attackforge_get_project.input.json": validate_15 as ValidateFunction,
-  "schemas/actions/attackforge_update_vulnerability.input.json": validate_16 as ValidateFunction,
-  "schemas/actions/attackforge_cancel_project_retest_round.input.json": validate_17 as ValidateFunction,
-  "schemas/actions/attackforge_complete_project_retest_round.input.json": validate_18 as ValidateFunction,
+  "schemas/actions/invicti_issue_update.input.json": validate_14 as ValidateFunction,
+  "schemas/actions/invicti_issue_detail.input.json": validate_15 as ValidateFunction,
+  "schemas/actions/invicti_issues_list.input.json": validate_16 as ValidateFunction,
+  "schemas/actions/invicti_scan_cancel.input.json": validate_17 as ValidateFunction,
+  "schemas/actions/attackforge_get_project_vulnerabilities.input.json": validate_18 as ValidateFunction,
+  "schemas/actions/attackforge_get_project.input.json": validate_19 as ValidateFunction,
+  "schemas/actions/attackforge_update_vulnerability.input.json": validate_20 as ValidateFunction,
+  "schemas/actions/attackforge_cancel_project_retest_round.input.json": validate_21 as ValidateFunction,
+  "schemas/actions/attackforge_complete_project_retest_round.input.json": validate_22 as ValidateFunction,
 };

@@ -57,6 +57,10 @@ describe('connector.json', () => {
       'invicti_scan_launch_new',
       'invicti_scan_report',
       'invicti_scan_custom_report',
+      'invicti_issue_update',
+      'invicti_issue_detail',
+      'invicti_issues_list',
+      'invicti_scan_cancel',
       'attackforge_get_project_vulnerabilities',
       'attackforge_get_project',
       'attackforge_update_vulnerability',
@@ -65,14 +69,16 @@ describe('connector.json', () => {
     ]);
   });
 
-  test('hints are honest: every GET reads only and may be retried; every other method is not idempotent', () => {
+  test('hints are honest: every GET reads only and may be retried; every other method is not idempotent but a scan cancel', () => {
+    // Cancelling a scan twice changes nothing the second time (Invicti answers ScanCancelled): that POST is idempotent.
+    const idempotentWrites = ['invicti_scan_cancel'];
     for (const action of manifest.actions) {
       if (action.method === 'GET') expect(action.hints).toEqual({ destructive: false, readOnly: true, idempotent: true });
-      else expect(action.hints).toMatchObject({ readOnly: false, idempotent: false });
+      else expect(action.hints).toMatchObject({ readOnly: false, idempotent: idempotentWrites.includes(action.id) });
     }
     const destructive = manifest.actions.filter((a) => a.hints.destructive).map((a) => a.id);
-    // Updating overwrites the vulnerability's fields; cancelling discards a retest round.
-    expect(destructive).toEqual(['attackforge_update_vulnerability', 'attackforge_cancel_project_retest_round']);
+    // Updating overwrites the vulnerability's or issue's fields; cancelling discards a scan's or a retest round's work.
+    expect(destructive).toEqual(['invicti_issue_update', 'invicti_scan_cancel', 'attackforge_update_vulnerability', 'attackforge_cancel_project_retest_round']);
   });
 
   test('a wait (poll) polls a declared read of the same connection, and shows its method, path and path parameters', () => {

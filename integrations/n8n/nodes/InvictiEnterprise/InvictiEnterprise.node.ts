@@ -701,6 +701,23 @@ const mapping: GeneratedNode = {
         }
       ]
     },
+    "invicti_scan_cancel": {
+      "action": "invicti_scan_cancel",
+      "credential": "retestInvictiApi",
+      "requiredSections": [
+        "data_body"
+      ],
+      "fields": [
+        {
+          "param": "invicti_scan_cancel__data_body__id",
+          "path": [
+            "data_body",
+            "id"
+          ],
+          "kind": "string"
+        }
+      ]
+    },
     "invicti_issues_waiting_for_retest": {
       "action": "invicti_issues_waiting_for_retest",
       "credential": "retestInvictiApi",
@@ -750,6 +767,164 @@ const mapping: GeneratedNode = {
           ],
           "kind": "number",
           "collection": "invicti_issues_waiting_for_retest__parameters__optional"
+        }
+      ]
+    },
+    "invicti_issue_update": {
+      "action": "invicti_issue_update",
+      "credential": "retestInvictiApi",
+      "requiredSections": [
+        "json_body"
+      ],
+      "fields": [
+        {
+          "param": "invicti_issue_update__json_body__IssueId",
+          "path": [
+            "json_body",
+            "IssueId"
+          ],
+          "kind": "string"
+        },
+        {
+          "param": "invicti_issue_update__json_body__State",
+          "path": [
+            "json_body",
+            "State"
+          ],
+          "kind": "options",
+          "collection": "invicti_issue_update__json_body__optional"
+        },
+        {
+          "param": "invicti_issue_update__json_body__AssigneeId",
+          "path": [
+            "json_body",
+            "AssigneeId"
+          ],
+          "kind": "string",
+          "collection": "invicti_issue_update__json_body__optional"
+        },
+        {
+          "param": "invicti_issue_update__json_body__Note",
+          "path": [
+            "json_body",
+            "Note"
+          ],
+          "kind": "string",
+          "collection": "invicti_issue_update__json_body__optional"
+        },
+        {
+          "param": "invicti_issue_update__json_body__Tags",
+          "path": [
+            "json_body",
+            "Tags"
+          ],
+          "kind": "stringList",
+          "collection": "invicti_issue_update__json_body__optional"
+        }
+      ]
+    },
+    "invicti_issue_detail": {
+      "action": "invicti_issue_detail",
+      "credential": "retestInvictiApi",
+      "requiredSections": [
+        "path_parameters"
+      ],
+      "fields": [
+        {
+          "param": "invicti_issue_detail__path_parameters__id",
+          "path": [
+            "path_parameters",
+            "id"
+          ],
+          "kind": "string"
+        }
+      ]
+    },
+    "invicti_issues_list": {
+      "action": "invicti_issues_list",
+      "credential": "retestInvictiApi",
+      "requiredSections": [],
+      "fields": [
+        {
+          "param": "invicti_issues_list__parameters__severity",
+          "path": [
+            "parameters",
+            "severity"
+          ],
+          "kind": "options",
+          "collection": "invicti_issues_list__parameters__optional"
+        },
+        {
+          "param": "invicti_issues_list__parameters__webSiteName",
+          "path": [
+            "parameters",
+            "webSiteName"
+          ],
+          "kind": "string",
+          "collection": "invicti_issues_list__parameters__optional"
+        },
+        {
+          "param": "invicti_issues_list__parameters__websiteGroupName",
+          "path": [
+            "parameters",
+            "websiteGroupName"
+          ],
+          "kind": "string",
+          "collection": "invicti_issues_list__parameters__optional"
+        },
+        {
+          "param": "invicti_issues_list__parameters__page",
+          "path": [
+            "parameters",
+            "page"
+          ],
+          "kind": "number",
+          "collection": "invicti_issues_list__parameters__optional"
+        },
+        {
+          "param": "invicti_issues_list__parameters__pageSize",
+          "path": [
+            "parameters",
+            "pageSize"
+          ],
+          "kind": "number",
+          "collection": "invicti_issues_list__parameters__optional"
+        },
+        {
+          "param": "invicti_issues_list__parameters__sortType",
+          "path": [
+            "parameters",
+            "sortType"
+          ],
+          "kind": "options",
+          "collection": "invicti_issues_list__parameters__optional"
+        },
+        {
+          "param": "invicti_issues_list__parameters__lastSeenDate",
+          "path": [
+            "parameters",
+            "lastSeenDate"
+          ],
+          "kind": "string",
+          "collection": "invicti_issues_list__parameters__optional"
+        },
+        {
+          "param": "invicti_issues_list__parameters__rawDetails",
+          "path": [
+            "parameters",
+            "rawDetails"
+          ],
+          "kind": "boolean",
+          "collection": "invicti_issues_list__parameters__optional"
+        },
+        {
+          "param": "invicti_issues_list__parameters__integration",
+          "path": [
+            "parameters",
+            "integration"
+          ],
+          "kind": "options",
+          "collection": "invicti_issues_list__parameters__optional"
         }
       ]
     }
@@ -806,7 +981,7 @@ export class InvictiEnterprise implements INodeType {
   ],
   "version": 1,
   "subtitle": "={{$parameter[\"operation\"]}}",
-  "description": "Invicti Enterprise actions of Retest Connectors: Scan Retest, Launch New Scan from Scan, Scan Status, Wait for Scan, Issues Waiting for Retest, Scan Detail, Scan Result, Scans List, Launch New Scan, Scan Report, Scan Custom Report. Every call goes through the retest-connectors runtime (validation, safe retries, redaction) and returns its envelope.",
+  "description": "Invicti Enterprise actions of Retest Connectors: Scan Retest, Launch New Scan from Scan, Scan Status, Wait for Scan, Issues Waiting for Retest, Scan Detail, Scan Result, Scans List, Launch New Scan, Scan Report, Scan Custom Report, Issue Update, Issue Detail, Issues List, Scan Cancel. Every call goes through the retest-connectors runtime (validation, safe retries, redaction) and returns its envelope.",
   "defaults": {
     "name": "Invicti Enterprise"
   },
@@ -914,6 +1089,12 @@ export class InvictiEnterprise implements INodeType {
           "value": "invicti_scan_custom_report",
           "action": "Scan Custom Report",
           "description": "Downloads a custom report of a scan as a file."
+        },
+        {
+          "name": "Scan Cancel",
+          "value": "invicti_scan_cancel",
+          "action": "Scan Cancel",
+          "description": "Stops a scan in progress; answers with a CancelResult (Ok, ScanNotFound, ScanCompleted ...). Not read-only: it ends the scan. Destructive: a cancelled scan cannot be resumed and its work is lost. Idempotent: cancelling a scan that is already cancelled changes nothing (the answer says ScanCancelled)."
         }
       ],
       "default": "invicti_scan_retest"
@@ -936,6 +1117,24 @@ export class InvictiEnterprise implements INodeType {
           "value": "invicti_issues_waiting_for_retest",
           "action": "Issues Waiting for Retest",
           "description": "Gets the list of issues waiting for a retest."
+        },
+        {
+          "name": "Issue Update",
+          "value": "invicti_issue_update",
+          "action": "Issue Update",
+          "description": "Updates an issue: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list; FixedCantRetest, AcceptedRisk, FalsePositive; Default resets it), assignee, note or tags. Not read-only: it changes the issue. Destructive: it overwrites the issue's state, assignee and tags (Default resets the state). Not idempotent: each call adds an entry to the issue's history (and its note again)."
+        },
+        {
+          "name": "Issue Detail",
+          "value": "invicti_issue_detail",
+          "action": "Issue Detail",
+          "description": "Gets one issue: its State (the vendor's verdict: Present, FixedUnconfirmed, FixedConfirmed, Revived ...), history and details."
+        },
+        {
+          "name": "Issues List",
+          "value": "invicti_issues_list",
+          "action": "Issues List",
+          "description": "Gets the list of all issues with their states (FixedConfirmed, Revived, Present ...), paged and optionally filtered by severity, website, group, last-seen date or integration."
         }
       ],
       "default": "invicti_issues_waiting_for_retest"
@@ -2015,6 +2214,25 @@ export class InvictiEnterprise implements INodeType {
       ]
     },
     {
+      "displayName": "Scan ID",
+      "name": "invicti_scan_cancel__data_body__id",
+      "description": "Identifier (GUID) of the scan to cancel.",
+      "type": "string",
+      "default": "",
+      "placeholder": "e.g. af6d0ffd-529e-4056-b39f-b141021fae74",
+      "required": true,
+      "displayOptions": {
+        "show": {
+          "resource": [
+            "scan"
+          ],
+          "operation": [
+            "invicti_scan_cancel"
+          ]
+        }
+      }
+    },
+    {
       "displayName": "Query parameters",
       "name": "invicti_issues_waiting_for_retest__parameters__optional",
       "type": "collection",
@@ -2099,6 +2317,384 @@ export class InvictiEnterprise implements INodeType {
         {
           "displayName": "Website name",
           "name": "invicti_issues_waiting_for_retest__parameters__webSiteName",
+          "description": "Only issues of the website with this name.",
+          "type": "string",
+          "default": "",
+          "placeholder": "e.g. Sample"
+        }
+      ]
+    },
+    {
+      "displayName": "Issue ID",
+      "name": "invicti_issue_update__json_body__IssueId",
+      "description": "Identifier (GUID) of the issue to update.",
+      "type": "string",
+      "default": "",
+      "placeholder": "e.g. f3a1c84e-1551-4e0d-9a7b-000000000004",
+      "required": true,
+      "displayOptions": {
+        "show": {
+          "resource": [
+            "issue"
+          ],
+          "operation": [
+            "invicti_issue_update"
+          ]
+        }
+      }
+    },
+    {
+      "displayName": "Request body: Optional Fields",
+      "name": "invicti_issue_update__json_body__optional",
+      "type": "collection",
+      "placeholder": "Add Field",
+      "default": {},
+      "displayOptions": {
+        "show": {
+          "resource": [
+            "issue"
+          ],
+          "operation": [
+            "invicti_issue_update"
+          ]
+        }
+      },
+      "options": [
+        {
+          "displayName": "Assignee ID",
+          "name": "invicti_issue_update__json_body__AssigneeId",
+          "description": "Identifier (GUID) of the team member to assign the issue to.",
+          "type": "string",
+          "default": "",
+          "placeholder": "e.g. 9621aa0c-b29d-4b8b-8717-ab9c2c5956d5"
+        },
+        {
+          "displayName": "Note",
+          "name": "invicti_issue_update__json_body__Note",
+          "description": "A note added to the issue's history.",
+          "type": "string",
+          "default": "",
+          "placeholder": "e.g. Fix deployed in release 2.4.1"
+        },
+        {
+          "displayName": "State",
+          "name": "invicti_issue_update__json_body__State",
+          "description": "The new state: FixedUnconfirmed (a fix is claimed; the issue waits for a retest), FixedCantRetest (fixed, but a retest cannot check it), AcceptedRisk, FalsePositive, or Default to reset the state.",
+          "type": "options",
+          "options": [
+            {
+              "name": "FixedUnconfirmed",
+              "value": "FixedUnconfirmed"
+            },
+            {
+              "name": "FixedCantRetest",
+              "value": "FixedCantRetest"
+            },
+            {
+              "name": "AcceptedRisk",
+              "value": "AcceptedRisk"
+            },
+            {
+              "name": "FalsePositive",
+              "value": "FalsePositive"
+            },
+            {
+              "name": "Default",
+              "value": "Default"
+            }
+          ],
+          "default": ""
+        },
+        {
+          "displayName": "Tags",
+          "name": "invicti_issue_update__json_body__Tags",
+          "description": "Tags of the issue (\"Name\" or \"Name:Value\"); they replace the current ones.",
+          "type": "string",
+          "typeOptions": {
+            "multipleValues": true
+          },
+          "default": [],
+          "placeholder": "e.g. TagWithNoValue"
+        }
+      ]
+    },
+    {
+      "displayName": "Issue ID",
+      "name": "invicti_issue_detail__path_parameters__id",
+      "description": "Identifier (GUID) of the issue, e.g. an Id from Issues Waiting for Retest or Issues List.",
+      "type": "string",
+      "default": "",
+      "placeholder": "e.g. f3a1c84e-1551-4e0d-9a7b-000000000004",
+      "required": true,
+      "displayOptions": {
+        "show": {
+          "resource": [
+            "issue"
+          ],
+          "operation": [
+            "invicti_issue_detail"
+          ]
+        }
+      }
+    },
+    {
+      "displayName": "Query parameters",
+      "name": "invicti_issues_list__parameters__optional",
+      "type": "collection",
+      "placeholder": "Add Field",
+      "default": {},
+      "displayOptions": {
+        "show": {
+          "resource": [
+            "issue"
+          ],
+          "operation": [
+            "invicti_issues_list"
+          ]
+        }
+      },
+      "options": [
+        {
+          "displayName": "Integration",
+          "name": "invicti_issues_list__parameters__integration",
+          "description": "Only issues with this issue-tracker integration configured (e.g. Jira).",
+          "type": "options",
+          "options": [
+            {
+              "name": "Jira",
+              "value": "Jira"
+            },
+            {
+              "name": "GitHub",
+              "value": "GitHub"
+            },
+            {
+              "name": "TFS",
+              "value": "TFS"
+            },
+            {
+              "name": "FogBugz",
+              "value": "FogBugz"
+            },
+            {
+              "name": "ServiceNow",
+              "value": "ServiceNow"
+            },
+            {
+              "name": "Slack",
+              "value": "Slack"
+            },
+            {
+              "name": "GitLab",
+              "value": "GitLab"
+            },
+            {
+              "name": "Bitbucket",
+              "value": "Bitbucket"
+            },
+            {
+              "name": "Unfuddle",
+              "value": "Unfuddle"
+            },
+            {
+              "name": "Zapier",
+              "value": "Zapier"
+            },
+            {
+              "name": "AzureDevOps",
+              "value": "AzureDevOps"
+            },
+            {
+              "name": "Redmine",
+              "value": "Redmine"
+            },
+            {
+              "name": "Bugzilla",
+              "value": "Bugzilla"
+            },
+            {
+              "name": "Kafka",
+              "value": "Kafka"
+            },
+            {
+              "name": "PagerDuty",
+              "value": "PagerDuty"
+            },
+            {
+              "name": "MicrosoftTeams",
+              "value": "MicrosoftTeams"
+            },
+            {
+              "name": "Clubhouse",
+              "value": "Clubhouse"
+            },
+            {
+              "name": "Trello",
+              "value": "Trello"
+            },
+            {
+              "name": "Asana",
+              "value": "Asana"
+            },
+            {
+              "name": "Webhook",
+              "value": "Webhook"
+            },
+            {
+              "name": "Kenna",
+              "value": "Kenna"
+            },
+            {
+              "name": "Freshservice",
+              "value": "Freshservice"
+            },
+            {
+              "name": "YouTrack",
+              "value": "YouTrack"
+            },
+            {
+              "name": "NetsparkerEnterprise",
+              "value": "NetsparkerEnterprise"
+            },
+            {
+              "name": "Splunk",
+              "value": "Splunk"
+            },
+            {
+              "name": "Mattermost",
+              "value": "Mattermost"
+            },
+            {
+              "name": "Hashicorp",
+              "value": "Hashicorp"
+            },
+            {
+              "name": "PivotalTracker",
+              "value": "PivotalTracker"
+            },
+            {
+              "name": "CyberArk",
+              "value": "CyberArk"
+            },
+            {
+              "name": "DefectDojo",
+              "value": "DefectDojo"
+            },
+            {
+              "name": "JazzTeam",
+              "value": "JazzTeam"
+            },
+            {
+              "name": "AzureKeyVault",
+              "value": "AzureKeyVault"
+            },
+            {
+              "name": "ServiceNowVRM",
+              "value": "ServiceNowVRM"
+            }
+          ],
+          "default": ""
+        },
+        {
+          "displayName": "Last seen date",
+          "name": "invicti_issues_list__parameters__lastSeenDate",
+          "description": "Only issues last seen since this date, in the date format of the Invicti account (see /account/changesettings), e.g. 27/03/2024.",
+          "type": "string",
+          "default": "",
+          "placeholder": "e.g. 27/03/2024"
+        },
+        {
+          "displayName": "Page",
+          "name": "invicti_issues_list__parameters__page",
+          "description": "Page number, from 1 (Invicti's default 1).",
+          "type": "number",
+          "typeOptions": {
+            "minValue": 1,
+            "maxValue": 2147483647,
+            "numberPrecision": 0
+          },
+          "default": 1
+        },
+        {
+          "displayName": "Page size",
+          "name": "invicti_issues_list__parameters__pageSize",
+          "description": "Issues per page, 1 to 200 (Invicti's default 20).",
+          "type": "number",
+          "typeOptions": {
+            "minValue": 1,
+            "maxValue": 200,
+            "numberPrecision": 0
+          },
+          "default": 1
+        },
+        {
+          "displayName": "Raw details",
+          "name": "invicti_issues_list__parameters__rawDetails",
+          "description": "true (Invicti's default): the vulnerability texts (Remedy, Impact ...) as raw HTML; false: without raw HTML.",
+          "type": "boolean",
+          "default": false
+        },
+        {
+          "displayName": "Severity",
+          "name": "invicti_issues_list__parameters__severity",
+          "description": "Only issues of this severity.",
+          "type": "options",
+          "options": [
+            {
+              "name": "BestPractice",
+              "value": "BestPractice"
+            },
+            {
+              "name": "Information",
+              "value": "Information"
+            },
+            {
+              "name": "Low",
+              "value": "Low"
+            },
+            {
+              "name": "Medium",
+              "value": "Medium"
+            },
+            {
+              "name": "High",
+              "value": "High"
+            },
+            {
+              "name": "Critical",
+              "value": "Critical"
+            }
+          ],
+          "default": ""
+        },
+        {
+          "displayName": "Sort order",
+          "name": "invicti_issues_list__parameters__sortType",
+          "description": "By LastSeenDate, Ascending (Invicti's default) or Descending.",
+          "type": "options",
+          "options": [
+            {
+              "name": "Ascending",
+              "value": "Ascending"
+            },
+            {
+              "name": "Descending",
+              "value": "Descending"
+            }
+          ],
+          "default": ""
+        },
+        {
+          "displayName": "Website group name",
+          "name": "invicti_issues_list__parameters__websiteGroupName",
+          "description": "Only issues of websites in the group with this name.",
+          "type": "string",
+          "default": "",
+          "placeholder": "e.g. Default"
+        },
+        {
+          "displayName": "Website name",
+          "name": "invicti_issues_list__parameters__webSiteName",
           "description": "Only issues of the website with this name.",
           "type": "string",
           "default": "",

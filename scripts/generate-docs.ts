@@ -13,12 +13,13 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Action, Connection } from '../src/generated/types.js';
+import type { Action } from '../src/generated/types.js';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
 import { getSchema, getValidator } from '../src/contract/schemas.js';
 import { assertValidInput } from '../src/contract/input-limits.js';
 import { ConnectorError } from '../src/contract/errors.js';
+import { describeAuth, secretFields } from '../src/runtime/auth.js';
 
 type Json = Record<string, unknown>;
 
@@ -265,12 +266,6 @@ function firstExample(path: string): unknown {
   return examples[0];
 }
 
-function authLine(connection: Connection): string {
-  const auth = connection.auth;
-  if (auth.type === 'basic') return `\`Authorization: Basic base64(${auth.username}:${auth.password})\``;
-  return `\`${auth.header}: <${auth.value}>\``; // a code span shows < as is
-}
-
 function requestBodyLine(action: Action): string {
   const body = action.request.body;
   if (!body) return 'none';
@@ -306,12 +301,6 @@ function responseLine(action: Action): string {
     : `JSON, ${size}`;
 }
 
-/** The error body each vendor sends, as far as it is known. */
-const ERROR_EXAMPLES: Record<string, { status: number; reason: string; body: unknown; note: string }> = {
-  invicti: { status: 404, reason: 'Not Found', body: { Message: 'Scan not found.' }, note: "Invicti's error model is `BaseResponseApiModel` `{ \"Message\": … }`." },
-  attackforge: { status: 404, reason: 'Not Found', body: { error: 'Not found' }, note: 'AttackForge does not document its error bodies (this one is illustrative): branch on `status_code`, not on the body.' },
-};
-
 function statusLines(action: Action, example: { status_code?: number; reason?: string }): string[] {
   const success = `${example.status_code ?? 200} ${example.reason ?? 'OK'}`;
   const retried = action.hints.idempotent ? 'retried (Retry-After honoured) within `timeout_ms`, then returned' : 'retried only when the request provably was not processed, then returned';
@@ -319,7 +308,7 @@ function statusLines(action: Action, example: { status_code?: number; reason?: s
     [success, action.response?.file ? 'success: the report is in `file`' : 'success: the result is in `json_body`', '0'],
     ['400 Bad Request', 'the vendor refused the request (e.g. an unknown or unsuitable id)', '1'],
     ['401 Unauthorized', 'wrong or missing credentials', '1'],
-    ['403 Forbidden', action.connection === 'attackforge' ? 'the API key has no access to this method or project' : 'the user may not do this', '1'],
+    ['403 Forbidden', 'the credentials may not do this (this method, or this project, scan or object)', '1'],
     ['404 Not Found', 'no such object', '1'],
     ['429 Too Many Requests, 503 Service Unavailable', 'not processed, try later: retried (Retry-After honoured) within `timeout_ms`, then returned', '1'],
     ['502 Bad Gateway, 504 Gateway Timeout', action.hints.idempotent ? retried : 'returned as is: the request may have been processed, so it is never resent', '1'],
@@ -342,12 +331,17 @@ function inputErrorExample(action: Action): unknown {
 }
 
 function errorExampleLines(action: Action): string[] {
-  const known = ERROR_EXAMPLES[action.connection] ?? ERROR_EXAMPLES.invicti!;
-  const envelope = { status_code: known.status, reason: known.reason, response_headers: { 'Content-Type': 'application/json; charset=utf-8' }, json_body: known.body };
+  const vendor = manifest.vendors.find((v) => v.id === action.vendor);
+  const known = vendor?.error_example;
+  const http = known
+    ? [
+        `An HTTP error comes back as an envelope (exit 1 from the CLI). ${known.note}`,
+        '',
+        ...jsonBlock({ status_code: known.status_code, reason: known.reason, response_headers: { 'Content-Type': 'application/json; charset=utf-8' }, json_body: known.json_body }),
+      ]
+    : [`An HTTP error comes back as an envelope (exit 1 from the CLI). ${md(vendor?.name ?? action.vendor)} does not document its error bodies: branch on \`status_code\`, not on the body.`];
   return [
-    `An HTTP error comes back as an envelope (exit 1 from the CLI). ${known.note}`,
-    '',
-    ...jsonBlock(envelope),
+    ...http,
     '',
     'An input the schema refuses is an error, nothing is sent (exit 3; one JSON line on stderr):',
     '',
@@ -387,7 +381,7 @@ function renderAction(action: Action): string {
     ...(query ? [`- **Query string:** ${query}`] : []),
     `- **Request body:** ${requestBodyLine(action)}`,
     `- **Response:** ${responseLine(action)}`,
-    `- **Authentication:** ${authLine(connection)}`,
+    `- **Authentication:** ${describeAuth(connection.auth)}`,
     ...(action.poll ? [`- **Wait:** ${pollLine(action.poll)}`] : []),
 
     `- **Hints:** readOnly ${action.hints.readOnly}, idempotent ${action.hints.idempotent}, destructive ${action.hints.destructive}`,
@@ -444,21 +438,23 @@ function renderConnections(): string {
   for (const [id, connection] of Object.entries(manifest.connections)) {
     const shape = shapeOf(schemaOf(connection.schema));
     const users = manifest.actions.filter((a) => a.connection === id);
+    const secrets = secretFields(connection);
     lines.push(
       '',
       `## ${md(connection.title)} (\`${id}\`)`,
       '',
       ...(shape.description ? [sentence(md(shape.description)), ''] : []),
       `- **Schema:** [\`${connection.schema}\`](../${connection.schema})`,
-      `- **Authentication:** ${authLine(connection)}`,
+      `- **Authentication:** ${describeAuth(connection.auth)}`,
       `- **Used by:** ${users.map((a) => `[${md(a.title)}](actions/${a.id}.md) (\`${a.id}\`)`).join(', ')}`,
       '',
       '| Field | Type | Required | Secret | Default | Description |',
       '|-------|------|----------|--------|---------|-------------|',
       ...shape.properties.map(({ name, required, shape: f }) => {
         const type = `${typeLabel(f)}${f.format && f.format !== 'password' ? ` (${f.format})` : ''}`;
-        const secret = f.secret || f.format === 'password' ? '**secret**' : '';
-        const example = f.example !== undefined && !f.secret ? ` Example: ${code(f.example)}.` : '';
+        const isSecret = secrets.includes(name);
+        const secret = isSecret ? '**secret**' : '';
+        const example = f.example !== undefined && !isSecret ? ` Example: ${code(f.example)}.` : '';
         const description = f.description ? sentence(f.description) : '';
         return `| \`${name}\` | ${type} | ${required ? 'yes' : 'no'} | ${secret} | ${f.default !== undefined ? cell(code(f.default)) : ''} | ${cell(description + example)} |`;
       }),

@@ -7,6 +7,7 @@
 import { ConnectorError } from '../contract/errors.js';
 import { getConnection } from '../contract/manifest.js';
 import { getSchema } from '../contract/schema-files.js';
+import { secretFields } from '../runtime/auth.js';
 
 export interface ConnectionVariable {
   /** The environment variable, e.g. INVICTI_API_TOKEN. */
@@ -20,7 +21,6 @@ export interface ConnectionVariable {
 
 interface PropertySchema {
   type?: string;
-  writeOnly?: boolean;
 }
 
 export function envVariableName(connectionId: string, field: string): string {
@@ -29,13 +29,15 @@ export function envVariableName(connectionId: string, field: string): string {
 
 /** The variables a connection reads, in the schema's property order. */
 export function connectionVariables(connectionId: string): ConnectionVariable[] {
-  const schema = getSchema(getConnection(connectionId).schema) as { properties?: Record<string, PropertySchema>; required?: string[] };
+  const declaration = getConnection(connectionId);
+  const schema = getSchema(declaration.schema) as { properties?: Record<string, PropertySchema>; required?: string[] };
   const required = new Set(schema.required ?? []);
+  const secrets = secretFields(declaration);
   return Object.entries(schema.properties ?? {}).map(([field, property]) => ({
     name: envVariableName(connectionId, field),
     field,
     type: property.type ?? 'string',
-    secret: property.writeOnly === true,
+    secret: secrets.includes(field),
     required: required.has(field),
   }));
 }

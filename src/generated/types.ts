@@ -210,6 +210,14 @@ export type InvictiScansListOutput = Envelope & {
  */
 export type SchemaPath = string;
 /**
+ * How the runtime authenticates requests from the connection's fields, declared once per connection (src/runtime/auth.ts applies it and masks it). Actions never see secrets; the secret field must be writeOnly in the connection's schema.
+ */
+export type Auth = BasicAuth | HeaderAuth | QueryAuth;
+/**
+ * The name of a property of the connection's schema.
+ */
+export type FieldName = string;
+/**
  * RFC 6901 JSON Pointer into the action's input.
  */
 export type JsonPointer = string;
@@ -282,6 +290,11 @@ export interface RetestConnectorsSchemas {
   JsonPointer?: JsonPointer;
   Vendor?: Vendor;
   Connection?: Connection;
+  Auth?: Auth;
+  BasicAuth?: BasicAuth;
+  HeaderAuth?: HeaderAuth;
+  QueryAuth?: QueryAuth;
+  FieldName?: FieldName;
   Action?: Action;
   RequestDeclaration?: RequestDeclaration;
   EnvelopePointer?: EnvelopePointer;
@@ -2917,34 +2930,61 @@ export interface Vendor {
   id: string;
   name: string;
   website?: string;
+  /**
+   * How an HTTP error of this vendor looks, for the docs: one real (or, as the note says, illustrative) error envelope. Without it the docs say the error bodies are not documented.
+   */
+  error_example?: {
+    status_code: number;
+    reason: string;
+    /**
+     * The error body the vendor sends.
+     */
+    json_body: unknown;
+    /**
+     * One sentence for the reader: what the body is, where it is documented, what to branch on.
+     */
+    note: string;
+  };
 }
 export interface Connection {
   title: string;
   vendor: string;
   schema: SchemaPath;
+  auth: Auth;
+}
+/**
+ * HTTP Basic: Authorization: Basic base64(username:password).
+ */
+export interface BasicAuth {
+  type: 'basic';
+  username: FieldName;
+  password: FieldName;
+}
+/**
+ * A header carrying a key: <header>: <prefix><value>, e.g. Authorization: Bearer <api_key> with prefix "Bearer ".
+ */
+export interface HeaderAuth {
+  type: 'header';
   /**
-   * How the runtime authenticates requests from the connection's fields. Actions never see secrets.
+   * The header's name (a token: letters, digits, -).
    */
-  auth:
-    | {
-        type: 'basic';
-        /**
-         * Connection field holding the user name.
-         */
-        username: string;
-        /**
-         * Connection field holding the secret.
-         */
-        password: string;
-      }
-    | {
-        type: 'header';
-        header: string;
-        /**
-         * Connection field holding the secret.
-         */
-        value: string;
-      };
+  header: string;
+  value: FieldName;
+  /**
+   * Text sent before the secret, e.g. "Bearer " or "Token ". Not a secret.
+   */
+  prefix?: string;
+}
+/**
+ * A query parameter carrying a key: ?<parameter>=<value>, appended after the action's own parameters. Some REST APIs take nothing else; prefer a header where the vendor accepts one (URLs end up in proxy and server logs).
+ */
+export interface QueryAuth {
+  type: 'query';
+  /**
+   * The query parameter's name.
+   */
+  parameter: string;
+  value: FieldName;
 }
 export interface Action {
   /**

@@ -9,6 +9,7 @@ import { getConnection } from '../contract/manifest.js';
 import { getSchema } from '../contract/schema-files.js';
 import { getValidator } from '../contract/validators.js';
 import { assertValid } from '../contract/validation.js';
+import { authSecrets } from './auth.js';
 import { checkProxyUrl, environmentProxyKey, environmentProxySecrets } from './proxy.js';
 
 export interface ResolvedConnection {
@@ -127,22 +128,14 @@ function resolveFresh(connectionId: string, supplied: unknown, overrides: Connec
 
 /**
  * Every secret value in a connection's fields, in each form it may take on the
- * wire or in a message: the schema's writeOnly fields, the Basic credential's
- * base64, a proxy password (raw and decoded), from http_proxy or from the
+ * wire or in a message: the auth's (auth.ts: secret fields, Basic's base64, ...)
+ * and a proxy password (raw and decoded), from http_proxy or from the
  * environment's HTTP_PROXY / HTTPS_PROXY (the transport may use those: their
  * passwords are secrets just the same). Works on unvalidated fields too,
  * so the CLI can scrub its output before the connection was ever resolved.
  */
 export function connectionSecrets(connectionId: string, fields: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>> = process.env): string[] {
-  const declaration = getConnection(connectionId);
-  const properties = (getSchema(declaration.schema).properties ?? {}) as SchemaProperties;
-  const secrets = Object.entries(properties)
-    .filter(([name, property]) => property.writeOnly && typeof fields[name] === 'string')
-    .map(([name]) => fields[name] as string);
-  const { auth } = declaration;
-  if (auth.type === 'basic' && typeof fields[auth.password] === 'string') {
-    secrets.push(Buffer.from(`${fields[auth.username] ?? ''}:${fields[auth.password]}`).toString('base64'));
-  }
+  const secrets = authSecrets(getConnection(connectionId), fields);
   if (typeof fields.http_proxy === 'string') {
     const password = safeUrl(fields.http_proxy)?.password;
     if (password) secrets.push(password, safeDecode(password));

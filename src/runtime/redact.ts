@@ -9,6 +9,7 @@
  * server sent, as a whole word. A connection with such a secret gets one
  * warning (RETEST_SHORT_SECRET) per process.
  */
+import { maskAuth } from './auth.js';
 import type { ResolvedConnection } from './connection.js';
 import type { PreparedRequest } from './request.js';
 
@@ -173,18 +174,14 @@ export function warnShortSecrets(connection: Pick<ResolvedConnection, 'id' | 'se
   );
 }
 
-/** The request as it may be shown (--dry-run, logs): auth headers masked, secrets removed everywhere else. */
+/** The request as it may be shown (--dry-run, logs): the auth header or parameter masked (auth.ts), secrets removed everywhere else. */
 export function redactRequest(request: PreparedRequest, connection: ResolvedConnection): PreparedRequest {
-  const { auth } = connection.declaration;
-  const authHeader = (auth.type === 'basic' ? 'Authorization' : auth.header).toLowerCase();
+  const masked = maskAuth(connection.declaration.auth, request);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (name.toLowerCase() === authHeader) headers[name] = auth.type === 'basic' ? `Basic ${MASK}` : MASK;
-    else headers[name] = redact(value, connection.secrets);
-  }
+  for (const [name, value] of Object.entries(masked.headers)) headers[name] = redact(value, connection.secrets);
   return {
     method: request.method,
-    url: redact(request.url, connection.secrets),
+    url: redact(masked.url, connection.secrets),
     headers,
     body: request.body === undefined ? undefined : redact(request.body, connection.secrets),
   };

@@ -1,12 +1,13 @@
 /**
  * From an action's declaration and a valid input to the exact HTTP request:
- * URL, headers (auth applied here, and only here), body bytes. Pure: the same
+ * URL, headers (auth applied here, from auth.ts), body bytes. Pure: the same
  * function feeds the transport and --dry-run.
  */
 import { ConnectorError } from '../contract/errors.js';
 import type { ActionDeclaration } from '../contract/manifest.js';
 import { manifest } from '../contract/manifest.js';
 import { getSchema } from '../contract/schema-files.js';
+import { applyAuth } from './auth.js';
 import type { ResolvedConnection } from './connection.js';
 
 export interface PreparedRequest {
@@ -123,31 +124,6 @@ export function buildQuery(action: ActionDeclaration, input: unknown): string {
   return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }
 
-/** Auth headers per resolved connection (immutable: its fields are frozen), built once. */
-const authFor = new WeakMap<ResolvedConnection, Readonly<Record<string, string>>>();
-
-function cachedAuthHeaders(connection: ResolvedConnection): Readonly<Record<string, string>> {
-  let headers = authFor.get(connection);
-  if (!headers) {
-    headers = Object.freeze(buildAuthHeaders(connection));
-    authFor.set(connection, headers);
-  }
-  return headers;
-}
-
-export function authHeaders(connection: ResolvedConnection): Record<string, string> {
-  return { ...cachedAuthHeaders(connection) };
-}
-
-function buildAuthHeaders(connection: ResolvedConnection): Record<string, string> {
-  const { auth } = connection.declaration;
-  const f = connection.fields;
-  if (auth.type === 'basic') {
-    return { Authorization: `Basic ${Buffer.from(`${f[auth.username]}:${f[auth.password]}`).toString('base64')}` };
-  }
-  return { [auth.header]: String(f[auth.value]) };
-}
-
 export function prepareRequest(action: ActionDeclaration, input: unknown, connection: ResolvedConnection): PreparedRequest {
   // A file (a report) may come in any type: asking for JSON only could make a server refuse it.
   const headers: Record<string, string> = { Accept: action.response?.file ? '*/*' : 'application/json', 'User-Agent': USER_AGENT };
@@ -159,7 +135,9 @@ export function prepareRequest(action: ActionDeclaration, input: unknown, connec
       headers['Content-Type'] = 'application/json';
     }
   }
-  const auth = cachedAuthHeaders(connection);
-  for (const name in auth) headers[name] = auth[name]!;
-  return { method: action.method, url: connection.baseUrl + expandPath(action, input) + buildQuery(action, input), headers, body };
+  const auth = applyAuth(connection.declaration.auth, connection.fields);
+  for (const name in auth.headers) headers[name] = auth.headers[name]!;
+  let query = buildQuery(action, input);
+  for (const [name, value] of auth.query) query += `${query ? '&' : '?'}${encodeQueryComponent(name)}=${encodeQueryComponent(value)}`;
+  return { method: action.method, url: connection.baseUrl + expandPath(action, input) + query, headers, body };
 }

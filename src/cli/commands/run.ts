@@ -3,6 +3,7 @@
  * runs the action through runAction, the same path a library call takes, and
  * prints the envelope as one JSON document on stdout.
  */
+import { authFields } from '../../runtime/auth.js';
 import { connectionSecrets } from '../../runtime/connection.js';
 import { loadValidators } from '../../contract/validators.js';
 import { isConnectorError } from '../../contract/errors.js';
@@ -20,7 +21,7 @@ import { MAX_DOCUMENT_BYTES, parseJsonDocument, readTextFile, stdinText } from '
 import { SaveFileError, saveEnvelopeFile } from '../save-file.js';
 import { escapeControls, terminalSafeJson } from '../../runtime/neutralise.js';
 import { vendorMessage } from '../../runtime/summary.js';
-import { manifest } from '../../contract/manifest.js';
+import { getConnection, manifest } from '../../contract/manifest.js';
 import { progressPrinter } from '../progress.js';
 
 export function help(): string {
@@ -89,8 +90,7 @@ function parseTimeout(raw: string | undefined): number | undefined {
  * filled with a placeholder, and stderr says the real run will need it.
  */
 function withAuthPlaceholders(action: ActionDeclaration, connection: Record<string, unknown>, io: CliIo): Record<string, unknown> {
-  const auth = manifest.connections[action.connection]!.auth;
-  const fields = auth.type === 'basic' ? [auth.username, auth.password] : [auth.value];
+  const fields = authFields(getConnection(action.connection).auth).map((f) => f.field);
   const missing = fields.filter((field) => connection[field] === undefined);
   if (missing.length === 0) return connection;
   const names = connectionVariables(action.connection)

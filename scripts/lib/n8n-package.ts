@@ -202,7 +202,9 @@ function credentialModel(read: SchemaReader, manifest: ConnectorManifest, connec
     const { property, kind } = leafProperty(field, leaf, required.has(field));
     const simple = kind === 'number' || kind === 'boolean' ? kind : 'string';
     properties.push(required.has(field) ? { ...property, required: true } : property);
-    fields.push({ name: field, kind: simple });
+    // n8n fills every field with its default: the mapping keeps it, so execute() can tell a choice from a default.
+    const fallback = leaf.default;
+    fields.push(typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? { name: field, kind: simple, default: fallback } : { name: field, kind: simple });
   }
   return {
     className: credentialClass(connectionId),

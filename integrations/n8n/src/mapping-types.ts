@@ -23,7 +23,8 @@ export interface OperationMapping {
 
 export interface CredentialMapping {
   name: string;
-  fields: { name: string; kind: 'string' | 'number' | 'boolean' }[];
+  /** `default`: the connection schema's default. n8n fills it in for a field the user left alone, so it says nothing. */
+  fields: { name: string; kind: 'string' | 'number' | 'boolean'; default?: string | number | boolean }[];
   /** A read-only action that needs no input: n8n's "Test" button on the credential runs it. */
   probe?: string;
 }

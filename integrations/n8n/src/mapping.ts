@@ -76,12 +76,16 @@ export function readInput(ctx: Pick<IExecuteFunctions, 'getNodeParameter'>, op: 
   return input;
 }
 
-/** The connection object runAction expects, from the n8n credential (unset optional fields left out). */
+/**
+ * The connection object runAction expects, from the n8n credential. Unset optional fields are left out,
+ * and so is a field still at its schema default: n8n fills every field in, so that value is no choice,
+ * and the runtime applies its own defaults (an action's own first: 100 MiB for the report actions).
+ */
 export function toConnection(credentials: IDataObject, mapping: CredentialMapping): IDataObject {
   const connection: IDataObject = {};
-  for (const { name } of mapping.fields) {
+  for (const { name, default: fallback } of mapping.fields) {
     const value = credentials[name];
-    if (value === undefined || value === null || value === '') continue;
+    if (value === undefined || value === null || value === '' || value === fallback) continue;
     connection[name] = value;
   }
   return connection;

@@ -388,7 +388,8 @@ const mapping: GeneratedNode = {
         },
         {
           "name": "verify_ssl",
-          "kind": "boolean"
+          "kind": "boolean",
+          "default": true
         },
         {
           "name": "ca_file",
@@ -400,11 +401,13 @@ const mapping: GeneratedNode = {
         },
         {
           "name": "timeout_ms",
-          "kind": "number"
+          "kind": "number",
+          "default": 30000
         },
         {
           "name": "max_response_bytes",
-          "kind": "number"
+          "kind": "number",
+          "default": 10485760
         }
       ]
     }

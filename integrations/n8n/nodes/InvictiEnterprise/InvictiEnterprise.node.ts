@@ -935,7 +935,8 @@ const mapping: GeneratedNode = {
       "fields": [
         {
           "name": "url",
-          "kind": "string"
+          "kind": "string",
+          "default": "https://www.netsparkercloud.com"
         },
         {
           "name": "user_id",
@@ -947,7 +948,8 @@ const mapping: GeneratedNode = {
         },
         {
           "name": "verify_ssl",
-          "kind": "boolean"
+          "kind": "boolean",
+          "default": true
         },
         {
           "name": "ca_file",
@@ -959,11 +961,13 @@ const mapping: GeneratedNode = {
         },
         {
           "name": "timeout_ms",
-          "kind": "number"
+          "kind": "number",
+          "default": 30000
         },
         {
           "name": "max_response_bytes",
-          "kind": "number"
+          "kind": "number",
+          "default": 10485760
         }
       ],
       "probe": "invicti_issues_waiting_for_retest"

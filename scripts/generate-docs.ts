@@ -18,6 +18,7 @@ import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
 import { getSchema, getValidator } from '../src/contract/schemas.js';
 import { assertValidInput } from '../src/contract/input-limits.js';
+import { inlinedSchema } from '../src/contract/inline-refs.js';
 import { ConnectorError } from '../src/contract/errors.js';
 import { describeAuth, secretFields } from '../src/runtime/auth.js';
 
@@ -322,7 +323,7 @@ function statusLines(action: Action, example: { status_code?: number; reason?: s
 /** The real error the validator gives for an input with a field the schema does not know. */
 function inputErrorExample(action: Action): unknown {
   try {
-    assertValidInput(getValidator(action.input_schema), { unexpected_field: true }, `Invalid input for ${action.id}`);
+    assertValidInput(getValidator(action.input_schema), { unexpected_field: true }, `Invalid input for ${action.id}`, () => inlinedSchema(action.input_schema));
   } catch (error) {
     if (error instanceof ConnectorError) return { error: error.toJSON() };
     throw error;

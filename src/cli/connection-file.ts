@@ -30,7 +30,7 @@ export function withEnvironmentHint(error: ConnectorError, connectionId: string)
   if (error.code !== 'CONFIG_INVALID' || !error.details) return error;
   const variables = connectionVariables(connectionId);
   const missing = error.details
-    .filter((d) => d.message === 'is required' && d.field.startsWith('connection.'))
+    .filter((d) => d.message === 'required' && d.field.startsWith('connection.'))
     .map((d) => variables.find((v) => `connection.${v.field}` === d.field)?.name)
     .filter((name): name is string => name !== undefined);
   if (missing.length === 0) return error;

@@ -18,10 +18,14 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** One problem with one field, e.g. `{ field: 'json_body.BaseScanId', message: 'is required' }`. */
+/** One problem with one field, e.g. `{ field: 'json_body.BaseScanId', title: 'Base scan ID', message: 'required' }`. */
 export interface FieldProblem {
+  /** The value's path in the input or connection, e.g. `json_body.BaseScanId`. */
   field: string;
+  /** What is expected, e.g. `required`, `a GUID (…), e.g. af6d0ffd-…` (src/contract/validation.ts words it). */
   message: string;
+  /** The field's title from its schema, e.g. `Base scan ID`: what a person knows the field by. */
+  title?: string;
 }
 
 /**

@@ -34,3 +34,15 @@ export function inlineRefs(path: string): Json {
   const { definitions: _definitions, ...schema } = inline(getSchema(path), path, []) as Json;
   return schema;
 }
+
+const inlined = new Map<string, Json>();
+
+/** inlineRefs(path), worked out once (validation errors take titles and examples from it). */
+export function inlinedSchema(path: string): Json {
+  let schema = inlined.get(path);
+  if (!schema) {
+    schema = inlineRefs(path);
+    inlined.set(path, schema);
+  }
+  return schema;
+}

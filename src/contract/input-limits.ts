@@ -120,10 +120,10 @@ export function plainInput(input: unknown, limit = MAX_INPUT_BYTES): unknown {
  * cannot hold (a null-prototype object where a string belongs makes Ajv's
  * string comparison throw a TypeError) still means "invalid input".
  */
-export function assertValidInput(validate: ValidateFunction, input: unknown, what: string): void {
+export function assertValidInput(validate: ValidateFunction, input: unknown, what: string, schema?: () => unknown): void {
   assertInputWithinLimits(input);
   try {
-    assertValid(validate, input, 'INPUT_INVALID', what);
+    assertValid(validate, input, 'INPUT_INVALID', what, '', schema);
   } catch (error) {
     if (error instanceof ConnectorError) throw error;
     const message = 'contains values that are not plain JSON';

@@ -12,6 +12,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectorError, isConnectorError } from '../contract/errors.js';
 import { assertValidInput } from '../contract/input-limits.js';
+import { inlinedSchema } from '../contract/inline-refs.js';
 import { getAction, manifest } from '../contract/manifest.js';
 import { getValidator } from '../contract/validators.js';
 import { mcpTools } from '../generated/mcp-tools.js';
@@ -113,7 +114,7 @@ export function createMcpServer(options: McpServerOptions): Server {
     const started = Date.now();
     try {
       // The input first, so the model hears about its own mistake even when a connection is not configured.
-      assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
+      assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`, () => inlinedSchema(action.input_schema));
       const progressToken = extra._meta?.progressToken;
       const callOptions: RunOptions = { signal: extra.signal };
       // Notifications still being sent: the result waits for them, so the last progress never arrives after it

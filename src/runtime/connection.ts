@@ -10,6 +10,7 @@ import { getSchema } from '../contract/schema-files.js';
 import { getValidator } from '../contract/validators.js';
 import { assertValid } from '../contract/validation.js';
 import { authSecrets } from './auth.js';
+import { inlinedSchema } from '../contract/inline-refs.js';
 import { checkProxyUrl, environmentProxyKey, environmentProxySecrets } from './proxy.js';
 
 export interface ResolvedConnection {
@@ -105,7 +106,9 @@ function resolveFresh(connectionId: string, supplied: unknown, overrides: Connec
   for (const [name, value] of Object.entries(supplied)) if (value !== undefined) fields[name] = value;
   if (overrides.timeoutMs !== undefined) fields.timeout_ms = overrides.timeoutMs;
 
-  assertValid(getValidator(declaration.schema), fields, 'CONFIG_INVALID', `Invalid ${connectionId} connection`, 'connection');
+  assertValid(getValidator(declaration.schema), fields, 'CONFIG_INVALID', `Invalid ${connectionId} connection`, 'connection', () =>
+    inlinedSchema(declaration.schema),
+  );
 
   const baseUrl = checkBaseUrl(connectionId, String(fields.url));
   const httpProxy = typeof fields.http_proxy === 'string' ? fields.http_proxy : undefined;

@@ -10,6 +10,7 @@ import { scrubEnvelope, toEnvelope } from './envelope.js';
 import { isTextType, withFile } from './file.js';
 import { assertValidInput, plainInput } from '../contract/input-limits.js';
 import { ConnectorError } from '../contract/errors.js';
+import { inlinedSchema } from '../contract/inline-refs.js';
 import { type ActionDeclaration, getAction, getConnection } from '../contract/manifest.js';
 import { redactRequest, warnShortSecrets } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
@@ -82,12 +83,14 @@ export function prepareAction(actionId: string, callerInput: unknown, connection
   const resolved = resolveConnection(action.connection, connection, { timeoutMs: options.timeoutMs });
   // One plain copy: validated here, sent below (toJSON and getters ran once, while it was made).
   const input = plainInput(callerInput);
-  assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`);
+  assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`, () => inlinedSchema(action.input_schema));
   if (action.poll) {
     // A wait sends what its polled action sends: the request is that of the first poll.
     const polled = getAction(action.poll.action);
     const statusInput = pollInput(action.poll, input);
-    assertValidInput(getValidator(polled.input_schema), statusInput, `Invalid input for ${action.id} (as ${polled.id})`);
+    assertValidInput(getValidator(polled.input_schema), statusInput, `Invalid input for ${action.id} (as ${polled.id})`, () =>
+      inlinedSchema(polled.input_schema),
+    );
     return { action, input, connection: resolved, request: prepareRequest(polled, statusInput, resolved) };
   }
   return { action, input, connection: resolved, request: prepareRequest(action, input, resolved) };

@@ -151,7 +151,7 @@ describe('run: invalid input or configuration exits 3 and sends nothing', () => 
     expect(result.stdout).toBe('');
     const error = errorOf(result);
     expect(error.code).toBe('INPUT_INVALID');
-    expect(error.details).toEqual([{ field: 'json_body.BaseScanId', message: expect.stringMatching(/format/) }]);
+    expect(error.details).toEqual([{ field: 'json_body.BaseScanId', title: 'Base scan ID', message: expect.stringMatching(/^a GUID .*, e\.g\. /) }]);
   });
 
   test('an input file that is not JSON: INPUT_INVALID naming the file; a missing file is a usage error (2)', async () => {
@@ -175,7 +175,7 @@ describe('run: invalid input or configuration exits 3 and sends nothing', () => 
     });
     expect(sent).toBe(0);
     expect(result.code).toBe(3);
-    expect(errorOf(result).details).toEqual([{ field: 'json_body.retesting_window_end', message: expect.any(String) }]);
+    expect(errorOf(result).details).toEqual([{ field: 'json_body.retesting_window_end', title: 'Retesting window end', message: 'not before Retesting window start' }]);
   });
 
   test('no credentials anywhere: CONFIG_INVALID naming the fields and their environment variables', async () => {
@@ -187,8 +187,8 @@ describe('run: invalid input or configuration exits 3 and sends nothing', () => 
     expect(error.message).toContain('INVICTI_API_TOKEN');
     expect(error.details).toEqual(
       expect.arrayContaining([
-        { field: 'connection.user_id', message: 'is required' },
-        { field: 'connection.api_token', message: 'is required' },
+        { field: 'connection.user_id', title: 'User ID', message: 'required' },
+        { field: 'connection.api_token', title: 'API token', message: 'required' },
       ]),
     );
   });
@@ -255,7 +255,7 @@ describe('run --dry-run', () => {
   test('invalid input is still refused (exit 3), credentials or not', async () => {
     const result = await runCli(['run', 'invicti_scan_retest', '--input', '-', '--dry-run'], { stdin: retestInput('nope'), env: invictiEnv });
     expect(result.code).toBe(3);
-    expect(errorOf(result)).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringContaining('json_body.BaseScanId') });
+    expect(errorOf(result)).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringContaining('Base scan ID: a GUID') });
   });
 });
 
@@ -289,7 +289,7 @@ describe('run: where the connection comes from', () => {
     const connection = file('typo.json', { url: sim.invictiUrl, ...sim.credentials.invicti, verfy_ssl: false });
     const result = await runCli(['run', 'invicti_scan_retest', '--input', '-', '--connection', connection], { stdin: retestInput(SEED_SCAN_IDS.completed) });
     expect(result.code).toBe(3);
-    expect(errorOf(result).details).toEqual([{ field: 'connection.verfy_ssl', message: 'is not an allowed property' }]);
+    expect(errorOf(result).details).toEqual([{ field: 'connection.verfy_ssl', title: 'connection.verfy_ssl', message: 'not an allowed field' }]);
   });
 });
 

@@ -207,7 +207,7 @@ describe('stdio against a simulator in this process: what was sent', () => {
     expect(error.details.map((d) => d.field)).toEqual(expect.arrayContaining(['json_body.BaseScanId', 'json_body.Extra']));
     const missing = await client.callTool({ name: 'attackforge_request_new_project_retest', arguments: { path_parameters: { id: SEED_PROJECT_IDS.webApp } } });
     expect(missing.isError).toBe(true);
-    expect(text(missing)).toContain('json_body is required');
+    expect(text(missing)).toContain('Request body: required');
     expect(sim.requests.length).toBe(before);
   });
 

@@ -128,7 +128,7 @@ describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.
     expect(blocks[0]).toMatchObject({ status_code: 404, reason: 'Not Found' });
     expect(getValidator('schemas/shared/envelope.json')(blocks[0])).toBe(true);
     expect(blocks[1].error.code).toBe('INPUT_INVALID');
-    expect(blocks[1].error.details).toContainEqual({ field: 'unexpected_field', message: 'is not an allowed property' });
+    expect(blocks[1].error.details).toContainEqual({ field: 'unexpected_field', title: 'unexpected_field', message: 'not an allowed field' });
   });
 });
 

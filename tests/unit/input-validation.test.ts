@@ -25,16 +25,16 @@ const afInput = (body: Record<string, unknown>, pathParameters: Record<string, u
 
 describe('invicti_scan_retest input', () => {
   test.each([
-    [{}, 'json_body is required'],
-    [{ json_body: {} }, 'json_body.BaseScanId is required'],
-    [{ json_body: { BaseScanId: '' } }, 'json_body.BaseScanId does not have the expected format'],
-    [{ json_body: { BaseScanId: 42 } }, 'json_body.BaseScanId must be a string'],
-    [{ json_body: { BaseScanId: 'not-a-guid' } }, 'json_body.BaseScanId does not have the expected format (e.g. af6d0ffd-529e-4056-b39f-b141021fae74)'],
-    [{ json_body: { BaseScanId: GUID, Extra: 1 } }, 'json_body.Extra is not an allowed property'],
-    [{ json_body: { BaseScanId: GUID }, other: true }, 'other is not an allowed property'],
-    [{ json_body: { BaseScanId: GUID, AgentName: '' } }, 'json_body.AgentName must not be empty'],
-    [{ json_body: { BaseScanId: GUID, AgentName: null } }, 'json_body.AgentName must be a string'],
-    [null, '(input) must be an object'],
+    [{}, 'Request body: required'],
+    [{ json_body: {} }, 'Base scan ID: required'],
+    [{ json_body: { BaseScanId: '' } }, 'Base scan ID: a GUID (hexadecimal digits in groups of 8-4-4-4-12), e.g. af6d0ffd-529e-4056-b39f-b141021fae74'],
+    [{ json_body: { BaseScanId: 42 } }, 'Base scan ID: a GUID (hexadecimal digits in groups of 8-4-4-4-12), e.g. af6d0ffd-529e-4056-b39f-b141021fae74'],
+    [{ json_body: { BaseScanId: 'not-a-guid' } }, 'Base scan ID: a GUID (hexadecimal digits in groups of 8-4-4-4-12), e.g. af6d0ffd-529e-4056-b39f-b141021fae74'],
+    [{ json_body: { BaseScanId: GUID, Extra: 1 } }, 'json_body.Extra: not an allowed field'],
+    [{ json_body: { BaseScanId: GUID }, other: true }, 'other: not an allowed field'],
+    [{ json_body: { BaseScanId: GUID, AgentName: '' } }, 'Agent name: not empty'],
+    [{ json_body: { BaseScanId: GUID, AgentName: null } }, 'Agent name: text, not empty, e.g. Default Agent'],
+    [null, 'Scan Retest input: a group of fields (an object)'],
   ])('%j -> %s, nothing sent', async (input, message) => {
     const { error, sent } = await rejection('invicti_scan_retest', input, invicti);
     expect(error.code).toBe('INPUT_INVALID');
@@ -46,9 +46,9 @@ describe('invicti_scan_retest input', () => {
     const { error } = await rejection('invicti_scan_retest', { json_body: { AgentName: 7, Extra: 1 } }, invicti);
     expect(error.details).toEqual(
       expect.arrayContaining([
-        { field: 'json_body.BaseScanId', message: 'is required' },
-        { field: 'json_body.Extra', message: 'is not an allowed property' },
-        { field: 'json_body.AgentName', message: 'must be a string' },
+        { field: 'json_body.BaseScanId', title: 'Base scan ID', message: 'required' },
+        { field: 'json_body.Extra', title: 'json_body.Extra', message: 'not an allowed field' },
+        { field: 'json_body.AgentName', title: 'Agent name', message: 'text, not empty, e.g. Default Agent' },
       ]),
     );
   });
@@ -56,10 +56,10 @@ describe('invicti_scan_retest input', () => {
 
 describe('invicti_scan_launch_new_from_scan input', () => {
   test.each([
-    [{ data_body: {} }, 'data_body.id is required'],
-    [{ data_body: { id: 'x' } }, 'data_body.id does not have the expected format'],
-    [{ data_body: GUID }, 'data_body must be an object'],
-    [{ id: GUID }, 'data_body is required'],
+    [{ data_body: {} }, 'Scan ID: required'],
+    [{ data_body: { id: 'x' } }, 'Scan ID: a GUID (hexadecimal digits in groups of 8-4-4-4-12), e.g. af6d0ffd-529e-4056-b39f-b141021fae74'],
+    [{ data_body: GUID }, 'Request data: a group of fields (an object)'],
+    [{ id: GUID }, 'Request data: required; id: not an allowed field'],
   ])('%j -> %s, nothing sent', async (input, message) => {
     const { error, sent } = await rejection('invicti_scan_launch_new_from_scan', input, invicti);
     expect(error.code).toBe('INPUT_INVALID');
@@ -70,21 +70,21 @@ describe('invicti_scan_launch_new_from_scan input', () => {
 
 describe('attackforge_request_new_project_retest input', () => {
   test.each([
-    [afInput({}, {}), 'path_parameters.id is required'],
-    [afInput({}, { id: PROJECT_ID, other: 'x' }), 'path_parameters.other is not an allowed property'],
-    [afInput({}, { id: 'abc' }), 'path_parameters.id does not have the expected format'],
-    [afInput({}, { id: '../../admin' }), 'path_parameters.id does not have the expected format'],
-    [afInput({ retesting_window_start: undefined }), 'json_body.retesting_window_start is required'],
-    [afInput({ retesting_window_start: '23/03/2025' }), 'json_body.retesting_window_start must be a valid date-time'],
-    [afInput({ retesting_window_start: '2025-03-23' }), 'json_body.retesting_window_start must be a valid date-time'],
-    [afInput({ retesting_window_start: '2025-03-23T00:00:00' }), 'json_body.retesting_window_start does not have the expected format'],
-    [afInput({ retesting_window_start: '2025-02-30T00:00:00Z' }), 'json_body.retesting_window_start must be a valid date-time'],
-    [afInput({ retesting_window_end: '2025-03-22T00:00:00.000Z' }), 'json_body.retesting_window_end must not be before json_body.retesting_window_start'],
-    [afInput({ vulnerability_ids: [] }), 'json_body.vulnerability_ids must not be empty'],
-    [afInput({ vulnerability_ids: [VULN_ID, VULN_ID] }), 'json_body.vulnerability_ids must not contain duplicates'],
-    [afInput({ vulnerability_ids: ['nope'] }), 'json_body.vulnerability_ids[0] does not have the expected format'],
-    [afInput({ vulnerability_ids: VULN_ID }), 'json_body.vulnerability_ids must be an array'],
-    [afInput({ project: 'x' }), 'json_body.project is not an allowed property'],
+    [afInput({}, {}), 'Project ID: required'],
+    [afInput({}, { id: PROJECT_ID, other: 'x' }), 'path_parameters.other: not an allowed field'],
+    [afInput({}, { id: 'abc' }), 'Project ID: 24 hexadecimal digits, e.g. 66333e1d110ab5acf8a4354e'],
+    [afInput({}, { id: '../../admin' }), 'Project ID: 24 hexadecimal digits, e.g. 66333e1d110ab5acf8a4354e'],
+    [afInput({ retesting_window_start: undefined }), 'Retesting window start: required'],
+    [afInput({ retesting_window_start: '23/03/2025' }), 'Retesting window start: a date-time with an offset, e.g. 2025-03-23T00:00:00.000Z'],
+    [afInput({ retesting_window_start: '2025-03-23' }), 'Retesting window start: a date-time with an offset, e.g. 2025-03-23T00:00:00.000Z'],
+    [afInput({ retesting_window_start: '2025-03-23T00:00:00' }), 'Retesting window start: a date-time with an offset, e.g. 2025-03-23T00:00:00.000Z'],
+    [afInput({ retesting_window_start: '2025-02-30T00:00:00Z' }), 'Retesting window start: a date-time with an offset, e.g. 2025-03-23T00:00:00.000Z'],
+    [afInput({ retesting_window_end: '2025-03-22T00:00:00.000Z' }), 'Retesting window end: not before Retesting window start'],
+    [afInput({ vulnerability_ids: [] }), 'Vulnerability IDs: at least 1 item'],
+    [afInput({ vulnerability_ids: [VULN_ID, VULN_ID] }), 'Vulnerability IDs: no duplicates (#1 and #2 are the same)'],
+    [afInput({ vulnerability_ids: ['nope'] }), 'Vulnerability ID #1: 24 hexadecimal digits, e.g. 6639508f50523053f459d29f'],
+    [afInput({ vulnerability_ids: VULN_ID }), 'Vulnerability IDs: a list'],
+    [afInput({ project: 'x' }), 'json_body.project: not an allowed field'],
   ])('%j -> %s, nothing sent', async (input, message) => {
     const { error, sent } = await rejection('attackforge_request_new_project_retest', input, attackforge);
     expect(error.code).toBe('INPUT_INVALID');
@@ -108,14 +108,14 @@ describe('connections and actions', () => {
   });
 
   test.each([
-    [{ url: invicti.url, user_id: 'u' }, 'connection.api_token is required'],
-    [{ ...invicti, verify_ssl: 'yes' }, 'connection.verify_ssl must be a boolean'],
-    [{ ...invicti, url: 'ftp://invicti.test' }, 'connection.url'],
+    [{ url: invicti.url, user_id: 'u' }, 'API token: required'],
+    [{ ...invicti, verify_ssl: 'yes' }, 'Verify TLS certificates: true or false'],
+    [{ ...invicti, url: 'ftp://invicti.test' }, 'URL: an http(s) URL, e.g. https://www.netsparkercloud.com'],
     [{ ...invicti, url: 'https://user:pw@invicti.test' }, 'connection.url must not contain credentials'],
-    [{ ...invicti, user_id: 'a:b' }, 'connection.user_id does not have the expected format'],
-    [{ ...invicti, api_token: 'tok\r\nX-Injected: 1' }, 'connection.api_token does not have the expected format'],
-    [{ ...invicti, timeout_ms: 0 }, 'connection.timeout_ms must be >= 1'],
-    [{ ...invicti, api_key: 'x' }, 'connection.api_key is not an allowed property'],
+    [{ ...invicti, user_id: 'a:b' }, 'User ID: printable characters without spaces or colons, e.g. 7d85ab71641d4fed096fb11404a17c3d'],
+    [{ ...invicti, api_token: 'tok\r\nX-Injected: 1' }, 'API token: printable characters without spaces'],
+    [{ ...invicti, timeout_ms: 0 }, 'Timeout (ms): a whole number from 1 to 600000, e.g. 30000'],
+    [{ ...invicti, api_key: 'x' }, 'connection.api_key: not an allowed field'],
   ])('bad connection %j -> CONFIG_INVALID %s, secret never echoed', async (connection, message) => {
     const { error, sent } = await rejection('invicti_scan_retest', { json_body: { BaseScanId: GUID } }, connection);
     expect(error.code).toBe('CONFIG_INVALID');
@@ -134,7 +134,7 @@ describe('a huge property name is not echoed back', () => {
     expect(error.code).toBe('INPUT_INVALID');
     expect(error.message.length).toBeLessThan(400);
     expect(error.message).toContain(`json_body.${'x'.repeat(110)}`);
-    expect(error.message).toContain(`(${name.length + 'json_body.'.length} characters) is not an allowed property`);
+    expect(error.message).toContain(`(${name.length + 'json_body.'.length} characters): not an allowed field`);
     expect(JSON.stringify(error).length).toBeLessThan(1000);
   });
 });

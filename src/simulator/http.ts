@@ -133,10 +133,12 @@ export function parseJson(body: Buffer): { value: unknown } | undefined {
 
 /** Writes `response` (JSON, or a file's bytes) with the vendor's usual headers, Date and an exact Content-Length. */
 export function sendResponse(res: ServerResponse, response: SimResponse, vendorHeaders: Record<string, string>, now: number): void {
-  const payload = response.file ? response.file.bytes : Buffer.from(JSON.stringify(response.body), 'utf8');
+  // No body (a 200 the vendor documents without content, e.g. issues/update): no Content-Type either.
+  const empty = !response.file && response.body === undefined;
+  const payload = response.file ? response.file.bytes : empty ? Buffer.alloc(0) : Buffer.from(JSON.stringify(response.body), 'utf8');
   res.writeHead(response.status, {
     Date: new Date(now).toUTCString(),
-    'Content-Type': response.file ? response.file.contentType : 'application/json; charset=utf-8',
+    ...(empty ? {} : { 'Content-Type': response.file ? response.file.contentType : 'application/json; charset=utf-8' }),
     'Content-Length': String(payload.length),
     ...vendorHeaders,
     ...response.headers,

@@ -47,13 +47,17 @@ export const SEED_SCAN_IDS = {
   running: '5d2b8f41-9c07-4e3a-b6d5-1a8c3e7f9b20',
   /** Cancelled: a retest is refused with 400. */
   cancelled: '8e4f0a96-d1b3-4c27-9f58-6b2a0c4e8d13',
+  /** Failed (the target stopped answering): a wait on it ends Failed at once; a retest is refused with 400. */
+  failed: '1f7c3a92-4e6b-4d08-8a15-c92e6b0d4f37',
+  /** Paused: not terminal, it stays Paused (a wait on it runs to its timeout); a cancel ends it Cancelled. */
+  paused: '6a0e9d24-7b31-4f5c-bd82-3e5f1a9c7d68',
 } as const;
 
 interface ScanSeed {
   id: string;
   website: SeedWebsite;
   scanType: 'Full' | 'Retest' | 'Incremental';
-  state: 'Queued' | 'Scanning' | 'Complete' | 'Cancelled';
+  state: 'Queued' | 'Scanning' | 'Complete' | 'Cancelled' | 'Failed' | 'Paused';
   initiatedAt: string;
   agentName?: string | null;
 }
@@ -82,6 +86,13 @@ function progressFields(state: ScanSeed['state']): Record<string, unknown> {
       return { IsCompleted: false, Percentage: 8, Phase: 'Crawling', CompletedSteps: 96, EstimatedSteps: 1200, Duration: '00:03:40' };
     case 'Queued':
       return { IsCompleted: false, Percentage: 0, Phase: 'Pending', CompletedSteps: 0, EstimatedSteps: 0, Duration: '00:00:00' };
+    case 'Failed':
+      return {
+        IsCompleted: false, Percentage: 21, Phase: 'Crawling', CompletedSteps: 230, EstimatedSteps: 1100, Duration: '00:06:12',
+        FailureReason: 'HostUnavailable', FailureReasonDescription: 'The target stopped answering during the scan.', FailureReasonString: 'Host Unavailable',
+      };
+    case 'Paused':
+      return { IsCompleted: false, Percentage: 54, Phase: 'CrawlingAndAttacking', CompletedSteps: 650, EstimatedSteps: 1200, Duration: '00:18:44' };
   }
 }
 
@@ -305,6 +316,8 @@ export function seedScans(): ScanTask[] {
     scanTask({ id: SEED_SCAN_IDS.completedShop, website: shop, scanType: 'Full', state: 'Complete', initiatedAt: '2024-03-26T21:40:11.5020000+00:00' }),
     scanTask({ id: SEED_SCAN_IDS.running, website: shop, scanType: 'Full', state: 'Scanning', initiatedAt: '2024-03-28T09:30:45.0070000+00:00' }),
     scanTask({ id: SEED_SCAN_IDS.cancelled, website: sample, scanType: 'Full', state: 'Cancelled', initiatedAt: '2024-03-25T14:02:33.7300000+00:00' }),
+    scanTask({ id: SEED_SCAN_IDS.failed, website: shop, scanType: 'Retest', state: 'Failed', initiatedAt: '2024-03-24T11:05:09.4410000+00:00' }),
+    scanTask({ id: SEED_SCAN_IDS.paused, website: sample, scanType: 'Full', state: 'Paused', initiatedAt: '2024-03-28T07:55:20.2600000+00:00' }),
   ];
 }
 
@@ -314,7 +327,11 @@ export function seedScans(): ScanTask[] {
  * `issues/waitingforretest` lists until a retest of their scan completes.
  * `fixedOnRetest` is the verdict that retest gives, fixed in the seed so the
  * simulator is deterministic: true → gone from the retest's result
- * (FixedConfirmed); false → still there (Revived).
+ * (FixedConfirmed); false → still there (Revived). The rule: an issue seeded
+ * as waiting has its verdict written next to it ('fixed' or
+ * 'still-vulnerable'); any other issue (one a playbook marks FixedUnconfirmed
+ * through issues/update) is confirmed fixed when its number on its website is
+ * even, and revived when it is odd.
  */
 export interface IssueSeed {
   id: string;
@@ -351,7 +368,7 @@ const issue = (
   certainty: severity === 'BestPractice' || severity === 'Information' ? 90 : 100,
   cwe,
   waitingForRetest: retest !== undefined,
-  fixedOnRetest: retest === 'fixed',
+  fixedOnRetest: retest === undefined ? n % 2 === 0 : retest === 'fixed',
   firstSeen: '2024-02-14T10:22:31.0000000+00:00',
 });
 

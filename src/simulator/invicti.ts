@@ -10,6 +10,17 @@
  * completes, the issues of its base scan that were waiting for a retest get
  * their seeded verdict: fixed ones leave the result (FixedConfirmed), the
  * others stay (Revived); either way they leave issues/waitingforretest.
+ *
+ * The issue lifecycle: issues/update sets an issue's State (FixedUnconfirmed
+ * puts it on issues/waitingforretest; FixedCantRetest, AcceptedRisk,
+ * FalsePositive; Default resets it to Present), its assignee, note or tags,
+ * each change a History entry. The verdict a retest gives each issue is
+ * deterministic (invicti-seed.ts `fixedOnRetest`: seeded next to the waiting
+ * issues; for any other issue, even-numbered → FixedConfirmed, odd → Revived).
+ * issues/get/{id} and issues/allissues show the state and its history.
+ * Cancelling a running, queued or paused scan ends it Cancelled; the seeded
+ * Failed and Paused scans (SEED_SCAN_IDS.failed, .paused) let playbooks meet
+ * every terminal state.
  */
 import { randomUUID } from 'node:crypto';
 import type { SimulatorClock } from './clock.js';
@@ -82,17 +93,34 @@ interface ScanRecord {
   baseScanId?: string;
   /** Ids of the issues the scan found, once Complete. */
   result: string[];
-  /** Set once the scan has ended (completion applied, or cancelled). */
-  ended?: 'Complete' | 'Cancelled';
+  /** Set once the scan has ended (completion applied, cancelled, or seeded Failed). */
+  ended?: 'Complete' | 'Cancelled' | 'Failed';
 }
 
+type IssueState = 'Present' | 'FixedUnconfirmed' | 'FixedCantRetest' | 'FixedConfirmed' | 'Revived' | 'AcceptedRisk' | 'FalsePositive';
+
 interface IssueRecord extends IssueSeed {
-  state: 'Present' | 'FixedUnconfirmed' | 'FixedConfirmed' | 'Revived';
+  state: IssueState;
   latestScanId: string;
   lastSeen: string;
   updated: string;
+  /** When a retest last confirmed the fix, or found the issue again. */
+  fixedConfirmedAt?: string;
+  revivedAt?: string;
+  assigneeId?: string;
+  tags: string[];
   history: { Message: string; Note: string; Owner: string; Date: string }[];
 }
+
+/** The States issues/update takes (the Swagger's list, and Default to reset). */
+const UPDATE_STATES = ['FixedUnconfirmed', 'FixedCantRetest', 'AcceptedRisk', 'FalsePositive', 'Default'] as const;
+/** The history entries of one issue kept: past it the oldest after the first are dropped (the simulator's memory is bounded). */
+export const MAX_ISSUE_HISTORY = 100;
+/** The longest Note and tag, and the most tags, issues/update accepts. */
+const MAX_NOTE_CHARS = 4000;
+const MAX_TAGS = 100;
+const MAX_TAG_CHARS = 256;
+const INTEGRATIONS = new Set(['Jira', 'GitHub', 'TFS', 'FogBugz', 'ServiceNow', 'Slack', 'GitLab', 'Bitbucket', 'Unfuddle', 'Zapier', 'AzureDevOps', 'Redmine', 'Bugzilla', 'Kafka', 'PagerDuty', 'MicrosoftTeams', 'Clubhouse', 'Trello', 'Asana', 'Webhook', 'Kenna', 'Freshservice', 'YouTrack', 'NetsparkerEnterprise', 'Splunk', 'Mattermost', 'Hashicorp', 'PivotalTracker', 'CyberArk', 'DefectDojo', 'JazzTeamServer', 'AzureKeyVault', 'ServiceNowVRM', 'Email', 'Sms', 'Custom']);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const hms = (ms: number) => {
@@ -114,7 +142,8 @@ export class InvictiSimulator {
     const issues = seedIssues();
     for (const scan of seedScans()) {
       const result = scan.State === 'Complete' ? issues.filter((i) => i.websiteId === scan.WebsiteId).map((i) => i.id) : [];
-      this.scans.set(scan.Id.toLowerCase(), { task: scan, durationMs: 0, estimatedSteps: Number(scan.EstimatedSteps ?? 0), result, ended: scan.State === 'Complete' ? 'Complete' : undefined });
+      const ended = scan.State === 'Complete' || scan.State === 'Failed' ? scan.State : undefined;
+      this.scans.set(scan.Id.toLowerCase(), { task: scan, durationMs: 0, estimatedSteps: Number(scan.EstimatedSteps ?? 0), result, ended });
     }
     for (const seed of issues) {
       // The latest completed scan of the issue's website found it.
@@ -125,6 +154,7 @@ export class InvictiSimulator {
         latestScanId: latest.Id,
         lastSeen: String(latest.InitiatedAt),
         updated: String(latest.InitiatedAt),
+        tags: [],
         history: [
           { Message: 'Issue found', Note: '', Owner: 'Invicti', Date: invictiDateTime(seed.firstSeen) },
           ...(seed.waitingForRetest ? [{ Message: 'Marked as Fixed (Unconfirmed); waiting for retest', Note: 'Fix deployed', Owner: INVICTI_USER.UserName, Date: invictiDateTime(String(latest.InitiatedAt)) }] : []),
@@ -165,6 +195,10 @@ export class InvictiSimulator {
         return { method: 'GET', run: (req) => paged(req.query, this.websites.map(websiteModel)) };
       case '/api/1.0/issues/waitingforretest':
         return { method: 'GET', run: (req) => this.waitingForRetest(req) };
+      case '/api/1.0/issues/allissues':
+        return { method: 'GET', run: (req) => this.allIssues(req) };
+      case '/api/1.0/issues/update':
+        return { method: 'POST', run: (req) => this.updateIssue(req) };
       case '/api/1.0/scans/report':
       case '/api/1.0/scans/report/':
         return { method: 'GET', run: (req) => this.report(req, 'report') };
@@ -172,6 +206,8 @@ export class InvictiSimulator {
       case '/api/1.0/scans/custom-report/':
         return { method: 'GET', run: (req) => this.report(req, 'custom') };
     }
+    const issue = /^\/api\/1\.0\/issues\/get\/([^/]+)$/.exec(path);
+    if (issue) return { method: 'GET', run: (req) => this.getIssue(issue[1]!, req) };
     const match = /^\/api\/1\.0\/scans\/(status|detail|result)\/([^/]+)$/.exec(path);
     if (match) {
       const [, kind, id] = match as unknown as [string, 'status' | 'detail' | 'result', string];
@@ -209,7 +245,9 @@ export class InvictiSimulator {
         if (issue.state !== 'FixedUnconfirmed') continue;
         issue.state = issue.fixedOnRetest ? 'FixedConfirmed' : 'Revived';
         issue.updated = atIso;
-        issue.history.push({
+        if (issue.fixedOnRetest) issue.fixedConfirmedAt = atIso;
+        else issue.revivedAt = atIso;
+        this.addHistory(issue, {
           Message: issue.fixedOnRetest ? `Fixed (Confirmed) by retest scan ${scan.task.Id}` : `Revived: still vulnerable in retest scan ${scan.task.Id}`,
           Note: '',
           Owner: 'Invicti',
@@ -263,7 +301,7 @@ export class InvictiSimulator {
   /** The scan as GET scans/detail shows it now. */
   private view(scan: ScanRecord): ScanTask {
     const task = structuredClone(scan.task);
-    if (scan.launchedAt === undefined || scan.ended === 'Cancelled') return task;
+    if (scan.launchedAt === undefined || scan.ended === 'Cancelled' || scan.ended === 'Failed') return task;
     return Object.assign(task, this.progress(scan, this.options.clock.now()));
   }
 
@@ -522,8 +560,125 @@ export class InvictiSimulator {
       IsTodo: issue.state === 'Present' || issue.state === 'Revived',
       LatestScanId: issue.latestScanId,
       History: issue.history.map((h) => ({ ...h })),
-      Tags: [],
+      Tags: [...issue.tags],
     };
+  }
+
+  /** AllIssuesApiModel (issues/get/{id}): the IssueApiModel plus the dates of the last verdicts, in the Swagger's order. */
+  private allIssuesModel(issue: IssueRecord, req: SimRequest) {
+    const model = this.issueModel(issue, req);
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(model)) {
+      out[key] = value;
+      if (key === 'LastSeenDate') {
+        out.LastRevivedDate = issue.revivedAt ? invictiDateTime(issue.revivedAt) : null;
+        out.StateFixedConfirmedDate = issue.fixedConfirmedAt ? invictiDateTime(issue.fixedConfirmedAt) : null;
+      }
+    }
+    return out;
+  }
+
+  /** Appends to an issue's history, keeping the first entry (found) and the latest MAX_ISSUE_HISTORY - 1. */
+  private addHistory(issue: IssueRecord, entry: IssueRecord['history'][number]): void {
+    issue.history.push(entry);
+    if (issue.history.length > MAX_ISSUE_HISTORY) issue.history.splice(1, issue.history.length - MAX_ISSUE_HISTORY);
+  }
+
+  /** GET /api/1.0/issues/get/{id}: the issue as AllIssuesApiModel; 404 when there is no such issue. */
+  private getIssue(id: string, req: SimRequest): SimResponse {
+    if (!GUID.test(id)) return message(400, 'The id is not a valid issue identifier.');
+    const issue = this.issues.get(id.toLowerCase());
+    if (!issue) return message(404, `Issue ${id} was not found.`);
+    return { status: 200, body: this.allIssuesModel(issue, req) };
+  }
+
+  /** GET /api/1.0/issues/allissues: every issue with its state, filtered, sorted by LastSeenDate, paged. */
+  private allIssues(req: SimRequest): SimResponse {
+    const q = req.query;
+    const severity = q.get('severity');
+    if (severity && !SEVERITIES.includes(severity as Severity)) return message(400, `The severity parameter must be one of ${SEVERITIES.join(', ')}.`);
+    const sortType = q.get('sortType') || 'Ascending';
+    if (sortType !== 'Ascending' && sortType !== 'Descending') return message(400, 'The sortType parameter must be Ascending or Descending.');
+    const rawDetails = boolParam(q, 'rawDetails');
+    if (rawDetails === 'invalid') return message(400, 'The rawDetails parameter must be true or false.');
+    const integration = q.get('integration');
+    if (integration && !INTEGRATIONS.has(integration)) return message(400, 'The integration parameter is not a known integration.');
+    const lastSeenRaw = q.get('lastSeenDate');
+    let since: number | undefined;
+    if (lastSeenRaw) {
+      // The account's date format is dd/MM/yyyy (invictiDate): the issues last seen on that day or later.
+      const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(lastSeenRaw);
+      if (!m) return message(400, 'The lastSeenDate parameter must be a date in the account\'s format, dd/MM/yyyy.');
+      since = Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1]));
+      if (!Number.isFinite(since)) return message(400, 'The lastSeenDate parameter is not a valid date.');
+    }
+    const minimum = severity ? SEVERITIES.indexOf(severity as Severity) : 0;
+    const siteName = q.get('webSiteName')?.toLowerCase();
+    const groupName = q.get('websiteGroupName')?.toLowerCase();
+    const issues = [...this.issues.values()].filter((issue) => {
+      const website = this.websites.find((w) => w.Id === issue.websiteId)!;
+      return (
+        // The simulator has no issue-tracker integration configured: filtering by one finds nothing.
+        !integration &&
+        SEVERITIES.indexOf(issue.severity) >= minimum &&
+        (!siteName || website.Name.toLowerCase() === siteName) &&
+        (!groupName || WEBSITE_GROUP_NAME.toLowerCase() === groupName) &&
+        (since === undefined || Date.parse(issue.lastSeen) >= since)
+      );
+    });
+    issues.sort((a, b) => (Date.parse(a.lastSeen) - Date.parse(b.lastSeen)) * (sortType === 'Descending' ? -1 : 1));
+    const strip = (value: unknown) => (typeof value === 'string' ? value.replace(/<[^>]*>/g, '') : value);
+    return paged(q, issues.map((issue) => {
+      const model: Record<string, unknown> = this.issueModel(issue, req);
+      if (rawDetails === false) for (const key of ['VulnerabilityDetail', 'Impact', 'Actions', 'Skills', 'Remedy', 'RemedyReferences']) model[key] = strip(model[key]);
+      return model;
+    }));
+  }
+
+  /** POST /api/1.0/issues/update with an IssueApiUpdateModel: 200 with no body. */
+  private updateIssue(req: SimRequest): SimResponse {
+    const parsed = isJsonContentType(req.headers) ? parseJson(req.body) : undefined;
+    const model = parsed?.value;
+    if (!model || typeof model !== 'object' || Array.isArray(model)) {
+      return message(400, 'The request is invalid: the body must be a JSON IssueApiUpdateModel, e.g. {"IssueId": "00000000-0000-0000-0000-000000000000", "State": "FixedUnconfirmed"}.');
+    }
+    const { IssueId, State, AssigneeId, Note, Tags } = model as Record<string, unknown>;
+    if (IssueId === undefined || IssueId === null || IssueId === '') return message(400, 'The IssueId field is required.');
+    if (typeof IssueId !== 'string' || !GUID.test(IssueId)) return message(400, 'The IssueId field is not a valid issue identifier.');
+    const given = (v: unknown) => v !== undefined && v !== null;
+    if (![State, AssigneeId, Note, Tags].some(given)) return message(400, 'Except IssueId, all parameters are optional but at least 1 parameter is required.');
+    if (given(State) && !(typeof State === 'string' && (UPDATE_STATES as readonly string[]).includes(State))) {
+      return message(400, `The State field must be one of ${UPDATE_STATES.join(', ')}.`);
+    }
+    if (given(AssigneeId) && !(typeof AssigneeId === 'string' && GUID.test(AssigneeId))) return message(400, 'The AssigneeId field is not a valid identifier.');
+    if (given(Note) && !(typeof Note === 'string' && Note.length <= MAX_NOTE_CHARS)) return message(400, `The Note field must be a string of at most ${MAX_NOTE_CHARS} characters.`);
+    if (given(Tags) && !(Array.isArray(Tags) && Tags.length <= MAX_TAGS && Tags.every((t) => typeof t === 'string' && t.length <= MAX_TAG_CHARS))) {
+      return message(400, `The Tags field must be an array of at most ${MAX_TAGS} strings of at most ${MAX_TAG_CHARS} characters.`);
+    }
+    const issue = this.issues.get(IssueId.toLowerCase());
+    if (!issue) return message(404, `Issue ${IssueId} was not found.`);
+    const now = new Date(this.options.clock.now()).toISOString();
+    const note = typeof Note === 'string' ? Note : '';
+    const entry = (text: string) => this.addHistory(issue, { Message: text, Note: note, Owner: INVICTI_USER.UserName, Date: invictiDateTime(now) });
+    if (typeof State === 'string') {
+      issue.state = State === 'Default' ? 'Present' : (State as IssueState);
+      entry(
+        State === 'FixedUnconfirmed'
+          ? 'Marked as Fixed (Unconfirmed); waiting for retest'
+          : State === 'Default'
+            ? 'State reset to Present'
+            : `Marked as ${State}`,
+      );
+    } else if (typeof Note === 'string') {
+      entry('Note added');
+    }
+    if (typeof AssigneeId === 'string') {
+      issue.assigneeId = AssigneeId;
+      entry(`Assigned to ${AssigneeId}`);
+    }
+    if (Array.isArray(Tags)) issue.tags = [...(Tags as string[])];
+    issue.updated = now;
+    return { status: 200 };
   }
 
   /** GET scans/report/ (id, type, format) and scans/custom-report/ (id, reportName, reportFormat): a file. */

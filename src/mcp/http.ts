@@ -4,7 +4,10 @@
  *     Origin must be a loopback origin (DNS rebinding: 403);
  *   - `Authorization: Bearer <token>` on every request (401);
  *   - bodies over the cap are refused (413), and at most `maxInFlight` POSTs
- *     are served at once (503 with Retry-After);
+ *     are served at once (503 with Retry-After): a POST's slot is held until
+ *     the calls it started have really ended, not only until its socket closes;
+ *   - a client whose socket closes before its answer ends the calls of that
+ *     POST (their AbortSignal fires: a wait stops polling);
  *   - at most `maxSessions` sessions (503), each closed after `sessionIdleMs`
  *     without a request.
  * Each session gets its own MCP Server, so a cancellation or a progress
@@ -16,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isLoopbackHost } from './loopback.js';
+import { RunningCalls, type RequestId } from './running-calls.js';
 
 export const MCP_PATH = '/mcp';
 
@@ -24,8 +28,8 @@ export interface HttpServerOptions {
   port: number;
   /** The bearer token every request must carry. */
   token: string;
-  /** A fresh MCP server for a new session. */
-  createServer: () => Server;
+  /** A fresh MCP server for a new session; its tool calls run through `calls` (createMcpServer's option). */
+  createServer: (calls: RunningCalls) => Server;
   log?: (line: string) => void;
   /** Largest request body accepted, in bytes (default 2 MiB: an action's input is at most 1 MiB as JSON). */
   maxBodyBytes?: number;
@@ -41,6 +45,8 @@ export interface RunningHttpServer {
   /** e.g. http://127.0.0.1:8788/mcp */
   url: string;
   port: number;
+  /** Counted requests (POST, DELETE) holding a slot now: those being served and those whose calls are still ending. */
+  readonly inFlight: number;
   close(): Promise<void>;
 }
 
@@ -81,7 +87,81 @@ function reject(res: ServerResponse, status: number, message: string, headers: R
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: Server;
+  calls: RunningCalls;
   lastSeen: number;
+}
+
+type Body = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+
+/** The request body as JSON, read up to `maxBytes` (the Content-Length was checked before). */
+function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Body> {
+  return new Promise((resolve, rejectRead) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.pause();
+        resolve({ ok: false, status: 413, message: `Request body too large (limit ${maxBytes} bytes).` });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('error', rejectRead);
+    // A client that hangs up while sending: nothing to serve (resolving twice is a no-op).
+    req.once('close', () => resolve({ ok: false, status: 400, message: 'Request body incomplete.' }));
+    req.once('end', () => {
+      if (size > maxBytes) return;
+      try {
+        resolve({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+      } catch {
+        resolve({ ok: false, status: 400, message: 'Parse error: the body is not JSON.' });
+      }
+    });
+  });
+}
+
+/** The ids of the JSON-RPC requests in a body (one message or a batch). */
+function requestIdsOf(body: unknown): RequestId[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((message: unknown) => {
+    if (message === null || typeof message !== 'object') return [];
+    const { method, id } = message as { method?: unknown; id?: unknown };
+    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? [id] : [];
+  });
+}
+
+/**
+ * One HTTP request/response. `gone` fires when the response closes before it was
+ * finished (the client hung up); `over` resolves when the response has closed
+ * and the calls it started have ended.
+ */
+class Exchange {
+  readonly gone = new AbortController();
+  ids: RequestId[] = [];
+  readonly over: Promise<void>;
+  private calls: RunningCalls | undefined;
+
+  constructor(res: ServerResponse) {
+    this.over = new Promise((resolve) => {
+      res.once('close', () => {
+        if (!res.writableFinished) this.gone.abort();
+        const calls = this.calls;
+        if (!calls) return resolve();
+        calls.detach(this.ids, this.gone.signal);
+        void calls.settled(this.ids).then(resolve);
+      });
+    });
+  }
+
+  /** Hands the request to a session's transport, its calls attached to this exchange. */
+  serve(calls: RunningCalls, handle: () => Promise<void>): Promise<void> {
+    this.calls = calls;
+    calls.attach(this.ids, this.gone.signal);
+    return handle();
+  }
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
@@ -102,14 +182,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     await session.server.close().catch(() => {});
   };
 
-  const newSession = async (req: IncomingMessage, res: ServerResponse) => {
+  const newSession = async (req: IncomingMessage, res: ServerResponse, body: unknown, exchange: Exchange) => {
     if (sessions.size >= maxSessions) return reject(res, 503, `Too many sessions (${maxSessions}); close one or try later.`, { 'Retry-After': '5' });
-    const server = options.createServer();
+    const calls = new RunningCalls();
+    const server = options.createServer(calls);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       maxRequestBodySize: maxBodyBytes,
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server, lastSeen: Date.now() });
+        sessions.set(id, { transport, server, calls, lastSeen: Date.now() });
       },
       onsessionclosed: (id) => void closeSession(id),
     });
@@ -117,7 +198,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
     await server.connect(transport);
-    await transport.handleRequest(req, res);
+    await exchange.serve(calls, () => transport.handleRequest(req, res, body));
     // Not an initialize request: the transport answered 400 and no session exists to keep.
     if (transport.sessionId === undefined || !sessions.has(transport.sessionId)) await server.close().catch(() => {});
   };
@@ -136,22 +217,32 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
     const counted = req.method === 'POST' || req.method === 'DELETE';
     if (counted && inFlight >= maxInFlight) return reject(res, 503, `Busy: ${maxInFlight} requests in flight; retry shortly.`, { 'Retry-After': '1' });
+    const exchange = new Exchange(res);
     if (counted) {
       inFlight += 1;
-      res.once('close', () => {
+      void exchange.over.then(() => {
         inFlight -= 1;
       });
     }
+
+    let body: unknown;
+    if (req.method === 'POST') {
+      const read = await readJsonBody(req, maxBodyBytes);
+      if (!read.ok) return reject(res, read.status, read.message, read.status === 413 ? { Connection: 'close' } : {});
+      body = read.value;
+      exchange.ids = requestIdsOf(body);
+    }
+    if (exchange.gone.signal.aborted) return; // the client left while sending: nothing is started for it
 
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
       if (!session) return reject(res, 404, 'Session not found: initialize a new one.');
       session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res);
+      return exchange.serve(session.calls, () => session.transport.handleRequest(req, res, body));
     }
     if (req.method !== 'POST') return reject(res, 400, 'Bad request: no Mcp-Session-Id; start with an initialize POST.');
-    return newSession(req, res);
+    return newSession(req, res, body, exchange);
   };
 
   const http = createServer((req, res) => {
@@ -183,6 +274,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     url: `http://${hostForUrl}:${port}${MCP_PATH}`,
     port,
+    get inFlight() {
+      return inFlight;
+    },
     close: async () => {
       clearInterval(sweep);
       await Promise.all([...sessions.keys()].map((id) => closeSession(id)));

@@ -22,6 +22,7 @@ import { redact } from '../runtime/redact.js';
 import type { WaitProgress } from '../runtime/poll.js';
 import { runAction, type RunOptions } from '../runtime/run.js';
 import { summarize } from '../runtime/summary.js';
+import { RunningCalls } from './running-calls.js';
 
 export interface McpServerOptions {
   /** Connection fields by connection id, read once at start (environment, --connection files, --simulator). */
@@ -30,6 +31,13 @@ export interface McpServerOptions {
   explainConnectionError?: (error: ConnectorError, connectionId: string) => ConnectorError;
   /** One line per call, for stderr (never stdout in stdio mode). Secrets are removed before it is called. */
   log?: (line: string) => void;
+  /**
+   * The session's running calls (the Streamable HTTP front passes its own: a call ends when its HTTP exchange is
+   * gone, and the front counts it until it has). Default: a fresh one.
+   */
+  calls?: RunningCalls;
+  /** Passed to every runAction: tests inject the retry/wait clock or a transport. */
+  run?: Pick<RunOptions, 'retry' | 'transport'>;
 }
 
 const toolsByName = new Map(mcpTools.map((tool) => [tool.name, tool]));
@@ -89,6 +97,7 @@ function errorResult(error: { code: string; message: string; details?: unknown }
 
 export function createMcpServer(options: McpServerOptions): Server {
   const log = options.log ?? (() => {});
+  const calls = options.calls ?? new RunningCalls();
   const server = new Server(
     { name: manifest.name, title: manifest.title, version: manifest.version },
     {
@@ -101,7 +110,16 @@ export function createMcpServer(options: McpServerOptions): Server {
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: mcpTools.map((tool) => ({ ...tool })) }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, (request, extra): Promise<CallToolResult> =>
+    // Ended by an MCP cancellation, a closed session, or (over HTTP) the client's socket closing before the answer.
+    calls.run(extra.requestId, extra.signal, (signal) => callTool(request, extra, signal)),
+  );
+
+  const callTool = async (
+    request: { params: { name: string; arguments?: Record<string, unknown> } },
+    extra: { _meta?: { progressToken?: string | number }; sendNotification: (notification: ReturnType<typeof progressNotification>) => Promise<void> },
+    signal: AbortSignal,
+  ): Promise<CallToolResult> => {
     const { name } = request.params;
     if (!toolsByName.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${JSON.stringify(name)}. Tools: ${[...toolsByName.keys()].join(', ')}.`);
     const action = getAction(name);
@@ -116,7 +134,7 @@ export function createMcpServer(options: McpServerOptions): Server {
       // The input first, so the model hears about its own mistake even when a connection is not configured.
       assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`, () => inlinedSchema(action.input_schema));
       const progressToken = extra._meta?.progressToken;
-      const callOptions: RunOptions = { signal: extra.signal };
+      const callOptions: RunOptions = { ...options.run, signal };
       // Notifications still being sent: the result waits for them, so the last progress never arrives after it
       // (a client stops listening for a request's progress once its result is in).
       const notifying = new Set<Promise<void>>();
@@ -151,7 +169,7 @@ export function createMcpServer(options: McpServerOptions): Server {
       log(scrub(`tools/call ${action.id}: ${explained.code} (${Date.now() - started} ms)`));
       return errorResult(explained.toJSON(), scrub);
     }
-  });
+  };
 
   return server;
 }

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 function start(limits: { maxInFlight?: number; maxSessions?: number; sessionIdleMs?: number }): Promise<RunningHttpServer> {
   const connections = { invicti: { url: silent.url, user_id: 'u', api_token: 'limits-secret', timeout_ms: 20_000 } };
-  return startHttpServer({ host: '127.0.0.1', port: 0, token: TOKEN, createServer: () => createMcpServer({ connections }), ...limits });
+  return startHttpServer({ host: '127.0.0.1', port: 0, token: TOKEN, createServer: (calls) => createMcpServer({ connections, calls }), ...limits });
 }
 
 async function connect(url: string): Promise<Client> {

@@ -14,6 +14,7 @@ import { loadConnection, withEnvironmentHint } from '../connection-file.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import type { RunningCalls } from '../../mcp/running-calls.js';
 
 export const DEFAULT_PORT = 8788;
 export const TOKEN_VARIABLE = 'RETEST_MCP_TOKEN';
@@ -121,7 +122,7 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { allValidatorPaths, loadValidators } = await import('../../contract/validators.js');
   await loadValidators(allValidatorPaths());
   const log = (line: string) => io.stderr(`retest-connectors mcp: ${line}\n`);
-  const newServer = () => createMcpServer({ connections, explainConnectionError: withEnvironmentHint, log });
+  const newServer = (calls?: RunningCalls) => createMcpServer({ connections, explainConnectionError: withEnvironmentHint, log, ...(calls ? { calls } : {}) });
 
   try {
     if (http) {

@@ -8,11 +8,11 @@
  *   npm run generate            write the files (and delete actions/*.ts no action declares)
  *   npm run generate -- --check exit 1 when a file is stale, missing or orphaned (CI)
  */
-import { readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
-import { writeOrCheck } from './lib/write-or-check.js';
+import { removeOrphan, writeOrCheck } from './lib/write-or-check.js';
 
 const DIR = join(packageRoot, 'actions');
 
@@ -66,14 +66,4 @@ const wanted = new Map<string, string>([
 
 for (const [name, source] of wanted) writeOrCheck(join(DIR, name), source);
 
-const orphans = readdirSync(DIR).filter((name) => name.endsWith('.ts') && !wanted.has(name));
-if (orphans.length > 0) {
-  if (process.argv.includes('--check')) {
-    console.error(`actions/ holds files no action declares (${orphans.join(', ')}): run \`npm run generate\`.`);
-    process.exit(1);
-  }
-  for (const name of orphans) {
-    unlinkSync(join(DIR, name));
-    console.log(`deleted actions/${name}`);
-  }
-}
+for (const name of existsSync(DIR) ? readdirSync(DIR) : []) if (name.endsWith('.ts') && !wanted.has(name)) removeOrphan(join(DIR, name));

@@ -2,23 +2,21 @@
  * connector.json + schemas/ -> integrations/n8n/ (the n8n community-node package:
  * package.json, one node per vendor, one credential class per connection, README).
  * The mapping itself is scripts/lib/n8n-package.ts, a pure function of the manifest
- * and a schema reader. With --check, writes nothing and exits 1 when a file is stale.
+ * and a schema reader. With --check, writes nothing and records stale files (lib/write-or-check.ts).
  */
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
 import { getSchema } from '../src/contract/schema-files.js';
 import { generateN8nPackage } from './lib/n8n-package.js';
-import { writeOrCheck } from './lib/write-or-check.js';
+import { removeOrphan, writeOrCheck } from './lib/write-or-check.js';
 
 const OUT = join(packageRoot, 'integrations/n8n');
-const check = process.argv.includes('--check');
 const { files } = generateN8nPackage(manifest, getSchema);
 
 for (const [path, content] of files) {
   const full = join(OUT, path);
-  if (!check) mkdirSync(dirname(full), { recursive: true });
   writeOrCheck(full, content);
 }
 
@@ -35,11 +33,6 @@ for (const folder of ['nodes', 'credentials']) {
   };
   for (const path of walk(folder)) {
     if (files.has(path)) continue;
-    if (check) {
-      console.error(`integrations/n8n/${path} is stale (no longer generated): run \`npm run generate\` and commit the result.`);
-      process.exit(1);
-    }
-    rmSync(join(OUT, path));
-    console.log(`removed integrations/n8n/${path}`);
+    removeOrphan(join(OUT, path));
   }
 }

@@ -12,12 +12,12 @@
  */
 import { _ } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
 import { createRegistry, schemaId } from '../src/contract/schemas.js';
-import { writeOrCheck } from './lib/write-or-check.js';
+import { removeOrphan, writeOrCheck } from './lib/write-or-check.js';
 
 type StandaloneCode = (ajv: unknown, refsOrFunc?: Record<string, string>) => string;
 const standaloneCode = ((standaloneModule as unknown as { default?: StandaloneCode }).default ?? standaloneModule) as StandaloneCode;
@@ -79,20 +79,9 @@ ${paths.map((p) => `  ${JSON.stringify(p)}: async () => (await import('./validat
 };
 `;
 
-mkdirSync(DIR, { recursive: true });
 const wanted = new Map(paths.map((p) => [`${moduleName(p)}.ts`, validatorSource(p)]));
 for (const [name, source] of wanted) writeOrCheck(join(DIR, name), source);
 writeOrCheck(join(GENERATED, 'validators.ts'), validatorsIndex);
 writeOrCheck(join(GENERATED, 'validator-loaders.ts'), loadersIndex);
 
-const orphans = readdirSync(DIR).filter((name) => name.endsWith('.ts') && !wanted.has(name));
-if (orphans.length > 0) {
-  if (process.argv.includes('--check')) {
-    console.error(`src/generated/validators/ holds validators no schema needs (${orphans.join(', ')}): run \`npm run generate\`.`);
-    process.exit(1);
-  }
-  for (const name of orphans) {
-    unlinkSync(join(DIR, name));
-    console.log(`deleted src/generated/validators/${name}`);
-  }
-}
+for (const name of existsSync(DIR) ? readdirSync(DIR) : []) if (name.endsWith('.ts') && !wanted.has(name)) removeOrphan(join(DIR, name));

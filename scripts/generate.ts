@@ -5,10 +5,17 @@
  *   - actions/<id>.ts, actions/index.ts (one typed function per action)
  *   - src/generated/mcp-tools.ts   (the MCP server's tool list)
  *   - integrations/n8n/            (the n8n community-node package, scripts/generate-n8n.ts)
- * With --check, writes nothing and exits 1 when a file is stale.
+ *   - docs/actions/<id>.md, docs/connections.md (scripts/generate-docs.ts)
+ * With --check, writes nothing, lists EVERY stale, missing or orphaned file and
+ * exits 1 when there is one (npm run check).
  */
+import { checking, reportCheck } from './lib/write-or-check.js';
+
 await import('./generate-types.js');
 await import('./generate-validators.js');
 await import('./generate-actions.js');
 await import('./generate-mcp.js');
 await import('./generate-n8n.js');
+const { generateDocs } = await import('./generate-docs.js');
+generateDocs();
+if (checking) process.exitCode = reportCheck();

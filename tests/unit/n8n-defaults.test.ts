@@ -9,7 +9,11 @@ import { getSchema } from '../../src/contract/schema-files.js';
 import { resolveConnection } from '../../src/runtime/connection.js';
 import { effectiveMaxResponseBytes } from '../../src/runtime/run.js';
 import { generateN8nPackage } from '../../scripts/lib/n8n-package.js';
-import { toConnection } from '../../integrations/n8n/src/mapping.js';
+import type { CredentialMapping } from '../../integrations/n8n/src/mapping-types.js';
+
+// mapping.ts is part of the CommonJS n8n package (its own tsconfig): loaded by path, typed here.
+const MAPPING_MODULE = '../../integrations/n8n/src/mapping.js';
+const { toConnection } = (await import(MAPPING_MODULE)) as { toConnection: (credentials: Record<string, unknown>, mapping: CredentialMapping) => Record<string, unknown> };
 
 const MiB = 1024 * 1024;
 const pkg = generateN8nPackage(manifest, getSchema);

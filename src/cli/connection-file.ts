@@ -33,7 +33,12 @@ export function withEnvironmentHint(error: ConnectorError, connectionId: string)
     .filter((d) => d.message === 'required' && d.field.startsWith('connection.'))
     .map((d) => variables.find((v) => `connection.${v.field}` === d.field)?.name)
     .filter((name): name is string => name !== undefined);
-  if (missing.length === 0) return error;
+  // A message that names another field of the connection (connection.allow_plain_http): say its variable too.
+  const named = variables.filter((v) => error.message.includes(`connection.${v.field} `) && !error.details!.some((d) => d.field === `connection.${v.field}`));
+  if (missing.length === 0 && named.length === 0) return error;
+  if (missing.length === 0) {
+    return new ConnectorError('CONFIG_INVALID', `${error.message} (${named.map((v) => `connection.${v.field} is ${v.name} in the environment`).join(', ')}).`, error.details);
+  }
   return new ConnectorError(
     'CONFIG_INVALID',
     `${error.message}. Give ${missing.length > 1 ? 'them' : 'it'} in the --connection file or set ${missing.join(', ')}.`,

@@ -2843,6 +2843,10 @@ export interface AttackforgeConnection {
    */
   verify_ssl?: boolean;
   /**
+   * Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.
+   */
+  allow_plain_http?: boolean;
+  /**
    * Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.
    */
   ca_file?: string;
@@ -2879,6 +2883,10 @@ export interface InvictiConnection {
    * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.
    */
   verify_ssl?: boolean;
+  /**
+   * Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.
+   */
+  allow_plain_http?: boolean;
   /**
    * Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.
    */

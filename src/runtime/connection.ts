@@ -110,7 +110,7 @@ function resolveFresh(connectionId: string, supplied: unknown, overrides: Connec
     inlinedSchema(declaration.schema),
   );
 
-  const baseUrl = checkBaseUrl(connectionId, String(fields.url));
+  const baseUrl = checkBaseUrl(connectionId, String(fields.url), fields.allow_plain_http === true);
   const httpProxy = typeof fields.http_proxy === 'string' ? fields.http_proxy : undefined;
   // A bad port (99999) or host is refused here, before anything is sent, without echoing the value (it may hold a password).
   if (httpProxy !== undefined) checkProxyUrl(httpProxy, 'connection.http_proxy');
@@ -163,7 +163,21 @@ function safeUrl(text: string): URL | undefined {
   }
 }
 
-function checkBaseUrl(connectionId: string, url: string): string {
+/**
+ * Is this host the machine itself? 127.0.0.0/8, ::1 (also IPv4-mapped), `localhost` and its
+ * subdomains (RFC 6761: they resolve to loopback). A name that merely looks like one
+ * (127.0.0.1.nip.io) is not.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.exec(host);
+  if (v4) return v4[1] === '127';
+  // new URL() writes an IPv4-mapped address in hex: ::ffff:7f00:1 is 127.0.0.1.
+  return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
+}
+
+function checkBaseUrl(connectionId: string, url: string, allowPlainHttp: boolean): string {
   const parsed = safeUrl(url);
   const fail = (message: string): never => {
     throw new ConnectorError('CONFIG_INVALID', `Invalid ${connectionId} connection: connection.url ${message}`, [
@@ -173,5 +187,14 @@ function checkBaseUrl(connectionId: string, url: string): string {
   if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return fail('must be an http(s) URL');
   if (parsed.username || parsed.password) return fail('must not contain credentials (use the connection\'s secret fields)');
   if (parsed.search || parsed.hash) return fail('must not contain a query or fragment');
-  return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
+  const base = `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
+  // Every action sends the connection's credential: over plain http anyone on the path reads it. The
+  // URL holds no credential or query (refused above), so naming it is safe.
+  if (parsed.protocol === 'http:' && !allowPlainHttp && !isLoopbackHost(parsed.hostname)) {
+    return fail(
+      `${base} would send the credentials in clear text (plain http to a host that is not loopback); use https, ` +
+        'or set connection.allow_plain_http to true if that is on purpose',
+    );
+  }
+  return base;
 }

@@ -46,6 +46,13 @@ export class RetestInvictiApi implements ICredentialType {
     "default": true
   },
   {
+    "displayName": "Allow plain http",
+    "name": "allow_plain_http",
+    "description": "Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.",
+    "type": "boolean",
+    "default": false
+  },
+  {
     "displayName": "CA bundle file",
     "name": "ca_file",
     "description": "Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.",

@@ -392,6 +392,11 @@ const mapping: GeneratedNode = {
           "default": true
         },
         {
+          "name": "allow_plain_http",
+          "kind": "boolean",
+          "default": false
+        },
+        {
           "name": "ca_file",
           "kind": "string"
         },

@@ -131,6 +131,9 @@ export async function buildCli(dir = outdir): Promise<Metafile> {
     logLevel: 'warning',
     metafile: true,
     plugins: [lazyListFormat, unusedGotFeatures, validatorsOnDemand, separateFiles],
+    // The MCP SDK is an optional peer dependency (package.json): mcp.js requires it from the user's install,
+    // and says how to install it when it is missing (src/cli/mcp-sdk.ts). Every other command never loads it.
+    external: ['@modelcontextprotocol/sdk'],
     // src/contract/package-root.ts finds connector.json from its own file's URL.
     define: { 'import.meta.url': '__retestModuleUrl' },
     inject: [join(packageRoot, 'scripts/lib/cli-module-url.js')],

@@ -11,12 +11,23 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { packageRoot } from '../../src/contract/package-root.js';
 import { manifest } from '../../src/contract/manifest.js';
-import { runNode } from '../helpers/cli.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { errorOf, runNode } from '../helpers/cli.js';
 
 jest.setTimeout(60_000);
 
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
-const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+interface PackageJson {
+  name: string;
+  dependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
+const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as PackageJson;
+const MCP_SDK = '@modelcontextprotocol/sdk';
+/** Packages that serve HTTP (bench/install-size.mjs names the same): none belongs in a playbook step's install. */
+const WEB_FRAMEWORKS = ['express', 'hono', '@hono/node-server', 'koa', 'fastify', 'body-parser', 'router'];
 
 let dir: string;
 let project: string;
@@ -111,6 +122,65 @@ describe('an empty project that installed the tarball', () => {
       // An action whose inputs are all optional (a list) accepts {}; any other refuses it.
       expect(validateInput({})).toBe((described.input_schema.required ?? []).length === 0);
       expect(typeof ajv.compile(described.output_schema)).toBe('function');
+    }
+  });
+});
+
+describe('a lean install: what `npm install retest-connectors --omit=dev` brings', () => {
+  // The production tree as npm resolves it: package-lock.json's entries that are neither dev nor peer-only.
+  const lock = JSON.parse(readFileSync(join(packageRoot, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean; peer?: boolean; optional?: boolean }>;
+  };
+  const production = Object.entries(lock.packages)
+    .filter(([path, entry]) => path !== '' && !entry.dev && !entry.devOptional && !entry.peer)
+    .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+
+  test('runs actions with ajv, ajv-formats and got; the MCP SDK is an optional peer; at most 45 packages, no web framework', () => {
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['ajv', 'ajv-formats', 'got']);
+    expect(Object.keys(pkg.peerDependencies ?? {})).toEqual([MCP_SDK]);
+    expect(pkg.peerDependenciesMeta?.[MCP_SDK]?.optional).toBe(true);
+    // The package itself plus its production tree.
+    expect(production.length + 1).toBeLessThanOrEqual(45);
+    expect(production.filter((name) => WEB_FRAMEWORKS.includes(name) || name === MCP_SDK || name === 'zod')).toEqual([]);
+  });
+
+  test('the n8n package depends on nothing beyond retest-connectors\' production tree', () => {
+    const n8n = JSON.parse(readFileSync(join(packageRoot, 'integrations/n8n/package.json'), 'utf8')) as PackageJson;
+    for (const dependency of Object.keys(n8n.dependencies)) expect(dependency === pkg.name || production.includes(dependency)).toBe(true);
+  });
+
+  test('only the MCP server\'s own files load the SDK: the library, the simulator and the other commands never do', () => {
+    // The mcp command: its bundle, and its unbundled build (dist/src/cli, dist/src/mcp).
+    const mcpFiles = (file: string) => ['dist/cli/mcp.js', 'dist/src/cli/commands/mcp.js', 'dist/src/cli/mcp-sdk.js'].includes(file) || file.startsWith('dist/src/mcp/');
+    const source = (file: string) => readFileSync(join(installed, file), 'utf8');
+    const loaders = files.filter((file) => file.endsWith('.js') && source(file).includes(MCP_SDK));
+    expect(loaders.length).toBeGreaterThan(0);
+    expect(loaders.filter((file) => !mcpFiles(file))).toEqual([]);
+    // And nothing else imports the MCP server's modules.
+    expect(files.filter((file) => file.endsWith('.js') && !mcpFiles(file) && /from ['"][./]*mcp\//.test(source(file)))).toEqual([]);
+  });
+
+  test('without the SDK, `mcp` exits 2 and says how to install it (the other commands work: see above)', async () => {
+    const result = await inProject([join(installed, 'dist/cli/main.js'), 'mcp', '--simulator']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const error = errorOf(result);
+    expect(error.code).toBe('USAGE');
+    expect(error.message).toContain(`npm install '${MCP_SDK}@${pkg.peerDependencies![MCP_SDK]}'`);
+  });
+
+  test('with the SDK installed next to it (the peer), `mcp --simulator` serves every action as a tool', async () => {
+    const target = join(project, 'node_modules', MCP_SDK);
+    mkdirSync(join(target, '..'), { recursive: true });
+    symlinkSync(join(packageRoot, 'node_modules', MCP_SDK), target, 'dir');
+    const transport = new StdioClientTransport({ command: process.execPath, args: [join(installed, 'dist/cli/main.js'), 'mcp', '--simulator'], cwd: project, stderr: 'ignore', env: { PATH: process.env.PATH ?? '' } });
+    const client = new Client({ name: 'package-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual(manifest.actions.map((a) => a.id).sort());
+    } finally {
+      await client.close();
     }
   });
 });

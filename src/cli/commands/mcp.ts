@@ -15,11 +15,12 @@ import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { RunningCalls } from '../../mcp/running-calls.js';
+import { MCP_SDK, mcpSdkRange, requireMcpSdk } from '../mcp-sdk.js';
 
 export const DEFAULT_PORT = 8788;
 export const TOKEN_VARIABLE = 'RETEST_MCP_TOKEN';
 
-export const HELP = `Usage: retest-connectors mcp [--connection <id>=<file>]... [--simulator]
+export const HELP = () => `Usage: retest-connectors mcp [--connection <id>=<file>]... [--simulator]
        retest-connectors mcp --http [--port N] [--host 127.0.0.1] [--connection <id>=<file>]... [--simulator]
 
 Serves every action as an MCP tool (name = action id). The tool's result is the envelope
@@ -42,8 +43,12 @@ Connections (read once at start, as "run" reads them):
                            demo credentials (no account needed)
   -h, --help               this help
 
+Needs ${MCP_SDK} installed next to retest-connectors (an optional peer dependency,
+kept out of a plain install): npm install '${MCP_SDK}@${mcpSdkRange()}'
+
 Example client configuration (stdio):
-  { "mcpServers": { "retest-connectors": { "command": "npx", "args": ["retest-connectors", "mcp"],
+  { "mcpServers": { "retest-connectors": { "command": "npx",
+    "args": ["-y", "-p", "retest-connectors", "-p", "${MCP_SDK}@${mcpSdkRange()}", "retest-connectors", "mcp"],
     "env": { "INVICTI_USER_ID": "...", "INVICTI_API_TOKEN": "..." } } } }
 `;
 
@@ -86,7 +91,7 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
     simulator: { type: 'boolean' },
   });
   if (help) {
-    io.stdout(HELP);
+    io.stdout(HELP());
     return EXIT.OK;
   }
   expectPositionals('mcp', positionals, []);
@@ -96,6 +101,7 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const files = parseConnectionFlags((values.connection as string[] | undefined) ?? []);
   const simulatorWanted = values.simulator === true;
+  await requireMcpSdk();
   if (simulatorWanted && Object.keys(files).length > 0) throw new UsageError('--simulator sets every connection; it does not combine with --connection.', 'mcp');
 
   const envToken = io.env[TOKEN_VARIABLE] === '' ? undefined : io.env[TOKEN_VARIABLE];

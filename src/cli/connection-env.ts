@@ -6,7 +6,7 @@
  */
 import { ConnectorError } from '../contract/errors.js';
 import { getConnection } from '../contract/manifest.js';
-import { getSchema } from '../contract/schema-files.js';
+import { connectionFields } from '../contract/connection-fields.js';
 import { secretFields } from '../runtime/auth.js';
 
 export interface ConnectionVariable {
@@ -19,10 +19,6 @@ export interface ConnectionVariable {
   required: boolean;
 }
 
-interface PropertySchema {
-  type?: string;
-}
-
 export function envVariableName(connectionId: string, field: string): string {
   return `${connectionId}_${field}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
 }
@@ -30,15 +26,13 @@ export function envVariableName(connectionId: string, field: string): string {
 /** The variables a connection reads, in the schema's property order. */
 export function connectionVariables(connectionId: string): ConnectionVariable[] {
   const declaration = getConnection(connectionId);
-  const schema = getSchema(declaration.schema) as { properties?: Record<string, PropertySchema>; required?: string[] };
-  const required = new Set(schema.required ?? []);
   const secrets = secretFields(declaration);
-  return Object.entries(schema.properties ?? {}).map(([field, property]) => ({
+  return connectionFields(declaration.schema).map(({ name: field, schema, required }) => ({
     name: envVariableName(connectionId, field),
     field,
-    type: property.type ?? 'string',
+    type: typeof schema.type === 'string' ? schema.type : 'string',
     secret: secrets.includes(field),
-    required: required.has(field),
+    required,
   }));
 }
 

@@ -206,6 +206,26 @@ export type InvictiScansListOutput = Envelope & {
   json_body: ScanTaskListApiResult | BaseResponseApiModel | null;
 };
 /**
+ * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.
+ */
+export type VerifySsl = boolean;
+/**
+ * Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.
+ */
+export type CaFile = string;
+/**
+ * Forward proxy (HTTP CONNECT) for requests to this host, e.g. http://proxy.example.com:3128. Takes precedence over HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. Credentials in it are treated as secrets.
+ */
+export type HttpProxy = string;
+/**
+ * Upper bound for a whole call in milliseconds: connect, response and any retry waits included.
+ */
+export type TimeoutMs = number;
+/**
+ * A response body larger than this is not read: the call ends with RESPONSE_TOO_LARGE. Default 10 MiB.
+ */
+export type MaxResponseBytes = number;
+/**
  * Path of a JSON Schema file, relative to connector.json.
  */
 export type SchemaPath = string;
@@ -334,6 +354,12 @@ export interface RetestConnectorsSchemas {
   InvictiReportFormat?: InvictiReportFormat;
   AttackforgePriority?: AttackforgePriority;
   RetestRoundNumber?: RetestRoundNumber;
+  TransportSettings?: TransportSettings;
+  VerifySsl?: VerifySsl;
+  CaFile?: CaFile;
+  HttpProxy?: HttpProxy;
+  TimeoutMs?: TimeoutMs;
+  MaxResponseBytes?: MaxResponseBytes;
 }
 /**
  * Cancels a retest round of a project: the round is discarded and its vulnerabilities are not retested in it.
@@ -2838,30 +2864,15 @@ export interface AttackforgeConnection {
    * The Self-Service API key (sent as X-SSAPI-KEY). Secret: never shown in output, errors or logs.
    */
   api_key: string;
-  /**
-   * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.
-   */
-  verify_ssl?: boolean;
+  verify_ssl?: VerifySsl;
   /**
    * Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.
    */
   allow_plain_http?: boolean;
-  /**
-   * Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.
-   */
-  ca_file?: string;
-  /**
-   * Forward proxy (HTTP CONNECT) for requests to this host, e.g. http://proxy.example.com:3128. Takes precedence over HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. Credentials in it are treated as secrets.
-   */
-  http_proxy?: string;
-  /**
-   * Upper bound for a whole call in milliseconds: connect, response and any retry waits included.
-   */
-  timeout_ms?: number;
-  /**
-   * A response body larger than this is not read: the call ends with RESPONSE_TOO_LARGE. Default 10 MiB.
-   */
-  max_response_bytes?: number;
+  ca_file?: CaFile;
+  http_proxy?: HttpProxy;
+  timeout_ms?: TimeoutMs;
+  max_response_bytes?: MaxResponseBytes;
 }
 /**
  * Credentials and transport settings for Invicti Enterprise (formerly Netsparker Enterprise). Authenticates with HTTP Basic USER_ID:API_TOKEN from the user's account page.
@@ -2879,30 +2890,15 @@ export interface InvictiConnection {
    * The API token from the Invicti account page. Secret: never shown in output, errors or logs.
    */
   api_token: string;
-  /**
-   * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.
-   */
-  verify_ssl?: boolean;
+  verify_ssl?: VerifySsl;
   /**
    * Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.
    */
   allow_plain_http?: boolean;
-  /**
-   * Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.
-   */
-  ca_file?: string;
-  /**
-   * Forward proxy (HTTP CONNECT) for requests to this host, e.g. http://proxy.example.com:3128. Takes precedence over HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. Credentials in it are treated as secrets.
-   */
-  http_proxy?: string;
-  /**
-   * Upper bound for a whole call in milliseconds: connect, response and any retry waits included.
-   */
-  timeout_ms?: number;
-  /**
-   * A response body larger than this is not read: the call ends with RESPONSE_TOO_LARGE. Default 10 MiB.
-   */
-  max_response_bytes?: number;
+  ca_file?: CaFile;
+  http_proxy?: HttpProxy;
+  timeout_ms?: TimeoutMs;
+  max_response_bytes?: MaxResponseBytes;
 }
 /**
  * connector.json: what a platform needs to list, render and run the bundle's actions. Schema paths are relative to the manifest's folder.
@@ -3125,4 +3121,14 @@ export interface ResponseDeclaration {
       default: string;
     };
   };
+}
+/**
+ * The transport settings every connection takes, declared once: each connection schema lists these fields by $ref to definitions/<Name>, so their limits and defaults live here only, and the runtime (src/contract/connection-fields.ts) reads the defaults from here.
+ */
+export interface TransportSettings {
+  verify_ssl?: VerifySsl;
+  ca_file?: CaFile;
+  http_proxy?: HttpProxy;
+  timeout_ms?: TimeoutMs;
+  max_response_bytes?: MaxResponseBytes;
 }

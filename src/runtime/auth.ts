@@ -12,7 +12,7 @@
  */
 import type { Auth, BasicAuth, HeaderAuth, QueryAuth } from '../generated/types.js';
 import type { ConnectionDeclaration } from '../contract/manifest.js';
-import { getSchema } from '../contract/schema-files.js';
+import { connectionFields } from '../contract/connection-fields.js';
 import { MASK } from './redact.js';
 import { encodeQueryComponent } from './request.js';
 
@@ -92,17 +92,14 @@ export function describeAuth(auth: Auth): string {
   return kindOf(auth).describe(auth);
 }
 
-type Properties = Record<string, { writeOnly?: boolean; format?: string }>;
-
 /**
  * The names of a connection's secret fields: the auth's secret field(s) and any
  * property its schema marks writeOnly. Every surface that shows or asks for a
  * field (env variables, CLI help, docs, MCP, n8n credentials) asks here.
  */
 export function secretFields(declaration: ConnectionDeclaration): string[] {
-  const properties = (getSchema(declaration.schema).properties ?? {}) as Properties;
   const out = new Set(authFields(declaration.auth).filter((f) => f.secret).map((f) => f.field));
-  for (const [name, property] of Object.entries(properties)) if (property.writeOnly === true) out.add(name);
+  for (const { name, schema } of connectionFields(declaration.schema)) if (schema.writeOnly === true) out.add(name);
   return [...out];
 }
 

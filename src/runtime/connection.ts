@@ -6,7 +6,7 @@
 import { ConnectorError } from '../contract/errors.js';
 import type { ConnectionDeclaration } from '../contract/manifest.js';
 import { getConnection } from '../contract/manifest.js';
-import { getSchema } from '../contract/schema-files.js';
+import { connectionDefaults, TRANSPORT_SCHEMA } from '../contract/connection-fields.js';
 import { getValidator } from '../contract/validators.js';
 import { assertValid } from '../contract/validation.js';
 import { authSecrets } from './auth.js';
@@ -37,8 +37,6 @@ export interface ResolvedConnection {
 export interface ConnectionOverrides {
   timeoutMs?: number | undefined;
 }
-
-type SchemaProperties = Record<string, { default?: unknown; writeOnly?: boolean }>;
 
 /**
  * Resolved connections, per caller's connection object. A platform calls many
@@ -97,12 +95,7 @@ function resolveFresh(connectionId: string, supplied: unknown, overrides: Connec
       { field: 'connection', message: 'must be an object' },
     ]);
   }
-  const schema = getSchema(declaration.schema);
-  const properties = (schema.properties ?? {}) as SchemaProperties;
-  const fields: Record<string, unknown> = {};
-  for (const [name, property] of Object.entries(properties)) {
-    if (property.default !== undefined) fields[name] = property.default;
-  }
+  const fields: Record<string, unknown> = connectionDefaults(declaration.schema);
   for (const [name, value] of Object.entries(supplied)) if (value !== undefined) fields[name] = value;
   if (overrides.timeoutMs !== undefined) fields.timeout_ms = overrides.timeoutMs;
 
@@ -120,13 +113,26 @@ function resolveFresh(connectionId: string, supplied: unknown, overrides: Connec
     fields: Object.freeze(fields),
     baseUrl,
     verifySsl: fields.verify_ssl !== false,
-    timeoutMs: Number(fields.timeout_ms),
+    timeoutMs: settled(fields, 'timeout_ms'),
     httpProxy,
     caFile: typeof fields.ca_file === 'string' ? fields.ca_file : undefined,
-    maxResponseBytes: Number(fields.max_response_bytes),
+    maxResponseBytes: settled(fields, 'max_response_bytes'),
     maxResponseBytesExplicit: (supplied as Record<string, unknown>).max_response_bytes !== undefined,
     secrets: Object.freeze(connectionSecrets(connectionId, fields)),
   });
+}
+
+/**
+ * A numeric transport setting after defaults and validation: the caller's, or
+ * the default schemas/shared/transport.json declares. A setting with neither
+ * is a bundle defect, said so here rather than carried on as NaN.
+ */
+function settled(fields: Readonly<Record<string, unknown>>, name: string): number {
+  const value = fields[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Error(`${TRANSPORT_SCHEMA}: ${name} has no default, and the connection gave none (every connection schema takes it by $ref)`);
+  }
+  return value;
 }
 
 /**

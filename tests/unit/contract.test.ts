@@ -85,8 +85,8 @@ describe('npm run contract: what it lists and what it calls breaking', () => {
       s.properties.json_body.required.push('AgentName'); // made required
       s.properties.json_body.properties.AgentName.maxLength = 64; // 256 -> 64
     });
-    edit(dir, 'schemas/connections/invicti.json', (s) => {
-      s.properties.timeout_ms.type = 'string'; // integer -> string
+    edit(dir, 'schemas/shared/transport.json', (s) => {
+      s.definitions.TimeoutMs.type = 'string'; // integer -> string, in every connection that takes it by $ref
     });
     edit(dir, 'schemas/actions/attackforge_request_new_project_retest.input.json', (s) => {
       delete s.properties.json_body.properties.retesting_window_end; // removed

@@ -1,6 +1,7 @@
 // connector.json is what a platform loads: it must validate against its
 // meta-schema, and every schema it names must exist, compile under Ajv strict
 // mode, and be used (no orphans).
+import { connectionDefaults, connectionFields } from '../../src/contract/connection-fields.js';
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -196,22 +197,20 @@ describe('schema files', () => {
       }
     };
     for (const action of manifest.actions) walk(getSchema(action.input_schema), action.id, action.input_schema);
-    for (const connection of Object.values(manifest.connections)) walk(getSchema(connection.schema), connection.schema, connection.schema);
+    // A connection's fields with their $refs followed (the transport settings live in schemas/shared/transport.json).
+    for (const connection of Object.values(manifest.connections)) {
+      walk({ properties: Object.fromEntries(connectionFields(connection.schema).map((f) => [f.name, f.schema])) }, connection.schema, connection.schema);
+    }
     expect(missing).toEqual([]);
   });
 
-  test('secrets are masked for forms: format password and writeOnly', () => {
-    expect((getSchema('schemas/connections/invicti.json') as any).properties.api_token).toMatchObject({ format: 'password', writeOnly: true });
-    expect((getSchema('schemas/connections/attackforge.json') as any).properties.api_key).toMatchObject({ format: 'password', writeOnly: true });
-  });
+  // Secret fields agree with the auth declaration: tests/unit/auth.test.ts.
 
   test('connection defaults are as documented', () => {
-    const invicti = getSchema('schemas/connections/invicti.json') as any;
-    expect(invicti.properties.url.default).toBe('https://www.netsparkercloud.com');
-    expect(invicti.properties.verify_ssl.default).toBe(true);
-    expect(invicti.properties.timeout_ms.default).toBe(30000);
+    // Transport defaults come from schemas/shared/transport.json by $ref (tests/unit/connection-fields.test.ts).
+    expect(connectionDefaults('schemas/connections/invicti.json')).toMatchObject({ url: 'https://www.netsparkercloud.com', verify_ssl: true, timeout_ms: 30000 });
     const attackforge = getSchema('schemas/connections/attackforge.json') as any;
     expect(attackforge.required).toContain('url');
-    expect(attackforge.properties.verify_ssl.default).toBe(true);
+    expect(connectionDefaults('schemas/connections/attackforge.json')).toMatchObject({ verify_ssl: true, max_response_bytes: 10485760 });
   });
 });

@@ -8,7 +8,7 @@
 import { refTarget } from './refs.js';
 import { getSchema } from './schema-files.js';
 
-/** The one file of transport settings (verify_ssl, ca_file, http_proxy, timeout_ms, max_response_bytes). */
+/** The one file of transport settings (verify_ssl, allow_plain_http, ca_file, http_proxy, timeout_ms, max_response_bytes). */
 export const TRANSPORT_SCHEMA = 'schemas/shared/transport.json';
 
 export interface FieldSchema {

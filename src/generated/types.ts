@@ -210,6 +210,10 @@ export type InvictiScansListOutput = Envelope & {
  */
 export type VerifySsl = boolean;
 /**
+ * Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.
+ */
+export type AllowPlainHttp = boolean;
+/**
  * Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.
  */
 export type CaFile = string;
@@ -356,6 +360,7 @@ export interface RetestConnectorsSchemas {
   RetestRoundNumber?: RetestRoundNumber;
   TransportSettings?: TransportSettings;
   VerifySsl?: VerifySsl;
+  AllowPlainHttp?: AllowPlainHttp;
   CaFile?: CaFile;
   HttpProxy?: HttpProxy;
   TimeoutMs?: TimeoutMs;
@@ -2865,10 +2870,7 @@ export interface AttackforgeConnection {
    */
   api_key: string;
   verify_ssl?: VerifySsl;
-  /**
-   * Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.
-   */
-  allow_plain_http?: boolean;
+  allow_plain_http?: AllowPlainHttp;
   ca_file?: CaFile;
   http_proxy?: HttpProxy;
   timeout_ms?: TimeoutMs;
@@ -2891,10 +2893,7 @@ export interface InvictiConnection {
    */
   api_token: string;
   verify_ssl?: VerifySsl;
-  /**
-   * Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.
-   */
-  allow_plain_http?: boolean;
+  allow_plain_http?: AllowPlainHttp;
   ca_file?: CaFile;
   http_proxy?: HttpProxy;
   timeout_ms?: TimeoutMs;
@@ -3127,6 +3126,7 @@ export interface ResponseDeclaration {
  */
 export interface TransportSettings {
   verify_ssl?: VerifySsl;
+  allow_plain_http?: AllowPlainHttp;
   ca_file?: CaFile;
   http_proxy?: HttpProxy;
   timeout_ms?: TimeoutMs;

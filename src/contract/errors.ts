@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'REQUEST_FAILED',
   /** The caller's AbortSignal fired (RunOptions.signal; the CLI on SIGINT/SIGTERM): the request or the wait stopped at once. */
   'ABORTED',
+  /** The vendor answered, but its body could not be written where the caller asked (RunOptions.saveFileTo: a full disk, a read-only directory). */
+  'WRITE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -39,16 +41,26 @@ export function isBrandedError(value: unknown, name: string): boolean {
   return value instanceof Error && (value as unknown as Record<symbol, unknown>)[ERROR_BRAND] === name;
 }
 
+/**
+ * What is known about whether a failed request reached the server, for the retry policy (runtime/retry.ts):
+ * `not-sent` when provably no byte of it was sent, `reset-after-send` when the connection broke after it
+ * was sent (an idempotent request may be resent). Not part of toJSON: output keeps code, message, details.
+ */
+export type Delivery = 'not-sent' | 'reset-after-send';
+
 export class ConnectorError extends Error {
   override readonly name = 'ConnectorError';
   readonly [ERROR_BRAND] = 'ConnectorError';
   readonly code: ErrorCode;
   readonly details: FieldProblem[] | undefined;
+  /** Set by the transport on its failures; undefined means "may have been sent". */
+  readonly delivery: Delivery | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: FieldProblem[]) {
+  constructor(code: ErrorCode, message: string, details?: FieldProblem[], facts?: { delivery?: Delivery }) {
     super(message);
     this.code = code;
     this.details = details;
+    this.delivery = facts?.delivery;
   }
 
   toJSON(): { code: ErrorCode; message: string; details?: FieldProblem[] } {

@@ -7,7 +7,7 @@
  * and a reset connection. Every wait honours Retry-After, is capped, has
  * jitter, and stays inside the call's timeout budget.
  */
-import { wasNotSent, wasResetAfterSend } from './delivery.js';
+import { isConnectorError } from '../contract/errors.js';
 
 /** What the policy reads of a response: its status and its Retry-After header. */
 export interface RetryableResponse {
@@ -26,7 +26,7 @@ export interface RetryPolicy {
   baseDelayMs: number;
 }
 
-/** Injectable time and randomness, so tests can be deterministic. */
+/** Time and randomness of retries and waits; tests replace them (useTestClock), callers cannot. */
 export interface RetryClock {
   now(): number;
   /** Resolves after `ms`; when `signal` aborts, may resolve early (the caller checks the signal). */
@@ -34,7 +34,8 @@ export interface RetryClock {
   random(): number;
 }
 
-export type RetryOptions = Partial<Omit<RetryPolicy, 'idempotent'>> & Partial<RetryClock>;
+/** The retry policy a caller may tune (RunOptions.retry): attempts and waits, nothing else. */
+export type RetryOptions = Partial<Omit<RetryPolicy, 'idempotent'>>;
 
 export const DEFAULT_RETRY: Omit<RetryPolicy, 'idempotent'> = { maxAttempts: 3, maxDelayMs: 60_000, baseDelayMs: 500 };
 
@@ -58,6 +59,25 @@ export const realClock: RetryClock = {
     }),
   random: () => Math.random(),
 };
+
+let clock: RetryClock = realClock;
+
+/** The clock runAction's retries and waits run on: the real one, unless a test replaced it. */
+export function currentClock(): RetryClock {
+  return clock;
+}
+
+/**
+ * For tests only (not exported by the package): runAction's retries and waits run on `replacement`
+ * (parts not given stay real) until the returned function is called.
+ */
+export function useTestClock(replacement: Partial<RetryClock>): () => void {
+  const previous = clock;
+  clock = { now: replacement.now ?? realClock.now, sleep: replacement.sleep ?? realClock.sleep, random: replacement.random ?? realClock.random };
+  return () => {
+    clock = previous;
+  };
+}
 
 /** Statuses that say "not processed, try later" (429, 503) and, for idempotent requests only, gateway failures. */
 const SAFE_STATUSES = new Set([429, 503]);
@@ -93,8 +113,10 @@ export function isRetryable(outcome: { response: RetryableResponse } | { error: 
     return SAFE_STATUSES.has(status) || (policy.idempotent && IDEMPOTENT_STATUSES.has(status));
   }
   const { error } = outcome;
-  if (wasNotSent(error)) return true;
-  return policy.idempotent && wasResetAfterSend(error);
+  // The transport says on its error what is known of the request's delivery (ConnectorError.delivery).
+  if (!isConnectorError(error)) return false;
+  if (error.delivery === 'not-sent') return true;
+  return policy.idempotent && error.delivery === 'reset-after-send';
 }
 
 /**
@@ -107,7 +129,7 @@ export async function withRetry<R extends RetryableResponse>(
   attempt: (remainingMs: number) => Promise<R>,
   policy: RetryPolicy,
   budgetMs: number,
-  clock: RetryClock = realClock,
+  clock: RetryClock = currentClock(),
 ): Promise<R> {
   const deadline = clock.now() + budgetMs;
   for (let n = 1; ; n += 1) {

@@ -15,7 +15,7 @@ import { type ActionDeclaration, getAction, getConnection } from '../contract/ma
 import { redactRequest, warnShortSecrets } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
 import { getValidator } from '../contract/validators.js';
-import { DEFAULT_RETRY, realClock, type RetryClock, type RetryOptions, type RetryPolicy, withRetry } from './retry.js';
+import { currentClock, DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.js';
 import { gotTransport, type Transport } from './transport.js';
 import { abortedError, raceAbort, sleepUnlessAborted } from './abort.js';
 import { pollInput, runWait, type WaitProgress } from './poll.js';
@@ -31,7 +31,7 @@ export interface RunOptions {
    * (response.max_response_bytes, 100 MiB for reports), then the connection schema's default (10 MiB).
    */
   maxResponseBytes?: number;
-  /** Tunes the retry policy (attempts, waits) and injects its clock; see retry.ts. */
+  /** Tunes the retry policy (attempts, waits); see retry.ts. */
   retry?: RetryOptions;
   /** Replaces the HTTP transport (tests, platforms with their own HTTP stack). */
   transport?: Transport;
@@ -109,12 +109,6 @@ export function effectiveMaxResponseBytes(action: ActionDeclaration, connection:
   return action.response?.max_response_bytes ?? connection.maxResponseBytes;
 }
 
-/** The retry clock: the real one unless the caller injected parts of it (tests). */
-function clockOf(retry: RetryOptions | undefined): RetryClock {
-  if (!retry || (retry.now === undefined && retry.sleep === undefined && retry.random === undefined)) return realClock;
-  return { now: retry.now ?? realClock.now, sleep: retry.sleep ?? realClock.sleep, random: retry.random ?? realClock.random };
-}
-
 /** The retry policy: DEFAULT_RETRY with the caller's tuning, idempotent from the action's hints. */
 const DEFAULT_POLICIES = { idempotent: Object.freeze({ ...DEFAULT_RETRY, idempotent: true }), other: Object.freeze({ ...DEFAULT_RETRY, idempotent: false }) };
 
@@ -145,7 +139,7 @@ export async function runAction(actionId: string, callerInput: unknown, connecti
   const { signal } = options;
   // Not in dryRun: a dry run masks the auth header whole and may run on placeholder credentials.
   warnShortSecrets(resolved);
-  const clock = clockOf(options.retry);
+  const clock = currentClock();
 
   if (action.poll) {
     return runWait(action, input, {

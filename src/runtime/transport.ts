@@ -1,28 +1,27 @@
 /**
- * HTTP through got's stream API: one configured client per (TLS, proxy,
- * timeout) settings with keep-alive agents, neither automatic retry (the
- * runtime's retry policy decides, see retry.ts) nor redirect following
- * (credentials never travel to another origin: a 3xx comes back as an
- * envelope with its Location). Response bodies are collected here and capped
- * on Content-Length and on every chunk.
+ * HTTP through got 14's public API: got.extend() per (TLS, proxy, CONNECT
+ * deadline) settings with keep-alive agents, its stream API, its
+ * `timeout.request`, and `retry: { limit: 0 }` and `followRedirect: false`
+ * (the runtime's retry policy decides what is resent, see retry.ts; a 3xx
+ * comes back as an envelope with its Location, so credentials never travel to
+ * another origin). Response bodies are collected here, or streamed to a
+ * BodySink, and capped on Content-Length and on every chunk.
  *
- * One deadline per call: a single timer, armed when send() starts, covers the
- * wait for an in-flight slot, the proxy CONNECT (TLS to an https proxy
- * included), TLS, sending and the whole body. When it fires the request is
- * destroyed, its slot released, and the call rejects with TIMEOUT, whatever got
- * or the agent are doing. A call left with too little time is not sent at all.
+ * One deadline per call: the budget covers the wait for an in-flight slot;
+ * what is left is got's `timeout.request`, which covers the proxy CONNECT (TLS
+ * to an https proxy included), TLS, sending and the whole body. A call left
+ * with too little time after the slot wait is not sent at all.
  */
-import got, { Options, type Request as GotRequest, RequestError } from 'got';
+import got, { type Got, type Request as GotRequest, RequestError } from 'got';
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
+import type { Writable } from 'node:stream';
 import type { ResolvedConnection } from './connection.js';
-import { ConnectorError } from '../contract/errors.js';
+import { ConnectorError, isConnectorError } from '../contract/errors.js';
 import { MAX_IN_FLIGHT_PER_ORIGIN, slotsFor } from './in-flight.js';
 import { checkProxyUrl, chooseProxy, describeProxy, HttpsTunnelAgent, HttpTunnelAgent, proxySecrets } from './proxy.js';
 import { redact } from './redact.js';
 import type { PreparedRequest } from './request.js';
-import { markConnectionReset, markNotSent } from './delivery.js';
 import { loadCaBundle, warnVerificationOff } from './tls.js';
 
 export interface TransportResponse {
@@ -30,7 +29,10 @@ export interface TransportResponse {
   statusMessage: string | undefined;
   /** Header names and values in the order and case the server sent them. */
   rawHeaders: string[];
+  /** The body; empty when a BodySink took it. */
   body: Buffer;
+  /** Bytes written to the BodySink, when one took the body. */
+  streamedBytes?: number;
 }
 
 export interface TransportOptions {
@@ -40,6 +42,18 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Aborts the request at once: the call rejects with ConnectorError code ABORTED. */
   signal?: AbortSignal | undefined;
+  /** Where the body goes instead of memory, when the sink takes it (a report saved to disk). */
+  sink?: BodySink | undefined;
+}
+
+/**
+ * Takes a response body as it arrives, under the same byte cap, instead of buffering it: asked once
+ * the head is in; a response it declines (open returns undefined: an error status) is buffered as usual.
+ */
+export interface BodySink {
+  open(head: { statusCode: number; rawHeaders: string[] }): Writable | undefined;
+  /** The error a failed write becomes (WRITE_FAILED, naming the file). */
+  failed(error: Error): ConnectorError;
 }
 
 /** Sends one prepared request. Tests and platforms may supply their own. */
@@ -66,15 +80,13 @@ interface ClientSettings {
   connectTimeoutMs: number;
 }
 
-interface Client {
-  /** got Options with everything but the body, normalised once per (method, URL, headers) and reused. */
-  readonly prepared: Map<string, Options>;
-  readonly defaults: Options;
-}
-
-const clients = new Map<string, Client>();
+/**
+ * One got instance per (TLS, proxy, CONNECT deadline) settings, so its keep-alive agents are reused
+ * across calls. got's own retry and redirect following are off by option: the runtime's policy decides
+ * what is resent (retry.ts), and credentials never follow a 3xx to another origin.
+ */
+const clients = new Map<string, { got: Got; agents: { http: http.Agent; https: https.Agent } }>();
 const MAX_CLIENTS = 64;
-const MAX_PREPARED_PER_CLIENT = 256;
 
 function agentsFor({ verifySsl, caFile, proxyUrl, connectTimeoutMs }: ClientSettings): { http: http.Agent; https: https.Agent } {
   const tlsOptions = { rejectUnauthorized: verifySsl, ...(caFile ? { ca: loadCaBundle(caFile) } : {}) };
@@ -89,141 +101,56 @@ function agentsFor({ verifySsl, caFile, proxyUrl, connectTimeoutMs }: ClientSett
   return { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, ...tlsOptions }) };
 }
 
-type NativeOptions = https.RequestOptions & { agent?: http.Agent };
-
-interface Target {
-  https: boolean;
-  host: string;
-  port: string;
-  path: string;
-}
-
-/** The URL's parts node:http needs, split once per URL object (got reuses the pre-normalised Options' URL). */
-const targets = new WeakMap<URL, Target>();
-
-function targetOf(url: URL): Target {
-  let target = targets.get(url);
-  if (!target) {
-    const https = url.protocol === 'https:';
-    target = { https, host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || (https ? '443' : '80'), path: `${url.pathname}${url.search}` };
-    targets.set(url, target);
-  }
-  return target;
-}
-
-/**
- * got's request function, trimmed: of the ~45 native options got assembles on
- * every call (mostly undefined), only those this transport uses reach
- * node:http, and the URL is not parsed again. TLS settings live on the agent,
- * which Node merges in.
- */
-function nativeRequest(url: URL, options: NativeOptions): http.ClientRequest {
-  const target = targetOf(url);
-  const trimmed: NativeOptions = {
-    method: options.method!,
-    headers: options.headers!,
-    agent: options.agent!,
-    host: target.host,
-    port: target.port,
-    path: target.path,
-  };
-  // The agent works out the TLS server name from the host (none for an IP address), as for any https.request.
-  return target.https ? https.request(trimmed) : http.request(trimmed);
-}
-
-/**
- * What got's `createNativeRequestOptions()` is replaced with on each request's Options: the three native
- * options nativeRequest reads. got's own builds ~45 properties after two object spreads on every call,
- * which V8 can only do through its runtime (a map transition per property): the largest single cost
- * got adds to a request. Set on the request's own Options instance, never on got's prototype.
- */
-function leanNativeOptions(this: Options): NativeOptions {
-  const agents = this.agent;
-  return {
-    method: this.method,
-    headers: this.headers as NativeOptions['headers'],
-    agent: ((this.url as URL).protocol === 'https:' ? agents.https : agents.http) as http.Agent,
-  };
-}
-
-function clientFor(settings: ClientSettings): Client {
+function clientFor(settings: ClientSettings): Got {
   const key = `${settings.verifySsl ? 1 : 0}\u0000${settings.caFile ?? ''}\u0000${settings.proxyUrl ?? ''}\u0000${settings.connectTimeoutMs}`;
   let client = clients.get(key);
   if (!client) {
-    const defaults = new Options({
-      retry: { limit: 0 },
-      followRedirect: false,
-      throwHttpErrors: false,
-      isStream: true,
-      https: { rejectUnauthorized: settings.verifySsl },
-      agent: agentsFor(settings),
-      request: nativeRequest as unknown as Options['request'],
-    });
-    client = { prepared: new Map(), defaults };
-    if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value as string);
+    const agents = agentsFor(settings);
+    client = {
+      agents,
+      got: got.extend({
+        agent: agents,
+        https: { rejectUnauthorized: settings.verifySsl },
+        retry: { limit: 0 },
+        followRedirect: false,
+        throwHttpErrors: false,
+      }),
+    };
+    if (clients.size >= MAX_CLIENTS) {
+      // The oldest settings' sockets are closed with them.
+      const [oldest, evicted] = clients.entries().next().value as [string, { agents: { http: http.Agent; https: https.Agent } }];
+      clients.delete(oldest);
+      evicted.agents.http.destroy();
+      evicted.agents.https.destroy();
+    }
     clients.set(key, client);
   }
-  return client;
+  return client.got;
 }
 
-/** The got Options for (method, URL, headers), built once: header names lower-cased, the URL parsed once. */
-function preparedOptions(client: Client, request: PreparedRequest): Options {
-  let key = `${request.method} ${request.url}`;
-  for (const name in request.headers) key += `\u0000${name}\u0000${request.headers[name]}`;
-  let options = client.prepared.get(key);
-  if (!options) {
-    const headers: Record<string, string> = {};
-    for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name]!;
-    options = new Options(request.url, { method: request.method as 'POST', headers }, client.defaults);
-    if (client.prepared.size >= MAX_PREPARED_PER_CLIENT) client.prepared.delete(client.prepared.keys().next().value as string);
-    client.prepared.set(key, options);
-  }
-  return options;
-}
-
-interface ProxyDecision {
-  url: string | undefined;
-}
-
-const proxyDecisions = new Map<string, ProxyDecision>();
-const MAX_PROXY_DECISIONS = 256;
-
-/**
- * The proxy for this request, decided once per (origin, connection proxy,
- * proxy environment); an unusable value is CONFIG_INVALID naming where it came from.
- */
+/** The proxy for this request; an unusable value is CONFIG_INVALID naming where it came from. */
 function proxyFor(origin: string, connection: ResolvedConnection): string | undefined {
-  let key: string;
-  if (connection.httpProxy !== undefined) key = `${origin}\u0000c${connection.httpProxy}`;
-  else {
-    // Only the variables that can apply to this origin are read (process.env lookups are not free).
-    const env = process.env;
-    const proxy = origin.startsWith('https:') ? `${env.https_proxy ?? ''}\u0000${env.HTTPS_PROXY ?? ''}` : `${env.http_proxy ?? ''}\u0000${env.HTTP_PROXY ?? ''}`;
-    key = `${origin}\u0000e${proxy}\u0000${env.no_proxy ?? ''}\u0000${env.NO_PROXY ?? ''}`;
-  }
-  const known = proxyDecisions.get(key);
-  if (known) return known.url;
   const choice = chooseProxy(origin, connection.httpProxy);
   if (choice.url) {
     const field = choice.source === 'connection' ? 'connection.http_proxy' : origin.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY';
     checkProxyUrl(choice.url, field);
   }
-  if (proxyDecisions.size >= MAX_PROXY_DECISIONS) proxyDecisions.delete(proxyDecisions.keys().next().value as string);
-  proxyDecisions.set(key, { url: choice.url });
   return choice.url;
 }
 
-const origins = new Map<string, string>();
-
-/** The origin of a connection's base URL, parsed once. */
-function originOf(baseUrl: string): string {
-  let origin = origins.get(baseUrl);
-  if (origin === undefined) {
-    origin = new URL(baseUrl).origin;
-    if (origins.size >= 1024) origins.clear();
-    origins.set(baseUrl, origin);
-  }
-  return origin;
+/**
+ * THE one guarantee this transport needs that got's public API does not state in words: "this request
+ * was provably not sent", which lets a POST that creates a scan be tried again (retry.ts). It reads got's
+ * public `timings` (on the request stream and on every RequestError): got times each native request
+ * (its core/utils/timer.js): `connect` is set when the socket connects, and at once when the request
+ * is handed an already-connected socket (a keep-alive one, or a proxy tunnel); `upload` when the
+ * request was written. So `connect` still unset means
+ * no connection ever carried a byte of this request. A got upgrade that stops setting `connect` for
+ * reused sockets, or starts timing before the connection exists, breaks this: tests/e2e/transport-got.test.ts
+ * ("provablyNotSent: what it relies on in got") fails then.
+ */
+export function provablyNotSent(timings: GotRequest['timings']): boolean {
+  return timings !== undefined && timings.connect === undefined && timings.upload === undefined;
 }
 
 const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|EPROTO$|HOSTNAME_MISMATCH)/;
@@ -260,14 +187,35 @@ export function transportError(
   connection: ResolvedConnection,
   context: TransportErrorContext = {},
 ): ConnectorError {
+  const timings = error instanceof RequestError ? error.timings : undefined;
+  const code = error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const notSent = Boolean(BEFORE_SENDING[code]) || provablyNotSent(timings);
+  const failure = describeFailure(error, code, request, connection, context);
+  if (notSent) return new ConnectorError(failure.code, failure.message, undefined, { delivery: 'not-sent' });
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new ConnectorError(failure.code, failure.message, undefined, { delivery: 'reset-after-send' });
+  return failure;
+}
+
+/** The words for a request that may have reached the server: a POST or PATCH may have been processed. */
+function fateUnknown(request: PreparedRequest): string {
+  return request.method === 'GET' || request.method === 'HEAD' ? '' : ` The ${request.method} may have been processed by the server: check before sending it again.`;
+}
+
+function describeFailure(
+  error: unknown,
+  code: string,
+  request: PreparedRequest,
+  connection: ResolvedConnection,
+  context: TransportErrorContext,
+): ConnectorError {
   const secrets = [...connection.secrets, ...proxySecrets(context.proxyUrl)];
   const where = `${request.method} ${redact(request.url, secrets)}`;
-  const code = error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const after = BEFORE_SENDING[code] || provablyNotSent(error instanceof RequestError ? error.timings : undefined) ? '' : fateUnknown(request);
   const message = error instanceof Error ? redact(error.message, secrets) : 'unknown error';
   const via = context.proxyUrl ? ` via proxy ${describeProxy(context.proxyUrl)}` : '';
   if (code === 'ETIMEDOUT') {
     const ms = context.timeoutMs ?? connection.timeoutMs;
-    return new ConnectorError('TIMEOUT', `${where}${via} timed out: no complete response within ${ms} ms (timeout_ms)`);
+    return new ConnectorError('TIMEOUT', `${where}${via} timed out: no complete response within ${ms} ms (timeout_ms).${after}`);
   }
   if (TLS_CODES.test(code)) {
     return new ConnectorError(
@@ -276,9 +224,7 @@ export function transportError(
     );
   }
   if (CONNECT_CODES[code]) {
-    const failure = new ConnectorError('CONNECTION_FAILED', `${where}${via}: ${CONNECT_CODES[code]} (${code}). Check the connection's url, proxy and network.`);
-    if (BEFORE_SENDING[code]) return markNotSent(failure);
-    return code === 'ECONNRESET' || code === 'EPIPE' ? markConnectionReset(failure) : failure;
+    return new ConnectorError('CONNECTION_FAILED', `${where}${via}: ${CONNECT_CODES[code]} (${code}). Check the connection's url, proxy and network.${after}`);
   }
   // The tunnel (proxy.ts) reports a refused CONNECT as "Bad response: <status>".
   const tunnel = /^Bad response: (\d{3})$/.exec(message);
@@ -288,9 +234,9 @@ export function transportError(
     return new ConnectorError('CONNECTION_FAILED', `${where}${via}: ${hint}`);
   }
   if (error instanceof RequestError || code) {
-    return new ConnectorError('REQUEST_FAILED', `${where}${via} failed${code ? ` (${code})` : ''}: ${message}`);
+    return new ConnectorError('REQUEST_FAILED', `${where}${via} failed${code ? ` (${code})` : ''}: ${message}.${after}`);
   }
-  return new ConnectorError('REQUEST_FAILED', `${where}${via} failed: ${message}`);
+  return new ConnectorError('REQUEST_FAILED', `${where}${via} failed: ${message}.${after}`);
 }
 
 function tooLarge(request: PreparedRequest, connection: ResolvedConnection, limit: number): ConnectorError {
@@ -301,8 +247,11 @@ function tooLarge(request: PreparedRequest, connection: ResolvedConnection, limi
 }
 
 function notSentTimeout(request: PreparedRequest, connection: ResolvedConnection, why: string): ConnectorError {
-  return markNotSent(
-    new ConnectorError('TIMEOUT', `${request.method} ${redact(request.url, connection.secrets)} timed out before it was sent: ${why} (timeout_ms ${connection.timeoutMs})`),
+  return new ConnectorError(
+    'TIMEOUT',
+    `${request.method} ${redact(request.url, connection.secrets)} timed out before it was sent: ${why} (timeout_ms ${connection.timeoutMs})`,
+    undefined,
+    { delivery: 'not-sent' },
   );
 }
 
@@ -314,11 +263,11 @@ function aborted(request: PreparedRequest, connection: ResolvedConnection, sent:
 }
 
 export const gotTransport: Transport = {
-  async send(request, connection, { maxResponseBytes, timeoutMs, signal }) {
+  async send(request, connection, { maxResponseBytes, timeoutMs, signal, sink }) {
     const budget = timeoutMs ?? connection.timeoutMs;
     const deadline = Date.now() + budget;
     if (signal?.aborted) throw aborted(request, connection, false);
-    const origin = originOf(connection.baseUrl);
+    const origin = new URL(connection.baseUrl).origin;
     const proxyUrl = proxyFor(origin, connection);
     if (!connection.verifySsl) warnVerificationOff(origin);
     const client = clientFor({ verifySsl: connection.verifySsl, caFile: connection.caFile, proxyUrl, connectTimeoutMs: connection.timeoutMs });
@@ -334,84 +283,122 @@ export const gotTransport: Transport = {
         throw notSentTimeout(request, connection, `only ${Math.max(0, left)} ms were left after waiting for a free connection slot to ${origin}`);
       }
       if (signal?.aborted) throw aborted(request, connection, false);
-      return await sendNow(client, request, connection, maxResponseBytes, left, proxyUrl, signal);
+      return await sendNow(client, request, connection, { maxResponseBytes, timeoutMs: left, proxyUrl, signal, sink });
     } finally {
       release();
     }
   },
 };
 
-/** True once the request's socket is connected (its bytes may be on the wire); false before, i.e. provably not sent. */
-function socketConnected(stream: GotRequest): boolean {
-  const socket = (stream as unknown as { _request?: http.ClientRequest })._request?.socket as (net.Socket & { connecting?: boolean }) | null | undefined;
-  return Boolean(socket) && socket!.connecting === false && !socket!.pending;
+/** Statuses whose response has no body whatever the server sends after the head (RFC 9110). */
+const NO_BODY = new Set([204, 205, 304]);
+
+/**
+ * A response whose head and whole declared body arrived before the connection failed: the server sent
+ * junk after a complete answer (bytes past an exact Content-Length, a body on a 204/304). Node's parser
+ * reports the junk as an error on the request; the answer itself is complete (IncomingMessage.complete)
+ * and reaches the caller. Without a Content-Length there is no way to tell a whole body from a cut one.
+ */
+function wholeDespiteError(head: http.IncomingMessage | undefined, method: string, received: number): boolean {
+  if (!head?.complete) return false;
+  if (NO_BODY.has(head.statusCode!) || method === 'HEAD') return true;
+  const declared = head.headers['content-length'];
+  return declared !== undefined && /^\d+$/.test(declared) && Number(declared) === received;
 }
 
-function sendNow(
-  client: Client,
-  request: PreparedRequest,
-  connection: ResolvedConnection,
-  maxResponseBytes: number,
-  timeoutMs: number,
-  proxyUrl: string | undefined,
-  signal: AbortSignal | undefined,
-): Promise<TransportResponse> {
+interface SendSettings {
+  maxResponseBytes: number;
+  timeoutMs: number;
+  proxyUrl: string | undefined;
+  signal: AbortSignal | undefined;
+  sink: BodySink | undefined;
+}
+
+function sendNow(client: Got, request: PreparedRequest, connection: ResolvedConnection, settings: SendSettings): Promise<TransportResponse> {
+  const { maxResponseBytes, timeoutMs, proxyUrl, signal, sink } = settings;
   return new Promise<TransportResponse>((resolve, reject) => {
-    // got(undefined, options, defaults) starts from the pre-normalised Options; only the body is merged per call.
-    const stream = (got as unknown as (url: undefined, options: { body: string } | undefined, defaults: Options) => GotRequest)(
-      undefined,
-      request.body === undefined ? undefined : { body: request.body },
-      preparedOptions(client, request),
-    );
-    if (stream.options) (stream.options as unknown as { createNativeRequestOptions: typeof leanNativeOptions }).createNativeRequestOptions = leanNativeOptions;
+    const stream = client.stream(request.url, {
+      method: request.method as 'POST',
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      // One deadline for everything after the slot: CONNECT through a proxy, TLS, sending, the whole body.
+      timeout: { request: timeoutMs },
+    });
     // got's stream waits for a request body to be written to it on any method but GET/HEAD: a POST without
     // one (closing a retest round) is ended here, so it goes out with Content-Length: 0 and no Content-Type.
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') stream.end();
     const chunks: Buffer[] = [];
     let received = 0;
     let head: http.IncomingMessage | undefined;
+    let target: Writable | undefined;
     let settled = false;
 
-    const finish = (error: ConnectorError | undefined, response?: TransportResponse) => {
+    const finish = (error: ConnectorError | undefined) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (error) {
         stream.destroy();
-        reject(error);
-      } else resolve(response!);
+        target?.destroy();
+        return reject(error);
+      }
+      const response: TransportResponse = {
+        statusCode: head!.statusCode!,
+        statusMessage: head!.statusMessage,
+        rawHeaders: head!.rawHeaders,
+        body: target ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received),
+        ...(target ? { streamedBytes: received } : {}),
+      };
+      if (!target) return resolve(response);
+      // The file is complete only once the sink has flushed it.
+      target.end((error?: Error | null) => (error ? reject(sink!.failed(error)) : resolve(response)));
     };
-    const stop = (error: ConnectorError) => finish(error);
-    const onAbort = () => stop(aborted(request, connection, socketConnected(stream)));
-    const timer = setTimeout(() => {
-      const error = new ConnectorError(
-        'TIMEOUT',
-        `${request.method} ${redact(request.url, connection.secrets)}${proxyUrl ? ` via proxy ${describeProxy(proxyUrl)}` : ''} timed out: no complete response within ${connection.timeoutMs} ms (timeout_ms)`,
-      );
-      stop(socketConnected(stream) || head ? error : markNotSent(error));
-    }, timeoutMs);
+    const onAbort = () => finish(aborted(request, connection, !provablyNotSent(stream.timings)));
     signal?.addEventListener('abort', onAbort, { once: true });
+    const take = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxResponseBytes) return finish(tooLarge(request, connection, maxResponseBytes));
+      if (!target) return void chunks.push(chunk);
+      // Backpressure: the socket is not read faster than the disk takes the bytes.
+      if (!target.write(chunk)) {
+        stream.pause();
+        target.once('drain', () => stream.resume());
+      }
+    };
 
     stream.once('response', (response: http.IncomingMessage) => {
       head = response;
       const declared = response.headers['content-length'];
-      if (declared !== undefined && Number(declared) > maxResponseBytes) stop(tooLarge(request, connection, maxResponseBytes));
+      if (declared !== undefined && Number(declared) > maxResponseBytes) return finish(tooLarge(request, connection, maxResponseBytes));
+      try {
+        target = sink?.open({ statusCode: response.statusCode!, rawHeaders: response.rawHeaders });
+      } catch (error) {
+        return finish(isConnectorError(error) ? error : new ConnectorError('WRITE_FAILED', String(error)));
+      }
+      target?.once('error', (error: Error) => finish(sink!.failed(error)));
     });
-    stream.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > maxResponseBytes) return stop(tooLarge(request, connection, maxResponseBytes));
-      chunks.push(chunk);
-    });
-    stream.once('end', () => {
-      if (!head) return stop(transportError(new Error('no response'), request, connection, { proxyUrl }));
-      finish(undefined, {
-        statusCode: head.statusCode!,
-        statusMessage: head.statusMessage,
-        rawHeaders: head.rawHeaders,
-        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received),
+    // A complete answer followed by junk (wholeDespiteError): the native request reports the junk as an
+    // error. This listener runs before got's own, which destroys the request and with it whatever the
+    // response still holds; it takes what is left of the body while it is there.
+    let recovered = false;
+    stream.once('request', (native: http.ClientRequest) => {
+      let nativeResponse: http.IncomingMessage | undefined;
+      native.once('response', (response: http.IncomingMessage) => (nativeResponse = response));
+      native.prependListener('error', () => {
+        if (settled || !nativeResponse?.complete) return;
+        head ??= nativeResponse;
+        for (let chunk = nativeResponse.read() as Buffer | null; chunk !== null && !settled; chunk = nativeResponse.read() as Buffer | null) take(chunk);
+        recovered = !settled && wholeDespiteError(nativeResponse, request.method, received);
       });
     });
-    stream.on('error', (error: Error) => stop(transportError(error, request, connection, { timeoutMs: connection.timeoutMs, proxyUrl })));
+    stream.on('data', take);
+    stream.once('end', () => {
+      if (!head) return finish(transportError(new Error('no response'), request, connection, { proxyUrl }));
+      finish(undefined);
+    });
+    stream.on('error', (error: Error) => {
+      if (recovered) return finish(undefined);
+      finish(transportError(error, request, connection, { timeoutMs: connection.timeoutMs, proxyUrl }));
+    });
   });
 }

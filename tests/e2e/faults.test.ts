@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type http from 'node:http';
 import { runAction } from '../../src/index.js';
+import { useTestClock } from '../../src/runtime/retry.js';
 import { GUID, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 import {
   type LoopbackProxy,
@@ -117,11 +118,8 @@ describe('retries: only where the request provably was not processed', () => {
   test('a refused port is retried (nothing was sent), then CONNECTION_FAILED', async () => {
     const port = await refusedPort();
     const waits: number[] = [];
-    const error = await failure(
-      runAction('invicti_scan_retest', retest, invicti(`http://127.0.0.1:${port}`), {
-        retry: { sleep: async (ms) => void waits.push(ms) },
-      }),
-    );
+    const restore = useTestClock({ sleep: async (ms) => void waits.push(ms) });
+    const error = await failure(runAction('invicti_scan_retest', retest, invicti(`http://127.0.0.1:${port}`))).finally(restore);
     expect(error.code).toBe('CONNECTION_FAILED');
     expect(error.message).toContain('ECONNREFUSED');
     expect(waits).toHaveLength(2); // three attempts in all
@@ -320,11 +318,10 @@ describe('forward proxy', () => {
 
   test('a refused proxy is CONNECTION_FAILED naming the proxy, never its credentials', async () => {
     const port = await refusedPort();
+    const restore = useTestClock({ sleep: async () => undefined });
     const error = await failure(
-      runAction('invicti_scan_retest', retest, invicti('http://127.0.0.1:9', { http_proxy: `http://proxyuser:proxy-pass-SECRET@127.0.0.1:${port}` }), {
-        retry: { sleep: async () => undefined },
-      }),
-    );
+      runAction('invicti_scan_retest', retest, invicti('http://127.0.0.1:9', { http_proxy: `http://proxyuser:proxy-pass-SECRET@127.0.0.1:${port}` })),
+    ).finally(restore);
     expect(error.code).toBe('CONNECTION_FAILED');
     expect(error.message).toContain(`via proxy http://127.0.0.1:${port}`);
     expect(JSON.stringify(error)).not.toContain('proxy-pass-SECRET');

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dryRun, runAction } from '../../src/index.js';
+import { useTestClock } from '../../src/runtime/retry.js';
 import { packageRoot } from '../../src/contract/package-root.js';
 import { GUID, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 import { BASIC, FORBIDDEN, KEY, PROXY_PASSWORD, TOKEN, USER } from '../helpers/secret-markers.js';
@@ -52,6 +53,11 @@ let failing: LoopbackServer;
 let redirect: LoopbackServer;
 let refused: string;
 
+let restoreClock: () => void;
+beforeAll(() => {
+  restoreClock = useTestClock({ sleep: async () => undefined });
+});
+afterAll(() => restoreClock());
 beforeAll(async () => {
   ok = await startServer(reply(201, JSON.stringify({ Id: GUID }), { 'Content-Type': 'application/json' }));
   silent = await startSilentServer();
@@ -71,7 +77,8 @@ const retest = { json_body: { BaseScanId: GUID } };
 const afInput = { path_parameters: { id: PROJECT_ID }, json_body: { retesting_window_start: '2025-03-23T00:00:00.000Z', vulnerability_ids: [VULN_ID] } };
 const inv = (url: string, extra: Record<string, unknown> = {}) => ({ url, user_id: USER, api_token: TOKEN, ...extra });
 const af = (url: string, extra: Record<string, unknown> = {}) => ({ url, api_key: KEY, ...extra });
-const fast = { retry: { sleep: async () => undefined } };
+// Retry waits take no time here (useTestClock, below): scenarios with `fast` are ones that retry.
+const fast = {};
 
 interface Scenario {
   name: string;

@@ -5,6 +5,7 @@ import { manifest } from '../../src/contract/manifest.js';
 import type { Envelope } from '../../src/runtime/envelope.js';
 import { getAction } from '../../src/contract/manifest.js';
 import { runAction } from '../../src/runtime/run.js';
+import { useTestClock } from '../../src/runtime/retry.js';
 import { getValidator } from '../../src/contract/schemas.js';
 import { createTestClock, DEMO_CREDENTIALS, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
@@ -252,9 +253,10 @@ describe('the loop actions: every simulator response validates against the outpu
 
   test.each(loop.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     await scenario.before?.();
-    const envelope = (await runAction(scenario.action, scenario.input(), (scenario.connection ?? (() => (scenario.action.startsWith('invicti') ? inv : af)))(), {
-      retry: fakeWaitClock(),
-    })) as Envelope & { file?: any; wait?: any };
+    const restore = useTestClock(fakeWaitClock());
+    const envelope = (await runAction(scenario.action, scenario.input(), (scenario.connection ?? (() => (scenario.action.startsWith('invicti') ? inv : af)))()).finally(
+      restore,
+    )) as Envelope & { file?: any; wait?: any };
     expect([envelope.status_code, envelope.status_code === scenario.status ? '' : JSON.stringify(envelope.json_body)]).toEqual([scenario.status, '']);
     const validate = getValidator(getAction(scenario.action).output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { runAction } from '../../src/index.js';
 import { resolveConnection } from '../../src/runtime/connection.js';
-import { wasNotSent } from '../../src/runtime/delivery.js';
+const wasNotSent = (error: unknown) => (error as { delivery?: string }).delivery === 'not-sent';
 import { MAX_IN_FLIGHT_PER_ORIGIN } from '../../src/runtime/in-flight.js';
 import { prepareRequest } from '../../src/runtime/request.js';
 import { getAction } from '../../src/contract/manifest.js';

@@ -12,9 +12,9 @@ import {
   parseRetryAfter,
   type RetryClock,
   type RetryPolicy,
+  useTestClock,
   withRetry,
 } from '../../src/runtime/retry.js';
-import { markConnectionReset, markNotSent } from '../../src/runtime/delivery.js';
 import type { TransportResponse } from '../../src/runtime/transport.js';
 import { attackforge, GUID, invicti, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 
@@ -118,7 +118,7 @@ describe('what a non-idempotent action (all three) retries', () => {
   });
 
   test('refused / DNS failure before sending: retried', async () => {
-    const refused = markNotSent(new ConnectorError('CONNECTION_FAILED', 'refused'));
+    const refused = new ConnectorError('CONNECTION_FAILED', 'refused', undefined, { delivery: 'not-sent' });
     const { result, attempts } = await script([refused, response(201)], nonIdempotent);
     expect(result).toEqual({ status: 201 });
     expect(attempts).toBe(2);
@@ -126,7 +126,7 @@ describe('what a non-idempotent action (all three) retries', () => {
 
   test('a reset after sending, a timeout, any other error: raised, never resent', async () => {
     for (const error of [
-      markConnectionReset(new ConnectorError('CONNECTION_FAILED', 'reset')),
+      new ConnectorError('CONNECTION_FAILED', 'reset', undefined, { delivery: 'reset-after-send' }),
       new ConnectorError('TIMEOUT', 'timed out'),
       new ConnectorError('CONNECTION_FAILED', 'unmarked'),
       new ConnectorError('RESPONSE_TOO_LARGE', 'big'),
@@ -146,7 +146,7 @@ describe('an idempotent action (a future read) may retry more', () => {
   });
 
   test('a reset connection: retried; a timeout still is not', async () => {
-    const reset = await script([markConnectionReset(new ConnectorError('CONNECTION_FAILED', 'reset')), response(200)], idempotent);
+    const reset = await script([new ConnectorError('CONNECTION_FAILED', 'reset', undefined, { delivery: 'reset-after-send' }), response(200)], idempotent);
     expect(reset.result).toEqual({ status: 200 });
     const timeout = new ConnectorError('TIMEOUT', 'timed out');
     expect((await script([timeout, response(200)], idempotent)).attempts).toBe(1);
@@ -173,12 +173,17 @@ describe('the timeout budget covers the whole call', () => {
     expect(budgets[1]).toBe(5000 - waits[0]!);
   });
 
-  test('RunOptions.retry tunes attempts and injects the clock for runAction', async () => {
+  test('RunOptions.retry tunes attempts; the clock is not an option (tests replace it with useTestClock)', async () => {
     const clock = fakeClock();
-    nock(invicti.url).post('/api/1.0/scans/retest').times(5).reply(503, '');
-    const envelope = await runAction('invicti_scan_retest', { json_body: { BaseScanId: GUID } }, invicti, { retry: { ...clock, maxAttempts: 5 } });
-    expect(envelope.status_code).toBe(503);
-    expect(clock.waits).toHaveLength(4);
+    const restore = useTestClock(clock);
+    try {
+      nock(invicti.url).post('/api/1.0/scans/retest').times(5).reply(503, '');
+      const envelope = await runAction('invicti_scan_retest', { json_body: { BaseScanId: GUID } }, invicti, { retry: { maxAttempts: 5 } });
+      expect(envelope.status_code).toBe(503);
+      expect(clock.waits).toHaveLength(4);
+    } finally {
+      restore();
+    }
   });
 });
 

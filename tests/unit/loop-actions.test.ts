@@ -23,6 +23,7 @@ import {
 } from '../../src/index.js';
 import { attackforge, basic, GUID, invicti, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 import { capture, type CapturedRequest, requestsDuring } from '../helpers/wire.js';
+import { useTestClock } from '../../src/runtime/retry.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
 const INVICTI_AUTH = basic(invicti.user_id, invicti.api_token);
@@ -369,12 +370,8 @@ describe('attackforge retest rounds: POST /api/ss/project/{id}/retest/{roundNumb
     const scope = nock(attackforge.url);
     const seen = capture(scope);
     scope.post(`/api/ss/project/${PROJECT_ID}/retest/1/complete`).reply(502, 'Bad Gateway');
-    const envelope = await runAction(
-      'attackforge_complete_project_retest_round',
-      { path_parameters: { id: PROJECT_ID, roundNumber: 1 } },
-      attackforge,
-      { retry: { sleep: async () => {} } },
-    );
+    const restore = useTestClock({ sleep: async () => {} });
+    const envelope = await runAction('attackforge_complete_project_retest_round', { path_parameters: { id: PROJECT_ID, roundNumber: 1 } }, attackforge).finally(restore);
     expect(envelope.status_code).toBe(502);
     expect(seen).toHaveLength(1);
   });
@@ -384,9 +381,8 @@ describe('attackforge retest rounds: POST /api/ss/project/{id}/retest/{roundNumb
     const seen = capture(scope);
     scope.get(`/api/ss/project/${PROJECT_ID}`).reply(502, 'Bad Gateway');
     scope.get(`/api/ss/project/${PROJECT_ID}`).reply(200, { project: {} }, JSON_HEADERS);
-    const envelope = await runAction('attackforge_get_project', { path_parameters: { id: PROJECT_ID } }, attackforge, {
-      retry: { sleep: async () => {} },
-    });
+    const restore = useTestClock({ sleep: async () => {} });
+    const envelope = await runAction('attackforge_get_project', { path_parameters: { id: PROJECT_ID } }, attackforge).finally(restore);
     expect(envelope.status_code).toBe(200);
     expect(seen).toHaveLength(2);
   });

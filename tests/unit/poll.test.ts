@@ -2,12 +2,11 @@
 // runAction with a fake clock and a scripted transport: when it ends, how it
 // paces its polls, what it does with failures, aborts and progress reports.
 // The wire of each poll is checked with nock at the end.
-import { describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import nock from 'nock';
 import { ConnectorError, runAction, type WaitProgress } from '../../src/index.js';
-import { markNotSent } from '../../src/runtime/delivery.js';
 import { MIN_POLL_MS } from '../../src/runtime/poll.js';
-import type { RetryClock } from '../../src/runtime/retry.js';
+import { type RetryClock, useTestClock } from '../../src/runtime/retry.js';
 import type { Transport, TransportResponse } from '../../src/runtime/transport.js';
 import { basic, GUID, invicti } from '../helpers/fixtures.js';
 import { capture } from '../helpers/wire.js';
@@ -38,8 +37,13 @@ function fakeClock(): FakeClock {
       now += ms;
     },
   };
+  // runAction's retries and waits run on it until the test ends.
+  restoreClock = useTestClock(clock);
   return clock;
 }
+
+let restoreClock: (() => void) | undefined;
+afterEach(() => restoreClock?.());
 
 type Outcome = TransportResponse | ConnectorError;
 
@@ -85,7 +89,7 @@ describe('invicti_scan_wait: the declared wait', () => {
   test('polls every interval_s until State is terminal, and returns the last status envelope plus wait', async () => {
     const clock = fakeClock();
     const transport = scripted(clock, [status('Queued'), status('Scanning', 30), status('Scanning', 60), status('Complete', 100)]);
-    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport, retry: clock });
+    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport });
 
     expect(transport.sent.map((s) => s.at)).toEqual([0, 10_000, 20_000, 30_000]);
     expect(transport.sent.every((s) => s.url === `https://invicti.test/api/1.0/scans/status/${GUID}`)).toBe(true);
@@ -100,7 +104,7 @@ describe('invicti_scan_wait: the declared wait', () => {
     for (const state of ['Failed', 'Cancelled']) {
       const clock = fakeClock();
       const transport = scripted(clock, [status('Scanning'), status(state)]);
-      const envelope = await runAction('invicti_scan_wait', input({ interval_s: 5 }), invicti, { transport, retry: clock });
+      const envelope = await runAction('invicti_scan_wait', input({ interval_s: 5 }), invicti, { transport });
       expect([state, envelope.wait]).toEqual([state, { done: true, polls: 2, waited_ms: 5_000 + LATENCY_MS, errors: 0, timed_out: false }]);
     }
   });
@@ -108,7 +112,7 @@ describe('invicti_scan_wait: the declared wait', () => {
   test('without wait options, the schema defaults apply: every 30 s, for up to 3600 s', async () => {
     const clock = fakeClock();
     const transport = scripted(clock, [status('Scanning')]);
-    const envelope = await runAction('invicti_scan_wait', input(), invicti, { transport, retry: clock });
+    const envelope = await runAction('invicti_scan_wait', input(), invicti, { transport });
     // Polls at 0, 30, ..., 3570 s: a poll at 3600 s could not finish before the deadline.
     expect(transport.sent).toHaveLength(120);
     expect(transport.sent.at(-1)!.at).toBe(3_570_000);
@@ -119,7 +123,7 @@ describe('invicti_scan_wait: the declared wait', () => {
   test('timeout_s ends the wait with the last envelope and done false; no poll starts that could not finish in time', async () => {
     const clock = fakeClock();
     const transport = scripted(clock, [status('Scanning', 10)]);
-    const envelope = await runAction('invicti_scan_wait', input({ timeout_s: 25, interval_s: 10 }), invicti, { transport, retry: clock });
+    const envelope = await runAction('invicti_scan_wait', input({ timeout_s: 25, interval_s: 10 }), invicti, { transport });
     expect(transport.sent.map((s) => s.at)).toEqual([0, 10_000, 20_000]);
     // The last poll only gets what is left of timeout_s (5 s), not the connection's 30 s.
     expect(transport.sent.map((s) => s.budget)).toEqual([25_000, 15_000, 5_000]);
@@ -134,7 +138,6 @@ describe('invicti_scan_wait: the declared wait', () => {
     expect(MIN_POLL_MS).toBeGreaterThan(300);
     const envelope = await runAction('invicti_scan_wait', input({ timeout_s: 4, interval_s: 2 }), invicti, {
       transport,
-      retry: clock,
       timeoutMs: 1_000,
     });
     expect(transport.sent.map((s) => s.at)).toEqual([0, 2_000]);
@@ -151,7 +154,7 @@ describe('invicti_scan_wait: the declared wait', () => {
       status('Scanning', 30, 100, 200, { 'Retry-After': '1' }),
       status('Complete', 100),
     ]);
-    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport, retry: clock });
+    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport });
     const at = transport.sent.map((s) => s.at);
     expect(at[1]).toBeGreaterThanOrEqual(LATENCY_MS + 25_000); // 25 s after the answer, not 10 s after the poll
     expect(at[2]).toBeGreaterThanOrEqual(80_000);
@@ -163,7 +166,7 @@ describe('invicti_scan_wait: the declared wait', () => {
     const clock = fakeClock();
     const throttled = httpStatus(429, { Message: 'Too many requests' }, { 'Retry-After': '20' });
     const transport = scripted(clock, [status('Scanning'), throttled, throttled, throttled, status('Complete', 100)]);
-    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 5 }), invicti, { transport, retry: clock });
+    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 5 }), invicti, { transport });
     // Poll 2 is answered 429 three times (the runtime's retries, Retry-After 20 s each time); poll 3 comes 20 s later.
     expect(transport.sent).toHaveLength(5);
     expect(transport.sent[4]!.at - transport.sent[3]!.at).toBeGreaterThanOrEqual(20_000 + LATENCY_MS);
@@ -176,7 +179,6 @@ describe('invicti_scan_wait: the declared wait', () => {
     const progress: WaitProgress[] = [];
     const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, {
       transport,
-      retry: clock,
       onProgress: (p) => progress.push(p),
     });
     expect(transport.sent.map((s) => s.at)).toEqual([0, 10_000, 20_000, 30_000]);
@@ -189,7 +191,7 @@ describe('invicti_scan_wait: the declared wait', () => {
   test('when every poll failed, the wait ends with the last error (no envelope to return)', async () => {
     const clock = fakeClock();
     const transport = scripted(clock, [refused()]);
-    const error = await runAction('invicti_scan_wait', input({ timeout_s: 30, interval_s: 10 }), invicti, { transport, retry: clock }).catch((e: unknown) => e);
+    const error = await runAction('invicti_scan_wait', input({ timeout_s: 30, interval_s: 10 }), invicti, { transport }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).code).toBe('CONNECTION_FAILED');
     expect(transport.sent.map((s) => s.at)).toEqual([0, 10_000, 20_000]);
@@ -197,9 +199,9 @@ describe('invicti_scan_wait: the declared wait', () => {
 
   test('a refused connection (nothing sent) is first retried inside the poll, then on the next tick', async () => {
     const clock = fakeClock();
-    const notSent = markNotSent(new ConnectorError('CONNECTION_FAILED', 'connection refused (ECONNREFUSED)'));
+    const notSent = new ConnectorError('CONNECTION_FAILED', 'connection refused (ECONNREFUSED)', undefined, { delivery: 'not-sent' });
     const transport = scripted(clock, [status('Scanning'), notSent, notSent, notSent, status('Complete', 100)]);
-    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport, retry: clock });
+    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport });
     expect(envelope.wait).toMatchObject({ done: true, polls: 3, errors: 1 });
     expect(transport.sent[4]!.at).toBe(20_000);
   });
@@ -211,7 +213,7 @@ describe('invicti_scan_wait: the declared wait', () => {
     ] as const) {
       const clock = fakeClock();
       const transport = scripted(clock, [status('Scanning'), httpStatus(code, body), status('Complete')]);
-      const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport, retry: clock });
+      const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport });
       expect(transport.sent).toHaveLength(2);
       expect(envelope).toMatchObject({ status_code: code, json_body: body, wait: { done: false, polls: 2, timed_out: false } });
     }
@@ -220,7 +222,7 @@ describe('invicti_scan_wait: the declared wait', () => {
   test('a terminal State in a non-2xx body does not count as done', async () => {
     const clock = fakeClock();
     const transport = scripted(clock, [httpStatus(400, { State: 'Complete', Message: 'odd proxy' })]);
-    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport, retry: clock });
+    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport });
     expect(envelope.wait).toMatchObject({ done: false, polls: 1 });
   });
 
@@ -228,7 +230,7 @@ describe('invicti_scan_wait: the declared wait', () => {
     const clock = fakeClock();
     const transport = scripted(clock, [status('Queued', 0, 0), status('Scanning', 1, 3), status('Scanning', 2, 3), status('Complete', 3, 3)]);
     const progress: WaitProgress[] = [];
-    await runAction('invicti_scan_wait', input({ interval_s: 5 }), invicti, { transport, retry: clock, onProgress: (p) => progress.push(p) });
+    await runAction('invicti_scan_wait', input({ interval_s: 5 }), invicti, { transport, onProgress: (p) => progress.push(p) });
     expect(progress).toEqual([
       { state: 'Queued', percentage: null, polls: 1, elapsed_ms: LATENCY_MS, done: false },
       { state: 'Scanning', percentage: 33, polls: 2, elapsed_ms: 5_000 + LATENCY_MS, done: false },
@@ -242,7 +244,6 @@ describe('invicti_scan_wait: the declared wait', () => {
     const transport = scripted(clock, [status('Scanning'), status('Complete')]);
     const envelope = await runAction('invicti_scan_wait', input({ interval_s: 5 }), invicti, {
       transport,
-      retry: clock,
       onProgress: () => {
         throw new Error('stderr closed');
       },
@@ -259,7 +260,7 @@ describe('invicti_scan_wait: the declared wait', () => {
       sleeps += 1;
       if (sleeps === 2) controller.abort();
     };
-    const error = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport, retry: clock, signal: controller.signal }).catch(
+    const error = await runAction('invicti_scan_wait', input({ interval_s: 10 }), invicti, { transport, signal: controller.signal }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConnectorError);
@@ -342,7 +343,7 @@ describe('the wire of a poll (nock)', () => {
       .get(`/api/1.0/scans/status/${GUID}`)
       .reply(200, { CompletedSteps: 2, EstimatedSteps: 2, State: 'Complete' });
     const clock = fakeClock();
-    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 1 }), invicti, { retry: { now: clock.now, sleep: clock.sleep } });
+    const envelope = await runAction('invicti_scan_wait', input({ interval_s: 1 }), invicti, {});
     expect(seen.map((s) => [s.method, s.path, s.body, s.headers['content-type']])).toEqual([
       ['GET', `/api/1.0/scans/status/${GUID}`, '', undefined],
       ['GET', `/api/1.0/scans/status/${GUID}`, '', undefined],

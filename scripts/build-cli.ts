@@ -12,66 +12,16 @@
  * README's performance section). Errors cross from a command's bundle to
  * main.js's reporter by brand, not instanceof (src/contract/errors.ts). The
  * library entry (dist/src/index.js) stays unbundled ES modules for platforms
- * that import it.
+ * that import it. Dependencies are bundled as published: nothing of theirs
+ * is rewritten or stood in for (got and its modules included).
  */
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../src/contract/package-root.js';
 
 const outdir = join(packageRoot, 'dist/cli');
-
-/**
- * got's type checker (@sindresorhus/is) builds two Intl.ListFormat objects when it is loaded, only to word
- * the message of a failed option check. Building them loads ICU's list data: ~13 ms and ~7 MB of RSS in
- * every CLI process. In the CLI bundle they are built on first use instead (same words, same output);
- * the build fails if the module no longer has the expected lines, so the saving cannot silently go away
- * unnoticed on an upgrade (update the pattern, or drop this plugin).
- */
-const lazyListFormat: Plugin = {
-  name: 'lazy-intl-list-format',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const eager = /const (andFormatter|orFormatter) = new Intl\.ListFormat\(('en', \{ style: 'long', type: '(?:conjunction|disjunction)' \})\);/g;
-      const contents = source.replace(eager, (_, name: string, options: string) => {
-        return `let ${name}Instance;\nconst ${name} = { format: (list) => (${name}Instance ??= new Intl.ListFormat(${options})).format(list) };`;
-      });
-      if ((contents.match(/Instance \?\?= new Intl\.ListFormat/g) ?? []).length !== 2) {
-        throw new Error(`${args.path}: expected two Intl.ListFormat formatters to make lazy; update scripts/build-cli.ts`);
-      }
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
-/**
- * got imports three optional features' modules eagerly: HTTP/2 (http2-wrapper, which loads node:http2),
- * its response cache (cacheable-request) and its DNS cache (cacheable-lookup). got reaches them only
- * when a request sets `http2: true`, `cache` or `dnsCache`, and the transport sets none of them
- * (src/runtime/transport.ts builds every Options it uses). In the CLI bundle they are replaced by
- * stand-ins that throw if ever reached, so a `run` does not load and compile ~35 modules it never
- * calls. The library build (dist/src) keeps got exactly as published.
- */
-const unusedGotFeatures: Plugin = {
-  name: 'unused-got-features',
-  setup(pluginBuild) {
-    const standIns: Record<string, string> = {
-      'http2-wrapper': 'export default { get globalAgent() { return unused(); }, auto: unused };',
-      'cacheable-request': 'export default class CacheableRequest { constructor() { unused(); } }\nexport class CacheError extends Error {}',
-      'cacheable-lookup': 'export default class CacheableLookup { constructor() { unused(); } }',
-    };
-    const filter = new RegExp(`^(${Object.keys(standIns).join('|')})$`);
-    pluginBuild.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'unused-got-feature' }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'unused-got-feature' }, (args) => ({
-      contents:
-        `const unused = () => { throw new Error('${args.path} is not part of the retest-connectors CLI bundle: the transport never enables the got option that needs it'); };\n` +
-        standIns[args.path],
-      loader: 'js',
-    }));
-  },
-};
 
 /**
  * The library loads every schema's validator with src/generated/validators.ts (its prepareAction and dryRun
@@ -130,7 +80,7 @@ export async function buildCli(dir = outdir): Promise<Metafile> {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    plugins: [lazyListFormat, unusedGotFeatures, validatorsOnDemand, separateFiles],
+    plugins: [validatorsOnDemand, separateFiles],
     // The MCP SDK is an optional peer dependency (package.json): mcp.js requires it from the user's install,
     // and says how to install it when it is missing (src/cli/mcp-sdk.ts). Every other command never loads it.
     external: ['@modelcontextprotocol/sdk'],

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { startHttpServer, type RunningHttpServer } from '../../src/mcp/http.js';
 import { createMcpServer } from '../../src/mcp/server.js';
+import { useTestClock } from '../../src/runtime/retry.js';
 import { startServer, type LoopbackServer } from '../helpers/servers.js';
 
 jest.setTimeout(30_000);
@@ -48,13 +49,14 @@ beforeEach(async () => {
       peakParked = Math.max(peakParked, parked.size);
       signal?.addEventListener('abort', wake, { once: true });
     });
+  restoreClock = useTestClock({ now: () => 0, sleep });
   const connections = { invicti: { url: vendor.url, user_id: 'u', api_token: 'disconnect-secret' } };
   server = await startHttpServer({
     host: '127.0.0.1',
     port: 0,
     token: TOKEN,
     maxInFlight: MAX_IN_FLIGHT,
-    createServer: (calls) => createMcpServer({ connections, calls, run: { retry: { now: () => 0, sleep } } }),
+    createServer: (calls) => createMcpServer({ connections, calls }),
   });
   const init = await fetch(server.url, {
     method: 'POST',
@@ -65,7 +67,9 @@ beforeEach(async () => {
   await init.text();
 });
 
+let restoreClock: (() => void) | undefined;
 afterEach(async () => {
+  restoreClock?.();
   for (const wake of [...parked]) wake();
   await server.close();
   await vendor.close();

@@ -120,7 +120,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   if (saveDir !== undefined && saveDir.trim() === '') throw new UsageError('--save-file needs a directory.', 'run');
 
   const connection = await loadConnection(action.connection, values.connection as string | undefined, io.env, 'run');
-  const scrub = (text: string) => redact(text, connectionSecrets(action.connection, connection));
+  // One list for the whole run, so redact's matchers for it are built once.
+  const secrets = connectionSecrets(action.connection, connection);
+  const scrub = (text: string) => redact(text, secrets);
   try {
     const input = await loadInput(values.input, io);
     // Loaded here, not at the top: list, describe and --help never pay for ajv and got.

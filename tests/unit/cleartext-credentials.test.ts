@@ -2,11 +2,14 @@
 // loopback would send the Basic credential or the API key readable by anyone on the path. It is
 // refused before anything is sent (CONFIG_INVALID naming the URL and the field that allows it on
 // purpose); loopback (the simulator, a local tunnel) stays allowed, and so does an explicit opt-in.
-import { describe, expect, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { cli } from '../../src/cli/cli.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { dryRun, runAction, type Transport } from '../../src/index.js';
 import { attackforge, GUID, invicti, PROJECT_ID } from '../helpers/fixtures.js';
+
+// The first in-process run loads the runtime and its validators: seconds on a loaded machine, not a timing claim.
+jest.setTimeout(30_000);
 
 const RETEST = { json_body: { BaseScanId: GUID } };
 

@@ -2,7 +2,7 @@
 // other string (defect 1), the same neutralising rule (terminal-safety.test.ts), and is cut to 255
 // BYTES on a character boundary (defect 9), so what reaches file.file_name, stdout, n8n's binary
 // fileName and the disk never carries a secret and can always be created.
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import nock from 'nock';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,9 @@ import { candidateName } from '../../src/cli/save-file.js';
 import { runAction } from '../../src/index.js';
 import { sanitizeFileName } from '../../src/runtime/file.js';
 import { GUID } from '../helpers/fixtures.js';
+
+// The first in-process run loads the runtime and its validators: seconds on a loaded machine, not a timing claim.
+jest.setTimeout(30_000);
 
 const ORIGIN = 'https://invicti.names.test';
 const TOKEN = 'SECRET-NAME-TOKEN-5150';

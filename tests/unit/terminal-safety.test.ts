@@ -3,7 +3,7 @@
 // break what a person reads: C0 and C1 controls (ESC, CSI U+009B, NEL U+0085), line and paragraph
 // separators (U+2028/U+2029) and bidi controls (U+202A-U+202E, U+2066-U+2069) are shown escaped on
 // human lines, spelled as JSON escapes on stdout, and removed from file names.
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import nock from 'nock';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,9 @@ import { progressPrinter } from '../../src/cli/progress.js';
 import { sanitizeFileName } from '../../src/runtime/file.js';
 import { escapeControls, terminalSafeJson, UNSAFE_TEXT } from '../../src/runtime/neutralise.js';
 import { GUID } from '../helpers/fixtures.js';
+
+// The first in-process run loads the runtime and its validators: seconds on a loaded machine, not a timing claim.
+jest.setTimeout(30_000);
 
 const ORIGIN = 'https://invicti.terminal.test';
 const ENV = { INVICTI_URL: ORIGIN, INVICTI_USER_ID: 'u', INVICTI_API_TOKEN: 'SECRET-TOKEN-88' };

@@ -5,15 +5,25 @@
  * it on a temporary manifest to show that a new action changes the package with
  * no hand edits.
  *
- * Mapping (README of integrations/n8n says the same for users):
+ * Mapping (README of integrations/n8n says the same for users), in n8n's own conventions
+ * (those eslint-plugin-n8n-nodes-base checks):
  *  - one node per vendor; Resource = a noun derived from the action's path
  *    (first segment that is not `api`, a version or a short prefix such as `ss`,
- *    singular), Operation = the action (value = action id);
+ *    singular), Operation = the action: its name is the action's title (Title Case),
+ *    its value the action id without the vendor prefix, in camelCase
+ *    (`invicti_scan_retest` -> `scanRetest`), so a retitled action keeps its workflows;
  *  - each top-level member of the input schema (path_parameters, parameters,
  *    json_body, data_body, wait ...) is a section; its required leaves are node
- *    properties, its optional leaves go into one collection per section;
+ *    properties named after the field in camelCase (`BaseScanId` -> `baseScanId`, the
+ *    section's name in front only when two sections share a field name), its optional
+ *    leaves go into one collection per section (`additionalFields` for a body,
+ *    `options` for the query, `<section>Options` otherwise);
  *    string/number/boolean/enum leaves map to the matching n8n type, arrays of
  *    strings to a list of strings, anything nested to a JSON property;
+ *  - files: `nodes/<Node>/<Node>.node.ts` (the class: resource selector, credentials,
+ *    execute), `nodes/<Node>/<Resource>Description.ts` (that resource's Operation
+ *    selector and fields) and `nodes/<Node>/<resource>/<operation>.operation.ts` (one
+ *    operation's fields and the mapping execute() reads them back with);
  *  - one credential class per connection, from its schema (secrets as password fields).
  */
 import { refTarget, type SchemaReader } from '../../src/contract/refs.js';
@@ -45,6 +55,77 @@ export const credentialName = (connectionId: string) => `retest${pascal(connecti
 const credentialClass = (connectionId: string) => `Retest${pascal(connectionId)}Api`;
 export const nodeClass = (vendorName: string) => pascal(vendorName);
 
+// ---------------------------------------------------------------------------
+// Words, n8n's way: Title Case display names, sentence-case actions, descriptions
+// that end with a period only when they hold more than one sentence.
+
+const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'but', 'by', 'for', 'from', 'in', 'nor', 'of', 'on', 'or', 'per', 'the', 'to', 'via', 'vs', 'with']);
+const ACRONYMS = new Map(['id', 'ids', 'url', 'uri', 'json', 'tls', 'http', 'https', 'api', 'pdf', 'csv', 'xml', 'html', 'ca'].map((w) => [w, w === 'ids' ? 'IDs' : w.toUpperCase()]));
+
+/** Words of a title; a one-word PascalCase title ("GetProjectById") is split at its humps. */
+function titleWords(text: string): string[] {
+  const trimmed = text.trim();
+  const spaced = /\s/.test(trimmed) ? trimmed : trimmed.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
+  return spaced.split(/\s+/).filter(Boolean);
+}
+
+/** "Verify TLS certificates" -> "Verify TLS Certificates", "GetProjectById" -> "Get Project by ID". */
+export function titleCase(text: string): string {
+  const words = titleWords(text);
+  return words
+    .map((w, i) => {
+      const lower = w.toLowerCase();
+      if (ACRONYMS.has(lower)) return ACRONYMS.get(lower)!;
+      if (i > 0 && i < words.length - 1 && SMALL_WORDS.has(lower)) return lower;
+      return w[0]!.toUpperCase() + w.slice(1);
+    })
+    .join(' ');
+}
+
+/** "Get Project by ID" -> "Get project by ID" (n8n's `action` wording). */
+export function sentenceCase(text: string): string {
+  return titleCase(text)
+    .split(' ')
+    .map((w, i) => (i === 0 || w === w.toUpperCase() ? w : w.toLowerCase()))
+    .join(' ');
+}
+
+/** Schema prose as n8n wants a description: trimmed, one space between words, a final period only after two or more sentences. */
+export function descriptionText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const sentences = flat.replace(/e\.g\./g, '').split('. ').length;
+  if (sentences === 1) return flat.endsWith('.') ? flat.slice(0, -1) : flat;
+  return /[.!?]$/.test(flat) ? flat : `${flat}.`;
+}
+
+// ---------------------------------------------------------------------------
+// TypeScript source: object literals with identifier keys (what n8n's linter reads).
+
+/** Emitted as written (a spread, an identifier). */
+class Code {
+  constructor(readonly code: string) {}
+}
+
+const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+
+function ts(value: unknown, indent = ''): string {
+  if (value instanceof Code) return value.code;
+  if (typeof value === 'string') return quote(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = `${indent}\t`;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((v) => typeof v !== 'object' || v === null) && value.length <= 4) return `[${value.map((v) => ts(v)).join(', ')}]`;
+    return `[\n${value.map((v) => `${inner}${ts(v, inner)},`).join('\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return '{}';
+  const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k));
+  return `{\n${entries.map(([k, v]) => `${inner}${key(k)}: ${ts(v, inner)},`).join('\n')}\n${indent}}`;
+}
+
+// ---------------------------------------------------------------------------
+
 /** `/api/1.0/scans/retest` -> scan, `/api/ss/project/{id}/retest/request` -> project. */
 export function resourceOf(action: Pick<Action, 'path'>): { value: string; name: string } {
   const segment = action.path
@@ -53,6 +134,12 @@ export function resourceOf(action: Pick<Action, 'path'>): { value: string; name:
     .find((s) => s !== 'api' && !/^v?\d+(\.\d+)*$/i.test(s) && !s.startsWith('{') && s.length > 2);
   const noun = (segment ?? 'action').replace(/ies$/, 'y').replace(/([^s])s$/, '$1');
   return { value: camel(noun), name: noun.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase()) };
+}
+
+/** The operation value: the action id without its vendor prefix, camelCase (`invicti_scan_retest` -> `scanRetest`). */
+export function operationOf(action: Pick<Action, 'id' | 'vendor'>): string {
+  const prefix = `${action.vendor}_`;
+  return camel(action.id.startsWith(prefix) ? action.id.slice(prefix.length) : action.id);
 }
 
 /** A schema node with its `$ref` (and a single-member allOf) followed; returns the file it now lives in. */
@@ -77,26 +164,28 @@ function deref(read: SchemaReader, schema: Schema, file: string, depth = 0): { s
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
+/** Options of an enum, as n8n wants them: a Title Case name per value, sorted by name. */
+const enumOptions = (values: string[]) => values.map((v) => ({ name: titleCase(v), value: v })).sort((a, b) => a.name.localeCompare(b.name));
+
 /** One leaf of a section as an n8n property (without displayOptions) and how to read it back. */
-function leafProperty(name: string, schema: Schema, required: boolean): { property: NodeProperty; kind: FieldMapping['kind'] } {
-  const displayName = text(schema.title) ?? name;
-  const base: NodeProperty = { displayName, name };
+function leafProperty(name: string, fallbackTitle: string, schema: Schema, required: boolean): { property: NodeProperty; kind: FieldMapping['kind'] } {
+  const base: NodeProperty = { displayName: titleCase(text(schema.title) ?? fallbackTitle), name };
   const description = text(schema.description);
-  if (description) base.description = description;
   const example = Array.isArray(schema.examples) ? schema.examples[0] : undefined;
   const type = schema.type;
   const enumValues = Array.isArray(schema.enum) ? schema.enum : undefined;
+  const withDescription = (property: NodeProperty) => (description ? { ...property, description: descriptionText(description) } : property);
 
   if (enumValues && enumValues.every((v) => typeof v === 'string')) {
-    const options = (enumValues as string[]).map((v) => ({ name: v, value: v }));
-    const fallback = required ? options[0]!.value : '';
-    return { property: { ...base, type: 'options', options, default: schema.default ?? fallback }, kind: 'options' };
+    const options = enumOptions(enumValues as string[]);
+    const fallback = required ? (enumValues[0] as string) : '';
+    return { property: withDescription({ ...base, type: 'options', options, default: schema.default ?? fallback }), kind: 'options' };
   }
   if (type === 'string') {
     const property: NodeProperty = { ...base, type: 'string', default: typeof schema.default === 'string' ? schema.default : '' };
     if (typeof example === 'string') property.placeholder = `e.g. ${example}`;
     if (schema.format === 'password' || schema.writeOnly === true) property.typeOptions = { password: true };
-    return { property, kind: 'string' };
+    return { property: withDescription(property), kind: 'string' };
   }
   if (type === 'integer' || type === 'number') {
     const typeOptions: Record<string, unknown> = {};
@@ -104,81 +193,115 @@ function leafProperty(name: string, schema: Schema, required: boolean): { proper
     if (typeof schema.maximum === 'number') typeOptions.maxValue = schema.maximum;
     if (type === 'integer') typeOptions.numberPrecision = 0;
     const fallback = typeof schema.minimum === 'number' ? schema.minimum : 0;
-    return { property: { ...base, type: 'number', typeOptions, default: typeof schema.default === 'number' ? schema.default : fallback }, kind: 'number' };
+    return { property: withDescription({ ...base, type: 'number', typeOptions, default: typeof schema.default === 'number' ? schema.default : fallback }), kind: 'number' };
   }
   if (type === 'boolean') {
-    return { property: { ...base, type: 'boolean', default: typeof schema.default === 'boolean' ? schema.default : false }, kind: 'boolean' };
+    return { property: withDescription({ ...base, type: 'boolean', default: typeof schema.default === 'boolean' ? schema.default : false }), kind: 'boolean' };
   }
   if (type === 'array' && schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)) {
     const items = schema.items as Schema;
     if (Array.isArray(items.enum) && items.enum.every((v) => typeof v === 'string')) {
-      const options = (items.enum as string[]).map((v) => ({ name: v, value: v }));
-      return { property: { ...base, type: 'multiOptions', options, default: [] }, kind: 'multiOptions' };
+      return { property: withDescription({ ...base, type: 'multiOptions', options: enumOptions(items.enum as string[]), default: [] }), kind: 'multiOptions' };
     }
     if (items.type === 'string' && !items.$ref) {
       const property: NodeProperty = { ...base, type: 'string', typeOptions: { multipleValues: true }, default: [] };
       const first = Array.isArray(example) ? example[0] : undefined;
       if (typeof first === 'string') property.placeholder = `e.g. ${first}`;
-      return { property, kind: 'stringList' };
+      return { property: withDescription(property), kind: 'stringList' };
     }
   }
   // Nested objects, arrays of objects, unions: JSON, validated by the action's schema at run time.
   const property: NodeProperty = { ...base, type: 'json', default: type === 'array' ? '[]' : '{}' };
   if (example !== undefined) property.placeholder = JSON.stringify(example);
-  return { property, kind: 'json' };
+  return { property: withDescription(property), kind: 'json' };
+}
+
+/** The collection holding a section's optional fields, by n8n's habits: body -> Additional Fields, query -> Options. */
+const COLLECTION_OF_SECTION: Record<string, string> = { json_body: 'additionalFields', data_body: 'additionalFields', parameters: 'options' };
+
+interface OperationModel {
+  value: string;
+  action: Action;
+  /** The operation's own properties (displayOptions included). */
+  properties: NodeProperty[];
+  mapping: OperationMapping;
+}
+
+interface ResourceModel {
+  value: string;
+  name: string;
+  /** The Operation selector shown for this resource. */
+  operationProperty: NodeProperty;
+  operations: OperationModel[];
 }
 
 interface NodeModel {
   className: string;
   typeName: string;
   displayName: string;
+  /** The node description as n8n sees it (properties resolved, for tests and the README). */
   description: Record<string, unknown>;
+  resources: ResourceModel[];
   operations: Record<string, OperationMapping>;
   credentials: Record<string, CredentialMapping>;
   icon: string;
 }
 
 /** Everything one operation contributes to its node: properties (with displayOptions) and the mapping back. */
-function operationModel(read: SchemaReader, action: Action, resource: string): { properties: NodeProperty[]; mapping: OperationMapping } {
-  const show = { show: { resource: [resource], operation: [action.id] } };
+function operationModel(read: SchemaReader, action: Action, resource: string): OperationModel {
+  const value = operationOf(action);
+  const show = { show: { resource: [resource], operation: [value] } };
   const root = deref(read, read(action.input_schema), action.input_schema);
   const rootRequired = new Set(Array.isArray(root.schema.required) ? (root.schema.required as string[]) : []);
   const sections = (root.schema.properties ?? {}) as Record<string, Schema>;
   const properties: NodeProperty[] = [];
   const fields: FieldMapping[] = [];
   const requiredSections: string[] = [];
+  const taken = new Set(['resource', 'operation']);
+  // camelCase of the field; with the section in front when another section of this operation has the same name.
+  const claim = (section: string, field: string | undefined) => {
+    let name = camel(field ?? section);
+    if (taken.has(name)) name = camel(`${section} ${field ?? ''}`);
+    for (let n = 2; taken.has(name); n++) name = `${camel(`${section} ${field ?? ''}`)}${n}`;
+    taken.add(name);
+    return name;
+  };
   for (const [section, raw] of Object.entries(sections)) {
     const { schema, file } = deref(read, raw, root.file);
     const sectionRequired = rootRequired.has(section);
     if (sectionRequired) requiredSections.push(section);
-    const sectionTitle = text(schema.title) ?? section;
     if (schema.type !== 'object' || !schema.properties) {
-      const { property, kind } = leafProperty(section, schema, sectionRequired);
-      const param = `${action.id}__${section}`;
-      properties.push({ ...property, name: param, required: sectionRequired, displayOptions: show });
+      const param = claim(section, undefined);
+      const { property, kind } = leafProperty(param, section.replace(/_/g, ' '), schema, sectionRequired);
+      properties.push({ ...property, ...(sectionRequired ? { required: true } : {}), displayOptions: show });
       fields.push({ param, path: [section], kind });
       continue;
     }
     const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
     const optional: NodeProperty[] = [];
-    const collection = `${action.id}__${section}__optional`;
+    let collection: string | undefined;
     for (const [field, fieldRaw] of Object.entries(schema.properties as Record<string, Schema>)) {
       const leaf = deref(read, fieldRaw, file).schema;
       const isRequired = sectionRequired && required.has(field);
-      const param = `${action.id}__${section}__${field}`;
-      const { property, kind } = leafProperty(param, leaf, isRequired);
+      const param = claim(section, field);
+      const { property, kind } = leafProperty(param, field.replace(/_/g, ' '), leaf, isRequired);
       if (isRequired) {
         properties.push({ ...property, required: true, displayOptions: show });
         fields.push({ param, path: [section, field], kind });
       } else {
+        collection ??= (() => {
+          const preferred = COLLECTION_OF_SECTION[section];
+          const name = preferred && !taken.has(preferred) ? preferred : camel(`${section} options`);
+          taken.add(name);
+          return name;
+        })();
         optional.push(property);
         fields.push({ param, path: [section, field], kind, collection });
       }
     }
-    if (optional.length > 0) {
-      const allOptional = optional.length === Object.keys(schema.properties as object).length;
+    if (collection) {
       properties.push({
-        displayName: allOptional ? sectionTitle : `${sectionTitle}: Optional Fields`,
+        displayName: titleCase(collection.replace(/([a-z])([A-Z])/g, '$1 $2')),
         name: collection,
         type: 'collection',
         placeholder: 'Add Field',
@@ -188,7 +311,7 @@ function operationModel(read: SchemaReader, action: Action, resource: string): {
       });
     }
   }
-  return { properties, mapping: { action: action.id, credential: credentialName(action.connection), requiredSections, fields } };
+  return { value, action, properties, mapping: { action: action.id, credential: credentialName(action.connection), requiredSections, fields } };
 }
 
 function credentialModel(read: SchemaReader, manifest: ConnectorManifest, connectionId: string) {
@@ -199,7 +322,7 @@ function credentialModel(read: SchemaReader, manifest: ConnectorManifest, connec
   const fields: CredentialMapping['fields'] = [];
   for (const [field, raw] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
     const leaf = deref(read, raw, connection.schema).schema;
-    const { property, kind } = leafProperty(field, leaf, required.has(field));
+    const { property, kind } = leafProperty(field, field.replace(/_/g, ' '), leaf, required.has(field));
     const simple = kind === 'number' || kind === 'boolean' ? kind : 'string';
     properties.push(required.has(field) ? { ...property, required: true } : property);
     // n8n fills every field with its default: the mapping keeps it, so execute() can tell a choice from a default.
@@ -225,48 +348,48 @@ function needsNoInput(read: SchemaReader, action: Action): boolean {
 }
 
 function nodeModel(read: SchemaReader, manifest: ConnectorManifest, vendor: ConnectorManifest['vendors'][number], actions: Action[]): NodeModel {
-  const resources = new Map<string, { name: string; actions: Action[] }>();
+  const byResource = new Map<string, { name: string; actions: Action[] }>();
   for (const action of actions) {
     const r = resourceOf(action);
-    const entry = resources.get(r.value) ?? { name: r.name, actions: [] };
+    const entry = byResource.get(r.value) ?? { name: r.name, actions: [] };
     entry.actions.push(action);
-    resources.set(r.value, entry);
+    byResource.set(r.value, entry);
   }
-  const properties: NodeProperty[] = [];
+  const resources: ResourceModel[] = [...byResource]
+    .sort(([, a], [, b]) => a.name.localeCompare(b.name))
+    .map(([value, r]) => {
+      const operations = r.actions.map((a) => operationModel(read, a, value));
+      const options = operations
+        .map(({ value: op, action }) => ({ name: titleCase(action.title), value: op, description: descriptionText(action.description), action: sentenceCase(action.title) }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const operationProperty: NodeProperty = {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        displayOptions: { show: { resource: [value] } },
+        options,
+        default: options[0]!.value,
+      };
+      return { value, name: r.name, operationProperty, operations };
+    });
   const operations: Record<string, OperationMapping> = {};
+  for (const r of resources) for (const op of r.operations) operations[op.value] = op.mapping;
   const connections = [...new Set(actions.map((a) => a.connection))];
   const credentials: Record<string, CredentialMapping> = {};
-  properties.push({
-    displayName: 'Resource',
-    name: 'resource',
-    type: 'options',
-    noDataExpression: true,
-    options: [...resources].map(([value, r]) => ({ name: r.name, value })),
-    default: [...resources.keys()][0],
-  });
-  for (const [value, r] of resources) {
-    properties.push({
-      displayName: 'Operation',
-      name: 'operation',
-      type: 'options',
-      noDataExpression: true,
-      displayOptions: { show: { resource: [value] } },
-      options: r.actions.map((a) => ({ name: a.title, value: a.id, action: a.title, description: a.description })),
-      default: r.actions[0]!.id,
-    });
-  }
-  for (const [value, r] of resources) {
-    for (const action of r.actions) {
-      const { properties: own, mapping } = operationModel(read, action, value);
-      properties.push(...own);
-      operations[action.id] = mapping;
-    }
-  }
   for (const id of connections) {
     const mapping: CredentialMapping = credentialModel(read, manifest, id).mapping;
     const probe = actions.find((a) => a.connection === id && a.hints?.readOnly === true && needsNoInput(read, a));
     credentials[credentialName(id)] = probe ? { ...mapping, probe: probe.id } : mapping;
   }
+  const resourceProperty: NodeProperty = {
+    displayName: 'Resource',
+    name: 'resource',
+    type: 'options',
+    noDataExpression: true,
+    options: resources.map((r) => ({ name: r.name, value: r.value })),
+    default: resources[0]!.value,
+  };
   const typeName = camel(vendor.id);
   const description: Record<string, unknown> = {
     displayName: vendor.name,
@@ -274,22 +397,22 @@ function nodeModel(read: SchemaReader, manifest: ConnectorManifest, vendor: Conn
     icon: `file:${typeName}.svg`,
     group: ['transform'],
     version: 1,
-    subtitle: '={{$parameter["operation"]}}',
-    description: `${vendor.name} actions of ${manifest.title}: ${actions.map((a) => a.title).join(', ')}. Every call goes through the retest-connectors runtime (validation, safe retries, redaction) and returns its envelope.`,
+    subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+    description: descriptionText(`${vendor.name} retest actions of ${manifest.title}, run through the retest-connectors runtime (validation, safe retries, redaction)`),
     defaults: { name: vendor.name },
     inputs: ['main'],
     outputs: ['main'],
     usableAsTool: true,
     credentials: connections.map((id) => {
-      const onlyFor = actions.filter((a) => a.connection === id).map((a) => a.id);
+      const onlyFor = actions.filter((a) => a.connection === id).map((a) => operationOf(a));
       const entry: Record<string, unknown> = { name: credentialName(id), required: true };
       if (credentials[credentialName(id)]!.probe) entry.testedBy = CREDENTIAL_TEST;
       if (connections.length > 1) entry.displayOptions = { show: { operation: onlyFor } };
       return entry;
     }),
-    properties,
+    properties: [resourceProperty, ...resources.flatMap((r) => [r.operationProperty, ...r.operations.flatMap((o) => o.properties)])],
   };
-  return { className: nodeClass(vendor.name), typeName, displayName: vendor.name, description, operations, credentials, icon: iconSvg(vendor.name) };
+  return { className: nodeClass(vendor.name), typeName, displayName: vendor.name, description, resources, operations, credentials, icon: iconSvg(vendor.name) };
 }
 
 /** A plain monogram icon (no vendor logo is shipped). */
@@ -311,22 +434,68 @@ function iconSvg(name: string): string {
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
+const resourceFile = (r: ResourceModel) => `${pascal(r.value)}Description`;
+const operationFile = (r: ResourceModel, op: OperationModel) => `${r.value}/${op.value}.operation`;
+
+function operationSource(op: OperationModel): string {
+  return `${GENERATED}
+// ${op.action.title} (${op.action.id}): ${op.action.method} ${op.action.path}
+import type { INodeProperties } from 'n8n-workflow';
+import type { OperationMapping } from '../../../src/mapping-types';
+
+export const fields: INodeProperties[] = ${ts(op.properties)};
+
+/** Where execute() puts each field in the action input. */
+export const mapping: OperationMapping = ${ts(op.mapping)};
+`;
+}
+
+function resourceSource(r: ResourceModel): string {
+  const imports = r.operations.map((op) => `import * as ${op.value} from './${operationFile(r, op)}';`).join('\n');
+  return `${GENERATED}
+import type { INodeProperties } from 'n8n-workflow';
+import type { OperationMapping } from '../../src/mapping-types';
+${imports}
+
+export const ${r.value}Operations: INodeProperties[] = [${ts(r.operationProperty)}];
+
+export const ${r.value}Fields: INodeProperties[] = [
+${r.operations.map((op) => `\t...${op.value}.fields,`).join('\n')}
+];
+
+export const ${r.value}Mappings: Record<string, OperationMapping> = {
+${r.operations.map((op) => `\t${op.value}: ${op.value}.mapping,`).join('\n')}
+};
+`;
+}
+
 function nodeSource(model: NodeModel): string {
   const testable = Object.values(model.credentials).some((c) => c.probe);
   const imports = testable ? 'credentialTest, executeItems, type GeneratedNode' : 'executeItems, type GeneratedNode';
-  const methods = testable ? `\n  methods = { credentialTest: { ${CREDENTIAL_TEST}: credentialTest(mapping) } };\n` : '';
+  const methods = testable ? `\n\tmethods = { credentialTest: { ${CREDENTIAL_TEST}: credentialTest(mapping) } };\n` : '';
+  const [resourceProperty] = model.description.properties as NodeProperty[];
+  const description = {
+    ...model.description,
+    properties: [resourceProperty, ...model.resources.flatMap((r) => [new Code(`...${r.value}Operations`), new Code(`...${r.value}Fields`)])],
+  };
+  const resourceImports = model.resources.map((r) => `import { ${r.value}Fields, ${r.value}Mappings, ${r.value}Operations } from './${resourceFile(r)}';`).join('\n');
+  const mapping = {
+    operations: new Code(`{ ${model.resources.map((r) => `...${r.value}Mappings`).join(', ')} }`),
+    credentials: model.credentials,
+  };
   return `${GENERATED}
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { ${imports} } from '../../src/execute';
+${resourceImports}
 
-const mapping: GeneratedNode = ${json({ operations: model.operations, credentials: model.credentials })};
+const mapping: GeneratedNode = ${ts(mapping)};
 
 export class ${model.className} implements INodeType {
-  description = ${json(model.description)} as unknown as INodeTypeDescription;
+\tdescription: INodeTypeDescription = ${ts(description, '\t')};
 ${methods}
-  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    return executeItems(this, mapping);
-  }
+\tasync execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+\t\treturn executeItems(this, mapping);
+\t}
 }
 `;
 }
@@ -337,13 +506,13 @@ function credentialSource(model: ReturnType<typeof credentialModel>): string {
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class ${model.className} implements ICredentialType {
-  name = ${JSON.stringify(name)};
+\tname = ${quote(name)};
 
-  displayName = ${JSON.stringify(displayName)};
+\tdisplayName = ${quote(displayName)};
 
-  documentationUrl = ${JSON.stringify(documentationUrl)};
+\tdocumentationUrl = ${quote(documentationUrl)};
 
-  properties: INodeProperties[] = ${json(properties)} as INodeProperties[];
+\tproperties: INodeProperties[] = ${ts(properties, '\t')};
 }
 `;
 }
@@ -353,11 +522,14 @@ export interface N8nPackage {
   files: Map<string, string>;
   /** The node descriptions and mappings, for tests and the README. */
   nodes: NodeModel[];
+  /** The credential types (name, properties) and how execute() reads them. */
+  credentials: ReturnType<typeof credentialModel>[];
 }
 
 export function generateN8nPackage(manifest: ConnectorManifest, read: SchemaReader): N8nPackage {
   const files = new Map<string, string>();
   const nodes: NodeModel[] = [];
+  const credentials: ReturnType<typeof credentialModel>[] = [];
   const nodePaths: string[] = [];
   const credentialPaths: string[] = [];
   for (const vendor of manifest.vendors) {
@@ -367,12 +539,17 @@ export function generateN8nPackage(manifest: ConnectorManifest, read: SchemaRead
     nodes.push(model);
     const dir = `nodes/${model.className}`;
     files.set(`${dir}/${model.className}.node.ts`, nodeSource(model));
+    for (const r of model.resources) {
+      files.set(`${dir}/${resourceFile(r)}.ts`, resourceSource(r));
+      for (const op of r.operations) files.set(`${dir}/${operationFile(r, op)}.ts`, operationSource(op));
+    }
     files.set(`${dir}/${model.typeName}.svg`, model.icon);
     nodePaths.push(`dist/${dir}/${model.className}.node.js`);
   }
   for (const connectionId of Object.keys(manifest.connections)) {
     if (!manifest.actions.some((a) => a.connection === connectionId)) continue;
     const model = credentialModel(read, manifest, connectionId);
+    credentials.push(model);
     files.set(`credentials/${model.className}.credentials.ts`, credentialSource(model));
     credentialPaths.push(`dist/credentials/${model.className}.credentials.js`);
   }
@@ -386,19 +563,24 @@ export function generateN8nPackage(manifest: ConnectorManifest, read: SchemaRead
     files: ['dist', 'README.md'],
     n8n: { n8nNodesApiVersion: 1, strict: true, credentials: credentialPaths, nodes: nodePaths },
     dependencies: { [manifest.name]: manifest.version },
+    // As n8n's node starter declares it (the host's n8n-workflow), and optional: a plain `npm install` into
+    // ~/.n8n/nodes must not fetch another n8n-workflow (npm installs non-optional peers).
     peerDependencies: { 'n8n-workflow': '*' },
+    peerDependenciesMeta: { 'n8n-workflow': { optional: true } },
   };
   files.set('package.json', `${json(packageJson)}\n`);
   files.set('README.md', readme(manifest, nodes));
-  return { files, nodes };
+  return { files, nodes, credentials };
 }
 
 function readme(manifest: ConnectorManifest, nodes: NodeModel[]): string {
   const rows: string[] = [];
   for (const node of nodes) {
-    for (const [id, op] of Object.entries(node.operations)) {
-      const action = manifest.actions.find((a) => a.id === id)!;
-      rows.push(`| ${node.displayName} | ${resourceOf(action).name} | ${action.title} (\`${id}\`) | \`${action.method} ${action.path}\` | \`${op.credential}\` |`);
+    for (const r of node.resources) {
+      for (const op of r.operations) {
+        const action = op.action;
+        rows.push(`| ${node.displayName} | ${r.name} | ${titleCase(action.title)} (\`${op.value}\`) | \`${action.id}\` | \`${action.method} ${action.path}\` | \`${op.mapping.credential}\` |`);
+      }
     }
   }
   const template = README_TEMPLATE.replace('{{OPERATIONS}}', rows.join('\n'))
@@ -418,8 +600,8 @@ CLI prints. The nodes are marked \`usableAsTool\`, so an AI Agent node can call 
 
 ## Operations
 
-| node | resource | operation | request | credential |
-|---|---|---|---|---|
+| node | resource | operation (value) | action id | request | credential |
+|---|---|---|---|---|---|
 {{OPERATIONS}}
 
 Credentials: {{CREDENTIALS}} — one field per connection field of the bundle (URL, secrets as
@@ -477,7 +659,7 @@ n8n import:credentials --input=integrations/n8n/examples/credentials.json
 n8n import:workflow --input=integrations/n8n/examples/invicti-retest.workflow.json
 n8n import:workflow --input=integrations/n8n/examples/attackforge-retest.workflow.json
 n8n execute --id retestInvictiLoop01             # Manual Trigger -> Scan Retest -> Wait for Scan -> Scan Result
-n8n execute --id retestAttackForge01             # Manual Trigger -> RequestNewProjectRetest
+n8n execute --id retestAttackForge01             # Manual Trigger -> Request New Project Retest
 \`\`\`
 
 \`examples/credentials.json\` holds the simulator's public demo credentials only (never real ones).
@@ -486,6 +668,12 @@ n8n execute --id retestAttackForge01             # Manual Trigger -> RequestNewP
 
 Everything here except \`src/\`, \`tsconfig.json\` and \`examples/\` is generated from \`connector.json\` and
 \`schemas/\` by \`scripts/generate-n8n.ts\` (\`npm run generate\`; \`npm run check\` fails when it is stale). A new
-action in the manifest becomes a new operation with no hand edits. \`dist/\` is built by \`npm run build:n8n\`
+action in the manifest becomes a new operation with no hand edits. Layout, as n8n's own nodes:
+\`nodes/<Node>/<Node>.node.ts\` (the class: resource selector, credentials, execute),
+\`nodes/<Node>/<Resource>Description.ts\` (that resource's Operation selector and fields) and
+\`nodes/<Node>/<resource>/<operation>.operation.ts\` (one operation's fields and where execute() puts each value).
+Names follow n8n's conventions: camelCase parameters (\`baseScanId\`, optional fields in \`additionalFields\` or
+\`options\`), Title Case operation names from the action titles, camelCase operation values from the action ids
+(\`invicti_scan_retest\` → \`scanRetest\`, stable when a title changes). \`dist/\` is built by \`npm run build:n8n\`
 (esbuild, CommonJS, \`n8n-workflow\` and \`retest-connectors\` left external) and is not checked in.
 `;

@@ -65,7 +65,9 @@ describe('the package as n8n loads it', () => {
     const invicti = pkg.loader.nodeTypes.invicti!.type as { description: { usableAsTool?: boolean; properties: { name: string; options?: { value: string }[] }[] } };
     expect(invicti.description.usableAsTool).toBe(true);
     const operations = invicti.description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options!.map((o) => o.value));
-    expect(operations.sort()).toEqual(manifest.actions.filter((a) => a.vendor === 'invicti').map((a) => a.id).sort());
+    // Operation values are the action ids without the vendor prefix, in camelCase (n8n's convention).
+    const camel = (id: string) => id.replace(/^invicti_/, '').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    expect(operations.sort()).toEqual(manifest.actions.filter((a) => a.vendor === 'invicti').map((a) => camel(a.id)).sort());
     const token = (pkg.loader.credentialTypes.retestInvictiApi!.type.properties as { name: string; typeOptions?: { password?: boolean } }[]).find((p) => p.name === 'api_token');
     expect(token?.typeOptions?.password).toBe(true);
   });
@@ -114,14 +116,14 @@ describe('workflows under n8n’s engine against the simulator', () => {
       nodes: [
         node('Scan Retest', 'invicti', {
           resource: 'scan',
-          operation: 'invicti_scan_retest',
-          invicti_scan_retest__json_body__BaseScanId: '={{ $json.scanId }}',
-          invicti_scan_retest__json_body__optional: { invicti_scan_retest__json_body__AgentName: 'Default Agent' },
+          operation: 'scanRetest',
+          baseScanId: '={{ $json.scanId }}',
+          additionalFields: { agentName: 'Default Agent' },
         }),
         node('New From Scan', 'invicti', {
           resource: 'scan',
-          operation: 'invicti_scan_launch_new_from_scan',
-          invicti_scan_launch_new_from_scan__data_body__id: '={{ $json.json_body.Id }}',
+          operation: 'scanLaunchNewFromScan',
+          id: '={{ $json.json_body.Id }}',
         }),
       ],
       connections: chain('Scan Retest', 'New From Scan'),
@@ -165,12 +167,12 @@ describe('workflows under n8n’s engine against the simulator', () => {
       nodes: [
         node('Request Retest', 'attackforge', {
           resource: 'project',
-          operation: 'attackforge_request_new_project_retest',
-          attackforge_request_new_project_retest__path_parameters__id: SEED_PROJECT_IDS.webApp,
-          attackforge_request_new_project_retest__json_body__retesting_window_start: '2025-03-23T00:00:00.000Z',
-          attackforge_request_new_project_retest__json_body__vulnerability_ids: [SEED_VULNERABILITY_IDS.xssRetest, SEED_VULNERABILITY_IDS.sqliRetest],
-          attackforge_request_new_project_retest__json_body__optional: {
-            attackforge_request_new_project_retest__json_body__retesting_window_end: '2025-03-30T00:00:00.000Z',
+          operation: 'requestNewProjectRetest',
+          id: SEED_PROJECT_IDS.webApp,
+          retestingWindowStart: '2025-03-23T00:00:00.000Z',
+          vulnerabilityIds: [SEED_VULNERABILITY_IDS.xssRetest, SEED_VULNERABILITY_IDS.sqliRetest],
+          additionalFields: {
+            retestingWindowEnd: '2025-03-30T00:00:00.000Z',
           },
         }),
       ],
@@ -202,7 +204,7 @@ async function closedPort(): Promise<number> {
 }
 
 const retestNode = (name: string, baseScanId: string, extra: Partial<INode> = {}) =>
-  node(name, 'invicti', { resource: 'scan', operation: 'invicti_scan_retest', invicti_scan_retest__json_body__BaseScanId: baseScanId }, extra);
+  node(name, 'invicti', { resource: 'scan', operation: 'scanRetest', baseScanId }, extra);
 
 /** No secret reaches any output, error or item, whatever happened. */
 function expectNoSecrets(value: unknown): void {
@@ -248,10 +250,10 @@ describe('failures, the n8n way', () => {
           'attackforge',
           {
             resource: 'project',
-            operation: 'attackforge_request_new_project_retest',
-            attackforge_request_new_project_retest__path_parameters__id: SEED_PROJECT_IDS.webApp,
-            attackforge_request_new_project_retest__json_body__retesting_window_start: '2025-03-23T00:00:00.000Z',
-            attackforge_request_new_project_retest__json_body__vulnerability_ids: [],
+            operation: 'requestNewProjectRetest',
+            id: SEED_PROJECT_IDS.webApp,
+            retestingWindowStart: '2025-03-23T00:00:00.000Z',
+            vulnerabilityIds: [],
           },
           { onError: 'continueRegularOutput' },
         ),
@@ -271,10 +273,10 @@ describe('failures, the n8n way', () => {
         retestNode('Retest Running Scan', SEED_SCAN_IDS.running),
         node('Request Retest', 'attackforge', {
           resource: 'project',
-          operation: 'attackforge_request_new_project_retest',
-          attackforge_request_new_project_retest__path_parameters__id: SEED_PROJECT_IDS.webApp,
-          attackforge_request_new_project_retest__json_body__retesting_window_start: '2025-03-23T00:00:00.000Z',
-          attackforge_request_new_project_retest__json_body__vulnerability_ids: [SEED_VULNERABILITY_IDS.xssRetest],
+          operation: 'requestNewProjectRetest',
+          id: SEED_PROJECT_IDS.webApp,
+          retestingWindowStart: '2025-03-23T00:00:00.000Z',
+          vulnerabilityIds: [SEED_VULNERABILITY_IDS.xssRetest],
         }),
       ],
       connections: chain('Retest Running Scan', 'Request Retest'),
@@ -347,17 +349,17 @@ describe('the example workflows and credentials of integrations/n8n/examples', (
   test('invicti-retest.workflow.json: valid for the generated node, except operations the manifest does not have yet (the loop actions)', () => {
     const problems = workflowProblems(pkg, example('invicti-retest.workflow.json'));
     const missing = ['invicti_scan_wait', 'invicti_scan_result'].filter((id) => !actionIds.includes(id));
-    expect(problems).toEqual(missing.map((id) => expect.stringContaining(`has no operation ${id}`)));
+    expect(problems).toEqual(missing.map((id) => expect.stringContaining(`has no operation ${id.replace(/^invicti_/, '').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}`)));
   });
 
   test('workflowProblems catches what n8n would: an unknown operation, a misspelt parameter, a missing required one', () => {
     const wf = example('attackforge-retest.workflow.json');
     const [, request] = wf.nodes;
     const typo = structuredClone(wf);
-    typo.nodes[1].parameters.attackforge_request_new_project_retest__path_parameters__idd = typo.nodes[1].parameters.attackforge_request_new_project_retest__path_parameters__id;
-    delete typo.nodes[1].parameters.attackforge_request_new_project_retest__path_parameters__id;
-    expect(workflowProblems(pkg, typo).join('\n')).toMatch(/__idd is not a parameter/);
-    expect(workflowProblems(pkg, typo).join('\n')).toMatch(/__path_parameters__id: /);
+    typo.nodes[1].parameters.idd = typo.nodes[1].parameters.id;
+    delete typo.nodes[1].parameters.id;
+    expect(workflowProblems(pkg, typo).join('\n')).toMatch(/parameter idd is not a parameter/);
+    expect(workflowProblems(pkg, typo).join('\n')).toMatch(/Request Project Retest: id: /);
     const unknown = structuredClone(wf);
     unknown.nodes[1].parameters.operation = `${request.parameters.operation}_nope`;
     expect(workflowProblems(pkg, unknown)).toEqual([expect.stringMatching(/has no operation/)]);

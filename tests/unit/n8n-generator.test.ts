@@ -70,49 +70,59 @@ describe('generateN8nPackage', () => {
     const { manifest: extended, read } = withExtraAction();
     const after = generateN8nPackage(extended, read);
 
-    // Only the Invicti node (and the README's table) changed; no new files, the package.json lists the same built files.
+    // Only the Invicti node (and the README's table) changed, plus the new resource's description and the operation's
+    // own file; the package.json lists the same built files.
     const changed = [...after.files].filter(([path, content]) => before.files.get(path) !== content).map(([path]) => path);
-    expect(changed.sort()).toEqual(['README.md', 'nodes/InvictiEnterprise/InvictiEnterprise.node.ts']);
+    expect(changed.sort()).toEqual([
+      'README.md',
+      'nodes/InvictiEnterprise/InvictiEnterprise.node.ts',
+      'nodes/InvictiEnterprise/WebsiteDescription.ts',
+      'nodes/InvictiEnterprise/website/websiteScansList.operation.ts',
+    ]);
     expect(after.files.get('integrations/n8n/README.md')).toBeUndefined();
-    expect(after.files.get('README.md')).toContain('| Invicti Enterprise | Website | List Website Scans (`invicti_website_scans_list`) | `GET /api/1.0/websites/{websiteId}/scans` |');
+    expect(after.files.get('README.md')).toContain('| Invicti Enterprise | Website | List Website Scans (`websiteScansList`) | `invicti_website_scans_list` | `GET /api/1.0/websites/{websiteId}/scans` |');
 
     // A new resource (derived from the path) with the action as its operation.
     const resourcesBefore = (props(before).find((p) => p.name === 'resource')!.options as { value: string }[]).map((o) => o.value);
     const resource = props(after).find((p) => p.name === 'resource')!;
     expect((resource.options as { value: string }[]).map((o) => o.value)).toEqual([...resourcesBefore, 'website']);
     const operation = props(after).find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.[0] === 'website')!;
-    expect((operation.options as { value: string }[]).map((o) => o.value)).toEqual(['invicti_website_scans_list']);
+    // The operation: Title Case name from the action's title, camelCase value from its id (vendor prefix dropped).
+    expect(operation.options).toEqual([{ name: 'List Website Scans', value: 'websiteScansList', action: 'List website scans', description: 'Lists the scans of a website' }]);
 
-    const own = props(after).filter((p) => p.displayOptions?.show?.operation?.[0] === 'invicti_website_scans_list');
+    const own = props(after).filter((p) => p.displayOptions?.show?.operation?.[0] === 'websiteScansList');
     const byName = Object.fromEntries(own.map((p) => [p.name, p]));
-    // required leaf -> a required top-level property
-    expect(byName.invicti_website_scans_list__path_parameters__websiteId).toMatchObject({ type: 'string', required: true, default: '' });
-    // an all-optional section -> one collection, with number (range, integer), options (enum) and boolean inside
-    const query = byName.invicti_website_scans_list__parameters__optional!;
-    expect(query).toMatchObject({ type: 'collection', displayName: 'Query', default: {} });
+    // required leaf -> a required top-level property, named after the field in camelCase
+    expect(byName.websiteId).toMatchObject({ type: 'string', required: true, default: '', displayName: 'Website ID' });
+    // an all-optional query -> one "Options" collection, with number (range, integer), options (enum) and boolean inside
+    const query = byName.options!;
+    expect(query).toMatchObject({ type: 'collection', displayName: 'Options', default: {} });
     const inside = Object.fromEntries((query.options as Property[]).map((p) => [p.name, p]));
-    expect(inside.invicti_website_scans_list__parameters__page).toMatchObject({ type: 'number', default: 1, typeOptions: { minValue: 1, maxValue: 1000, numberPrecision: 0 } });
-    expect(inside.invicti_website_scans_list__parameters__state).toMatchObject({ type: 'options', options: [{ value: 'Queued' }, { value: 'Scanning' }, { value: 'Complete' }] });
-    expect(inside.invicti_website_scans_list__parameters__includeDeleted).toMatchObject({ type: 'boolean', default: false });
-    // nested objects -> JSON
-    const body = byName.invicti_website_scans_list__json_body__optional!;
-    expect((body.options as Property[])[0]).toMatchObject({ name: 'invicti_website_scans_list__json_body__Filter', type: 'json', default: '{}' });
+    expect(inside.page).toMatchObject({ type: 'number', default: 1, typeOptions: { minValue: 1, maxValue: 1000, numberPrecision: 0 } });
+    expect(inside.state).toMatchObject({ type: 'options', options: [{ value: 'Complete' }, { value: 'Queued' }, { value: 'Scanning' }] });
+    expect(inside.includeDeleted).toMatchObject({ type: 'boolean', default: false, displayName: 'Include Deleted' });
+    // nested objects -> JSON, in the body's "Additional Fields"
+    const body = byName.additionalFields!;
+    expect((body.options as Property[])[0]).toMatchObject({ name: 'filter', type: 'json', default: '{}' });
 
     // ... and execute() learns where each value goes, from the same derivation.
-    const mapping = invictiNode(after).operations.invicti_website_scans_list!;
+    const mapping = invictiNode(after).operations.websiteScansList!;
     expect(mapping).toEqual({
       action: 'invicti_website_scans_list',
       credential: 'retestInvictiApi',
       requiredSections: ['path_parameters'],
       fields: [
-        { param: 'invicti_website_scans_list__path_parameters__websiteId', path: ['path_parameters', 'websiteId'], kind: 'string' },
-        { param: 'invicti_website_scans_list__parameters__page', path: ['parameters', 'page'], kind: 'number', collection: 'invicti_website_scans_list__parameters__optional' },
-        { param: 'invicti_website_scans_list__parameters__state', path: ['parameters', 'state'], kind: 'options', collection: 'invicti_website_scans_list__parameters__optional' },
-        { param: 'invicti_website_scans_list__parameters__includeDeleted', path: ['parameters', 'includeDeleted'], kind: 'boolean', collection: 'invicti_website_scans_list__parameters__optional' },
-        { param: 'invicti_website_scans_list__json_body__Filter', path: ['json_body', 'Filter'], kind: 'json', collection: 'invicti_website_scans_list__json_body__optional' },
+        { param: 'websiteId', path: ['path_parameters', 'websiteId'], kind: 'string' },
+        { param: 'page', path: ['parameters', 'page'], kind: 'number', collection: 'options' },
+        { param: 'state', path: ['parameters', 'state'], kind: 'options', collection: 'options' },
+        { param: 'includeDeleted', path: ['parameters', 'includeDeleted'], kind: 'boolean', collection: 'options' },
+        { param: 'filter', path: ['json_body', 'Filter'], kind: 'json', collection: 'additionalFields' },
       ],
     });
-    expect(after.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).toContain('"invicti_website_scans_list__parameters__optional"');
+    const source = after.files.get('nodes/InvictiEnterprise/website/websiteScansList.operation.ts')!;
+    expect(source).toContain("name: 'options',");
+    expect(after.files.get('nodes/InvictiEnterprise/WebsiteDescription.ts')).toContain("import * as websiteScansList from './website/websiteScansList.operation';");
+    expect(after.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).toContain('...websiteOperations,');
   });
 
   test('a new vendor with its connection becomes a new node and a new credential class in package.json', () => {
@@ -124,9 +134,11 @@ describe('generateN8nPackage', () => {
     const pkg = JSON.parse(after.files.get('package.json')!);
     expect(pkg.n8n.nodes).toContain('dist/nodes/AcmeScanner/AcmeScanner.node.js');
     expect(pkg.n8n.credentials).toContain('dist/credentials/RetestAcmeApi.credentials.js');
-    expect(after.files.get('credentials/RetestAcmeApi.credentials.ts')).toContain('name = "retestAcmeApi"');
+    expect(after.files.get('credentials/RetestAcmeApi.credentials.ts')).toContain("name = 'retestAcmeApi'");
     expect(pkg.keywords).toContain('n8n-community-node-package');
+    // n8n's starter declares the host's n8n-workflow as a peer; optional, so a plain npm install does not fetch another.
     expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+    expect(pkg.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
   });
 
   test('a read-only action that needs no input becomes the credential’s Test (testedBy + a credentialTest method running it)', () => {
@@ -156,8 +168,8 @@ describe('generateN8nPackage', () => {
   });
 
   test('credentials come from the connection schemas: secrets are password fields, required fields required, defaults kept', () => {
-    const source = generateN8nPackage(manifest, getSchema).files.get('credentials/RetestInvictiApi.credentials.ts')!;
-    const properties = JSON.parse(source.slice(source.indexOf('properties: INodeProperties[] = ') + 'properties: INodeProperties[] = '.length, source.lastIndexOf(' as INodeProperties[]'))) as Property[];
+    const invicti = generateN8nPackage(manifest, getSchema).credentials.find((c) => c.description.name === 'retestInvictiApi')!;
+    const properties = invicti.description.properties as Property[];
     const byName = Object.fromEntries(properties.map((p) => [p.name, p]));
     expect(byName.api_token).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });
     expect(byName.user_id).toMatchObject({ type: 'string', required: true });

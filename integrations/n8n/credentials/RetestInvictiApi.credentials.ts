@@ -2,95 +2,95 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class RetestInvictiApi implements ICredentialType {
-  name = "retestInvictiApi";
+	name = 'retestInvictiApi';
 
-  displayName = "Invicti Enterprise (Retest Connectors)";
+	displayName = 'Invicti Enterprise (Retest Connectors)';
 
-  documentationUrl = "https://www.invicti.com";
+	documentationUrl = 'https://www.invicti.com';
 
-  properties: INodeProperties[] = [
-  {
-    "displayName": "URL",
-    "name": "url",
-    "description": "Base URL of the API host. A trailing slash and a path prefix (on-premises installs) are allowed; credentials in the URL are not.",
-    "type": "string",
-    "default": "https://www.netsparkercloud.com",
-    "placeholder": "e.g. https://www.netsparkercloud.com"
-  },
-  {
-    "displayName": "User ID",
-    "name": "user_id",
-    "description": "The API user ID from the Invicti account page (API settings).",
-    "type": "string",
-    "default": "",
-    "placeholder": "e.g. 7d85ab71641d4fed096fb11404a17c3d",
-    "required": true
-  },
-  {
-    "displayName": "API token",
-    "name": "api_token",
-    "description": "The API token from the Invicti account page. Secret: never shown in output, errors or logs.",
-    "type": "string",
-    "default": "",
-    "placeholder": "e.g. ********",
-    "typeOptions": {
-      "password": true
-    },
-    "required": true
-  },
-  {
-    "displayName": "Verify TLS certificates",
-    "name": "verify_ssl",
-    "description": "Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.",
-    "type": "boolean",
-    "default": true
-  },
-  {
-    "displayName": "Allow plain http",
-    "name": "allow_plain_http",
-    "description": "Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.",
-    "type": "boolean",
-    "default": false
-  },
-  {
-    "displayName": "CA bundle file",
-    "name": "ca_file",
-    "description": "Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.",
-    "type": "string",
-    "default": "",
-    "placeholder": "e.g. /etc/ssl/certs/company-root-ca.pem"
-  },
-  {
-    "displayName": "HTTP(S) proxy",
-    "name": "http_proxy",
-    "description": "Forward proxy (HTTP CONNECT) for requests to this host, e.g. http://proxy.example.com:3128. Takes precedence over HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. Credentials in it are treated as secrets.",
-    "type": "string",
-    "default": "",
-    "placeholder": "e.g. http://proxy.example.com:3128"
-  },
-  {
-    "displayName": "Timeout (ms)",
-    "name": "timeout_ms",
-    "description": "Upper bound for a whole call in milliseconds: connect, response and any retry waits included.",
-    "type": "number",
-    "typeOptions": {
-      "minValue": 1,
-      "maxValue": 600000,
-      "numberPrecision": 0
-    },
-    "default": 30000
-  },
-  {
-    "displayName": "Maximum response size (bytes)",
-    "name": "max_response_bytes",
-    "description": "A response body larger than this is not read: the call ends with RESPONSE_TOO_LARGE. Default 10 MiB.",
-    "type": "number",
-    "typeOptions": {
-      "minValue": 1,
-      "maxValue": 1073741824,
-      "numberPrecision": 0
-    },
-    "default": 10485760
-  }
-] as INodeProperties[];
+	properties: INodeProperties[] = [
+		{
+			displayName: 'URL',
+			name: 'url',
+			type: 'string',
+			default: 'https://www.netsparkercloud.com',
+			placeholder: 'e.g. https://www.netsparkercloud.com',
+			description: 'Base URL of the API host. A trailing slash and a path prefix (on-premises installs) are allowed; credentials in the URL are not.',
+		},
+		{
+			displayName: 'User ID',
+			name: 'user_id',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 7d85ab71641d4fed096fb11404a17c3d',
+			description: 'The API user ID from the Invicti account page (API settings)',
+			required: true,
+		},
+		{
+			displayName: 'API Token',
+			name: 'api_token',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. ********',
+			typeOptions: {
+				password: true,
+			},
+			description: 'The API token from the Invicti account page. Secret: never shown in output, errors or logs.',
+			required: true,
+		},
+		{
+			displayName: 'Verify TLS Certificates',
+			name: 'verify_ssl',
+			type: 'boolean',
+			default: true,
+			description: 'Verify the server\'s TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.',
+		},
+		{
+			displayName: 'Allow Plain HTTP',
+			name: 'allow_plain_http',
+			type: 'boolean',
+			default: false,
+			description: 'Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.',
+		},
+		{
+			displayName: 'CA Bundle File',
+			name: 'ca_file',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. /etc/ssl/certs/company-root-ca.pem',
+			description: 'Path to a PEM file with the certificate authorities to trust for this host, in addition to the public ones (on-premises installs with a private CA). NODE_EXTRA_CA_CERTS works too, process-wide.',
+		},
+		{
+			displayName: 'HTTP(S) Proxy',
+			name: 'http_proxy',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. http://proxy.example.com:3128',
+			description: 'Forward proxy (HTTP CONNECT) for requests to this host, e.g. http://proxy.example.com:3128. Takes precedence over HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. Credentials in it are treated as secrets.',
+		},
+		{
+			displayName: 'Timeout (ms)',
+			name: 'timeout_ms',
+			type: 'number',
+			typeOptions: {
+				minValue: 1,
+				maxValue: 600000,
+				numberPrecision: 0,
+			},
+			default: 30000,
+			description: 'Upper bound for a whole call in milliseconds: connect, response and any retry waits included',
+		},
+		{
+			displayName: 'Maximum Response Size (bytes)',
+			name: 'max_response_bytes',
+			type: 'number',
+			typeOptions: {
+				minValue: 1,
+				maxValue: 1073741824,
+				numberPrecision: 0,
+			},
+			default: 10485760,
+			description: 'A response body larger than this is not read: the call ends with RESPONSE_TOO_LARGE. Default 10 MiB.',
+		},
+	];
 }

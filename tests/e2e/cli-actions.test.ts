@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getAction, manifest } from '../../src/contract/manifest.js';
 import { getValidator } from '../../src/contract/schemas.js';
-import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createTestClock, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { parseCsv, pdfProblems, xmlProblems } from '../helpers/files.js';
 
@@ -129,9 +129,34 @@ describe('--save-file writes the report bytes', () => {
 
 describe('invicti_scan_wait against the simulator', () => {
   test('a fresh retest: Queued, Scanning, Complete on stderr, exit 0, the last status with wait on stdout', async () => {
-    const launched = envelopeOf(await run('invicti_scan_retest', { json_body: { BaseScanId: SEED_SCAN_IDS.completed } }));
-    const id = launched.json_body.Id;
-    const result = await run('invicti_scan_wait', { path_parameters: { id }, wait: { interval_s: 1, timeout_s: 30 } });
+    // The simulator's clock moves only when the test moves it, after it has seen a poll answered: each state is
+    // seen by at least one poll whatever the machine's load (with the wall clock, a slow first poll saw Scanning).
+    const clock = createTestClock();
+    const own = await startSimulator({ scanSeconds: 2, clock });
+    const ownEnv = { ...env(), INVICTI_URL: own.invictiUrl };
+    try {
+      const launched = envelopeOf(await runCli(['run', 'invicti_scan_retest', '--input', '-'], { stdin: JSON.stringify({ json_body: { BaseScanId: SEED_SCAN_IDS.completed } }), env: ownEnv }));
+      const id = launched.json_body.Id;
+      const polls = () => own.requests.filter((r) => r.method === 'GET' && r.path === `/api/1.0/scans/status/${id}`).length;
+      const waiting = runCli(['run', 'invicti_scan_wait', '--input', '-'], { stdin: JSON.stringify({ path_parameters: { id }, wait: { interval_s: 1, timeout_s: 30 } }), env: ownEnv });
+      const answered = async (count: number) => {
+        for (let i = 0; i < 3000 && polls() < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      await answered(1); // answered Queued (the retest's first quarter is its queue time)
+      clock.advance(1_250); // half-way through scanning
+      await answered(polls() + 1); // answered Scanning
+      clock.advance(750); // done
+      const result = await waiting;
+      checkFreshRetestWait(result);
+      // What the wait saw is what the simulator says now.
+      const status = await runCli(['run', 'invicti_scan_status', '--input', '-'], { stdin: JSON.stringify({ path_parameters: { id } }), env: ownEnv });
+      expect(envelopeOf(status).json_body.State).toBe('Complete');
+    } finally {
+      await own.close();
+    }
+  });
+
+  function checkFreshRetestWait(result: CliResult): void {
     expect([result.code, result.code === 0 ? '' : result.stderr]).toEqual([0, '']);
     const envelope = envelopeOf(result);
     expect(envelope).toMatchObject({ status_code: 200, json_body: { State: 'Complete' }, wait: { done: true, timed_out: false } });
@@ -139,12 +164,10 @@ describe('invicti_scan_wait against the simulator', () => {
     const validate = getValidator(getAction('invicti_scan_wait').output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
     const lines = result.stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe('invicti_scan_wait: Queued, 0 s elapsed, 1 poll');
+    expect(lines[0]).toMatch(/^invicti_scan_wait: Queued, \d+ s elapsed, 1 poll$/);
     expect(lines).toContainEqual(expect.stringMatching(/^invicti_scan_wait: Scanning \d+ %, \d+ s elapsed, \d+ polls$/));
     expect(lines.at(-1)).toMatch(/^invicti_scan_wait: Complete 100 %, \d+ s elapsed, \d+ polls, done$/);
-    // What the wait saw is what the simulator says now.
-    expect(envelopeOf(await run('invicti_scan_status', { path_parameters: { id } })).json_body.State).toBe('Complete');
-  });
+  }
 
   test('timeout_s shorter than the scan: exit 5, done false, the last state on stdout', async () => {
     const result = await run('invicti_scan_wait', { path_parameters: { id: SEED_SCAN_IDS.running }, wait: { interval_s: 1, timeout_s: 1 } });

@@ -79,10 +79,10 @@ describeWait('invicti_scan_wait over MCP', () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ status_code: 200, json_body: { State: 'Complete' }, wait: { done: true, polls: 3 } });
     expect(statusRequestsFor(COMPLETING)).toBe(3);
-    // Each poll went out with Basic auth, one second or more apart.
+    // Each poll went out with Basic auth. (That polls are interval_s apart is shown with an injected clock in
+    // tests/unit/poll.test.ts: arrival times at a server measure the machine's load, not the wait.)
     const requests = invicti.requests.filter((r) => r.url === `/api/1.0/scans/status/${COMPLETING}`);
     for (const r of requests) expect(r.headers.authorization).toBe(`Basic ${Buffer.from('demo-user:demo-token').toString('base64')}`);
-    expect(requests[2]!.at - requests[0]!.at).toBeGreaterThanOrEqual(1_900);
 
     // One notification per poll, sent before the result. The SDK's client handles notifications a microtask
     // later than responses, so the last one ("done") is dropped when it arrives in the same read as the result:

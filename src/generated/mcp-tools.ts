@@ -69,7 +69,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Scan Retest output",
-      "description": "The envelope; on 201 json_body is the new retest ScanTaskModel, on errors Invicti's { Message } or null with response_text.",
+      "description": "The envelope; on 201 json_body is the new retest ScanTaskModel, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -94,6 +94,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.ScanTaskModel"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -341,10 +391,11 @@ export const mcpTools: readonly McpToolDefinition[] = [
         },
         "invicti.ScanTaskModel": {
           "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id is required and never null: a scan task without its identifier is not a scan task, so a body of another shape (drift, an error without Message, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
+          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
           "type": "object",
           "required": [
-            "Id"
+            "Id",
+            "State"
           ],
           "properties": {
             "AdditionalWebsites": {
@@ -1045,11 +1096,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "format": "int32"
             },
             "Id": {
-              "description": "Gets or sets Id.",
+              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
               "type": "string",
               "examples": [
                 "00000000-0000-0000-0000-000000000000"
-              ]
+              ],
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
             },
             "IsCompleted": {
               "description": "Gets a value indicating whether scan is completed  with any state.",
@@ -1118,11 +1170,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
               ]
             },
             "State": {
-              "description": "Gets or sets State.",
-              "type": [
-                "string",
-                "null"
-              ],
+              "description": "Gets or sets State. Required, never null: every scan task has a state.",
+              "type": "string",
               "enum": [
                 "Queued",
                 "Scanning",
@@ -1134,8 +1183,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Pausing",
                 "Paused",
                 "Resuming",
-                "AsyncArchiving",
-                null
+                "AsyncArchiving"
               ]
             },
             "StateChanged": {
@@ -1722,7 +1770,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Launch New Scan from Scan output",
-      "description": "The envelope; on 201 json_body is the new ScanTaskModel, on errors Invicti's { Message } or null with response_text.",
+      "description": "The envelope; on 201 json_body is the new ScanTaskModel, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -1747,6 +1795,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.ScanTaskModel"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -2044,10 +2142,11 @@ export const mcpTools: readonly McpToolDefinition[] = [
         },
         "invicti.ScanTaskModel": {
           "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id is required and never null: a scan task without its identifier is not a scan task, so a body of another shape (drift, an error without Message, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
+          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
           "type": "object",
           "required": [
-            "Id"
+            "Id",
+            "State"
           ],
           "properties": {
             "AdditionalWebsites": {
@@ -2748,11 +2847,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "format": "int32"
             },
             "Id": {
-              "description": "Gets or sets Id.",
+              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
               "type": "string",
               "examples": [
                 "00000000-0000-0000-0000-000000000000"
-              ]
+              ],
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
             },
             "IsCompleted": {
               "description": "Gets a value indicating whether scan is completed  with any state.",
@@ -2821,11 +2921,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
               ]
             },
             "State": {
-              "description": "Gets or sets State.",
-              "type": [
-                "string",
-                "null"
-              ],
+              "description": "Gets or sets State. Required, never null: every scan task has a state.",
+              "type": "string",
               "enum": [
                 "Queued",
                 "Scanning",
@@ -2837,8 +2934,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Pausing",
                 "Paused",
                 "Resuming",
-                "AsyncArchiving",
-                null
+                "AsyncArchiving"
               ]
             },
             "StateChanged": {
@@ -3425,7 +3521,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Scan Status output",
-      "description": "The envelope; on 200 json_body is the scan's ApiScanStatusModel { CompletedSteps, EstimatedLaunchTime, EstimatedSteps, State }, on errors Invicti's { Message } (404 for an unknown scan) or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope; on 200 json_body is the scan's ApiScanStatusModel { CompletedSteps, EstimatedLaunchTime, EstimatedSteps, State }, on errors Invicti's { Message } (404 for an unknown scan) or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -3450,6 +3546,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.ApiScanStatusModel"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -3748,7 +3894,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Wait for Scan output",
-      "description": "The envelope of the last status poll (json_body: ApiScanStatusModel, or Invicti's { Message } / null when that poll failed) plus wait { done, polls, waited_ms }: done is true when State reached Complete, Failed or Cancelled, false when timeout_s passed first. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope of the last status poll (json_body: ApiScanStatusModel, or Invicti's { Message } / null when that poll failed) plus wait { done, polls, waited_ms }: done is true when State reached Complete, Failed or Cancelled, false when timeout_s passed first. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -3777,6 +3923,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body",
             "wait"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.ApiScanStatusModel"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -4136,7 +4332,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "RequestNewProjectRetest output",
-      "description": "The envelope; on success json_body is { status: \"Project retest requested for Project <id>\" }. Error bodies are not documented by AttackForge: any JSON object, or null with response_text.",
+      "description": "The envelope; on success json_body is { status: \"Project retest requested for Project <id>\" }. Error bodies are not documented by AttackForge: on other statuses any JSON object, or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -4163,6 +4359,58 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/attackforge.RetestRequestedResponse"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "type": "object",
+                    "description": "An error body; AttackForge does not document its shape.",
+                    "additionalProperties": true
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -4460,7 +4708,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Issues Waiting for Retest output",
-      "description": "The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of the issues waiting for a retest (LatestScanId names the scan to retest), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of the issues waiting for a retest (LatestScanId names the scan to retest), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -4485,6 +4733,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.IssueApiResult"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -5671,7 +5969,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Scan Detail output",
-      "description": "The envelope; on 200 json_body is the scan's ScanTaskModel (all 96 properties, nulls accepted, Id required), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope; on 200 json_body is the scan's ScanTaskModel (all 96 properties, nulls accepted, Id required), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -5696,6 +5994,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.ScanTaskModel"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -5937,10 +6285,11 @@ export const mcpTools: readonly McpToolDefinition[] = [
         },
         "invicti.ScanTaskModel": {
           "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id is required and never null: a scan task without its identifier is not a scan task, so a body of another shape (drift, an error without Message, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
+          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
           "type": "object",
           "required": [
-            "Id"
+            "Id",
+            "State"
           ],
           "properties": {
             "AdditionalWebsites": {
@@ -6641,11 +6990,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "format": "int32"
             },
             "Id": {
-              "description": "Gets or sets Id.",
+              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
               "type": "string",
               "examples": [
                 "00000000-0000-0000-0000-000000000000"
-              ]
+              ],
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
             },
             "IsCompleted": {
               "description": "Gets a value indicating whether scan is completed  with any state.",
@@ -6714,11 +7064,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
               ]
             },
             "State": {
-              "description": "Gets or sets State.",
-              "type": [
-                "string",
-                "null"
-              ],
+              "description": "Gets or sets State. Required, never null: every scan task has a state.",
+              "type": "string",
               "enum": [
                 "Queued",
                 "Scanning",
@@ -6730,8 +7077,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Pausing",
                 "Paused",
                 "Resuming",
-                "AsyncArchiving",
-                null
+                "AsyncArchiving"
               ]
             },
             "StateChanged": {
@@ -7376,7 +7722,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Scan Result output",
-      "description": "The envelope; on 200 json_body is the array of VulnerabilityModel { IssueUrl, Title, Type, Url } the scan found (a completed retest lists only the issues still present), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope; on 200 json_body is the array of VulnerabilityModel { IssueUrl, Title, Type, Url } the scan found (a completed retest lists only the issues still present), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -7404,6 +7750,59 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/definitions/invicti.VulnerabilityModel"
+                }
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -7714,7 +8113,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "List Scans output",
-      "description": "The envelope; on 200 json_body is the ScanTaskListApiResult page { List: [ScanTaskModel], PageNumber, PageCount, TotalItemCount, ... }, on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope; on 200 json_body is the ScanTaskListApiResult page { List: [ScanTaskModel], PageNumber, PageCount, TotalItemCount, ... }, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -7739,6 +8138,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.ScanTaskListApiResult"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -8093,10 +8542,11 @@ export const mcpTools: readonly McpToolDefinition[] = [
         },
         "invicti.ScanTaskModel": {
           "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id is required and never null: a scan task without its identifier is not a scan task, so a body of another shape (drift, an error without Message, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
+          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
           "type": "object",
           "required": [
-            "Id"
+            "Id",
+            "State"
           ],
           "properties": {
             "AdditionalWebsites": {
@@ -8797,11 +9247,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "format": "int32"
             },
             "Id": {
-              "description": "Gets or sets Id.",
+              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
               "type": "string",
               "examples": [
                 "00000000-0000-0000-0000-000000000000"
-              ]
+              ],
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
             },
             "IsCompleted": {
               "description": "Gets a value indicating whether scan is completed  with any state.",
@@ -8870,11 +9321,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
               ]
             },
             "State": {
-              "description": "Gets or sets State.",
-              "type": [
-                "string",
-                "null"
-              ],
+              "description": "Gets or sets State. Required, never null: every scan task has a state.",
+              "type": "string",
               "enum": [
                 "Queued",
                 "Scanning",
@@ -8886,8 +9334,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Pausing",
                 "Paused",
                 "Resuming",
-                "AsyncArchiving",
-                null
+                "AsyncArchiving"
               ]
             },
             "StateChanged": {
@@ -10778,7 +11225,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Launch New Scan output",
-      "description": "The envelope; on 201 json_body is an ARRAY of the new ScanTaskModel(s) (Invicti answers POST /scans/new with a list), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope; on 201 json_body is an ARRAY of the new ScanTaskModel(s) (Invicti answers POST /scans/new with a list), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -10806,6 +11253,60 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/definitions/invicti.ScanTaskModel"
+                },
+                "minItems": 1
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -11049,10 +11550,11 @@ export const mcpTools: readonly McpToolDefinition[] = [
         },
         "invicti.ScanTaskModel": {
           "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id is required and never null: a scan task without its identifier is not a scan task, so a body of another shape (drift, an error without Message, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
+          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
           "type": "object",
           "required": [
-            "Id"
+            "Id",
+            "State"
           ],
           "properties": {
             "AdditionalWebsites": {
@@ -11753,11 +12255,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "format": "int32"
             },
             "Id": {
-              "description": "Gets or sets Id.",
+              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
               "type": "string",
               "examples": [
                 "00000000-0000-0000-0000-000000000000"
-              ]
+              ],
+              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
             },
             "IsCompleted": {
               "description": "Gets a value indicating whether scan is completed  with any state.",
@@ -11826,11 +12329,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
               ]
             },
             "State": {
-              "description": "Gets or sets State.",
-              "type": [
-                "string",
-                "null"
-              ],
+              "description": "Gets or sets State. Required, never null: every scan task has a state.",
+              "type": "string",
               "enum": [
                 "Queued",
                 "Scanning",
@@ -11842,8 +12342,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Pausing",
                 "Paused",
                 "Resuming",
-                "AsyncArchiving",
-                null
+                "AsyncArchiving"
               ]
             },
             "StateChanged": {
@@ -12589,7 +13088,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Scan Report output",
-      "description": "The envelope of GET /api/1.0/scans/report/: a report file (PDF, HTML, CSV, XML, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. Reports are not JSON models, so on 2xx only the file member is checked.",
+      "description": "The envelope of GET /api/1.0/scans/report/: a report file (PDF, HTML, CSV, XML, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. On 2xx the file is required, and json_body is the parsed report when the file is JSON, else null; { Message }, a file on another status, or a json_body beside a non-JSON file fails validation: that is drift.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -12631,14 +13130,52 @@ export const mcpTools: readonly McpToolDefinition[] = [
           },
           "then": {
             "type": "object",
+            "required": [
+              "file"
+            ],
             "properties": {
               "file": {
                 "description": "Required on 2xx: the report."
               }
             },
-            "required": [
-              "file"
-            ]
+            "if": {
+              "type": "object",
+              "required": [
+                "file"
+              ],
+              "properties": {
+                "file": {
+                  "type": "object",
+                  "required": [
+                    "content_type"
+                  ],
+                  "properties": {
+                    "content_type": {
+                      "type": "string",
+                      "pattern": "[Jj][Ss][Oo][Nn]"
+                    }
+                  }
+                }
+              }
+            },
+            "then": {
+              "properties": {
+                "json_body": {
+                  "description": "A Json report: the parsed file (Invicti documents no model for it).",
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            "else": {
+              "properties": {
+                "json_body": {
+                  "description": "Any other report: the file carries it, json_body is null.",
+                  "type": "null"
+                }
+              }
+            }
           },
           "else": {
             "type": "object",
@@ -12653,6 +13190,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
                   }
                 ]
               }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
             }
           }
         }
@@ -12981,7 +13524,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Scan Custom Report output",
-      "description": "The envelope of GET /api/1.0/scans/custom-report/: a custom report file (XML by default; PDF, HTML, CSV, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. Reports are not JSON models, so on 2xx only the file member is checked.",
+      "description": "The envelope of GET /api/1.0/scans/custom-report/: a custom report file (XML by default; PDF, HTML, CSV, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. On 2xx the file is required, and json_body is the parsed report when the file is JSON, else null; { Message }, a file on another status, or a json_body beside a non-JSON file fails validation: that is drift.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -13023,14 +13566,52 @@ export const mcpTools: readonly McpToolDefinition[] = [
           },
           "then": {
             "type": "object",
+            "required": [
+              "file"
+            ],
             "properties": {
               "file": {
                 "description": "Required on 2xx: the report."
               }
             },
-            "required": [
-              "file"
-            ]
+            "if": {
+              "type": "object",
+              "required": [
+                "file"
+              ],
+              "properties": {
+                "file": {
+                  "type": "object",
+                  "required": [
+                    "content_type"
+                  ],
+                  "properties": {
+                    "content_type": {
+                      "type": "string",
+                      "pattern": "[Jj][Ss][Oo][Nn]"
+                    }
+                  }
+                }
+              }
+            },
+            "then": {
+              "properties": {
+                "json_body": {
+                  "description": "A Json report: the parsed file (Invicti documents no model for it).",
+                  "not": {
+                    "type": "null"
+                  }
+                }
+              }
+            },
+            "else": {
+              "properties": {
+                "json_body": {
+                  "description": "Any other report: the file carries it, json_body is null.",
+                  "type": "null"
+                }
+              }
+            }
           },
           "else": {
             "type": "object",
@@ -13045,6 +13626,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
                   }
                 ]
               }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
             }
           }
         }
@@ -13308,7 +13895,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Issue Update output",
-      "description": "The envelope; the Swagger documents no body for a 200 (the update was applied): json_body is null (an empty body, response_text \"\"), or Invicti's { Message }. On 400 (a State the issue cannot take, no field to update), 401 or 404 (no such issue) json_body is Invicti's { Message } or null with response_text. Any other JSON body fails validation: that is drift.",
+      "description": "The envelope; the Swagger documents no body for a 200 (the update was applied): json_body is null (an empty body, response_text \"\"), or Invicti's { Message }. On 400 (a State the issue cannot take, no field to update), 401 or 404 (no such issue) json_body is Invicti's { Message } or null with response_text. On 2xx json_body is null and the body empty (the Swagger documents none): { Message }, another JSON body or a text/HTML body on a 2xx fails validation: that is drift.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -13330,6 +13917,61 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "description": "The Swagger documents no body for a 200.",
+                "type": "null"
+              },
+              "response_text": {
+                "type": "string",
+                "maxLength": 0
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -13549,7 +14191,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Issue Detail output",
-      "description": "The envelope; on 200 json_body is the AllIssuesApiModel of the issue (State, IsPresent, IsRetest, LatestScanId, LastRevivedDate, StateFixedConfirmedDate, History ...), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its Id missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope; on 200 json_body is the AllIssuesApiModel of the issue (State, IsPresent, IsRetest, LatestScanId, LastRevivedDate, StateFixedConfirmedDate, History ...), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -13574,6 +14216,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.AllIssuesApiModel"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -15176,7 +15868,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Issues List output",
-      "description": "The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of all issues (State says each one's verdict: FixedConfirmed after a retest that no longer found it, Revived when it found it again), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.",
+      "description": "The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of all issues (State says each one's verdict: FixedConfirmed after a retest that no longer found it, Revived when it found it again), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -15201,6 +15893,56 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "$ref": "#/definitions/invicti.IssueApiResult"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -16335,7 +17077,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Scan Cancel output",
-      "description": "The envelope; on 200 json_body is the Swagger's CancelResult, a JSON string: Ok (the scan was cancelled), ScanNotFound, ScanCompleted, ScanNotRunning, ScanNotPaused, ScanCancelled, ScanFailed or ScanQueued (the scan was not cancelled, and why). On errors Invicti's { Message } or null with response_text. A 2xx body outside these fails validation: that is drift.",
+      "description": "The envelope; on 200 json_body is the Swagger's CancelResult, a JSON string: Ok (the scan was cancelled), ScanNotFound, ScanCompleted, ScanNotRunning, ScanNotPaused, ScanCancelled, ScanFailed or ScanQueued (the scan was not cancelled, and why). On errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -16372,6 +17114,68 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "required": [
             "json_body"
           ]
+        },
+        {
+          "if": {
+            "type": "object",
+            "properties": {
+              "status_code": {
+                "type": "integer",
+                "minimum": 200,
+                "maximum": 299
+              }
+            },
+            "required": [
+              "status_code"
+            ]
+          },
+          "then": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "title": "CancelResult",
+                "description": "api/1.0/Scans/CancelResult: how the cancel request ended.",
+                "type": "string",
+                "enum": [
+                  "Ok",
+                  "ScanNotFound",
+                  "ScanCompleted",
+                  "ScanNotRunning",
+                  "ScanNotPaused",
+                  "ScanCancelled",
+                  "ScanFailed",
+                  "ScanQueued"
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          }
         }
       ],
       "examples": [
@@ -16731,7 +17535,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "GetProjectVulnerabilitiesById output",
-      "description": "The envelope; on 200 json_body is { count, vulnerabilities: [...] } with the vulnerability_* fields typed and any other field allowed. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.",
+      "description": "The envelope; on 200 json_body is { count, vulnerabilities: [...] } with the vulnerability_* fields typed and any other field allowed. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -16777,15 +17581,37 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "type": "object",
             "properties": {
               "json_body": {
+                "$ref": "#/definitions/attackforge.ProjectVulnerabilitiesResponse"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
                 "anyOf": [
                   {
-                    "$ref": "#/definitions/attackforge.ProjectVulnerabilitiesResponse"
+                    "type": "object",
+                    "description": "An error body; AttackForge does not document its shape.",
+                    "additionalProperties": true
                   },
                   {
                     "type": "null"
                   }
                 ]
               }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
             }
           }
         }
@@ -17198,7 +18024,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "GetProjectById output",
-      "description": "The envelope; on 200 json_body is { project: {...} } as the vendor's page shows it (a bare project object is accepted too, since the vendor's method list calls the answer \"a project object\"): project_id required, project_status one of the documented values, the retest rounds in project_retest_rounds, any other field allowed. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.",
+      "description": "The envelope; on 200 json_body is { project: {...} } as the vendor's page shows it (a bare project object is accepted too, since the vendor's method list calls the answer \"a project object\"): project_id required, project_status one of the documented values, the retest rounds in project_retest_rounds, any other field allowed. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -17253,12 +18079,38 @@ export const mcpTools: readonly McpToolDefinition[] = [
                   },
                   {
                     "$ref": "#/definitions/attackforge.Project"
+                  }
+                ]
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
+                "anyOf": [
+                  {
+                    "type": "object",
+                    "description": "An error body; AttackForge does not document its shape.",
+                    "additionalProperties": true
                   },
                   {
                     "type": "null"
                   }
                 ]
               }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
             }
           }
         }
@@ -17947,7 +18799,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "UpdateVulnerabilityById output",
-      "description": "The envelope; on 200 json_body is AttackForge's \"result object\" (undocumented: any non-empty JSON object; the example is illustrative). On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.",
+      "description": "The envelope; on 200 json_body is AttackForge's \"result object\" (undocumented: any non-empty JSON object; the example is illustrative). On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -17993,15 +18845,37 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "type": "object",
             "properties": {
               "json_body": {
+                "$ref": "#/definitions/attackforge.UpdateVulnerabilityResult"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
                 "anyOf": [
                   {
-                    "$ref": "#/definitions/attackforge.UpdateVulnerabilityResult"
+                    "type": "object",
+                    "description": "An error body; AttackForge does not document its shape.",
+                    "additionalProperties": true
                   },
                   {
                     "type": "null"
                   }
                 ]
               }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
             }
           }
         }
@@ -18264,7 +19138,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "CancelProjectRetestRound output",
-      "description": "The envelope; on 200 json_body is { status: \"...\" }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.",
+      "description": "The envelope; on 200 json_body is { status: \"...\" }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -18310,15 +19184,37 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "type": "object",
             "properties": {
               "json_body": {
+                "$ref": "#/definitions/attackforge.StatusResponse"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
                 "anyOf": [
                   {
-                    "$ref": "#/definitions/attackforge.StatusResponse"
+                    "type": "object",
+                    "description": "An error body; AttackForge does not document its shape.",
+                    "additionalProperties": true
                   },
                   {
                     "type": "null"
                   }
                 ]
               }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
             }
           }
         }
@@ -18605,7 +19501,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "CompleteProjectRetestRound output",
-      "description": "The envelope; on 200 json_body is { status: \"...\" }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.",
+      "description": "The envelope; on 200 json_body is { status: \"...\" }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
           "$ref": "#/definitions/shared.envelope"
@@ -18651,15 +19547,37 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "type": "object",
             "properties": {
               "json_body": {
+                "$ref": "#/definitions/attackforge.StatusResponse"
+              }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
+            }
+          },
+          "else": {
+            "type": "object",
+            "properties": {
+              "json_body": {
                 "anyOf": [
                   {
-                    "$ref": "#/definitions/attackforge.StatusResponse"
+                    "type": "object",
+                    "description": "An error body; AttackForge does not document its shape.",
+                    "additionalProperties": true
                   },
                   {
                     "type": "null"
                   }
                 ]
               }
+            },
+            "not": {
+              "required": [
+                "file"
+              ],
+              "description": "Only a report's 2xx carries a file."
             }
           }
         }

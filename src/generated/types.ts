@@ -13,7 +13,7 @@ export type AttackforgeObjectId = string;
  */
 export type RetestRoundNumber = number;
 /**
- * The envelope; on 200 json_body is { status: "..." }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ * The envelope; on 200 json_body is { status: "..." }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type AttackforgeCancelProjectRetestRoundOutput = Envelope & {
   json_body:
@@ -24,7 +24,7 @@ export type AttackforgeCancelProjectRetestRoundOutput = Envelope & {
     | null;
 } & unknown;
 /**
- * The envelope; on 200 json_body is { status: "..." }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ * The envelope; on 200 json_body is { status: "..." }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type AttackforgeCompleteProjectRetestRoundOutput = Envelope & {
   json_body:
@@ -35,7 +35,7 @@ export type AttackforgeCompleteProjectRetestRoundOutput = Envelope & {
     | null;
 } & unknown;
 /**
- * The envelope; on 200 json_body is { project: {...} } as the vendor's page shows it (a bare project object is accepted too, since the vendor's method list calls the answer "a project object"): project_id required, project_status one of the documented values, the retest rounds in project_retest_rounds, any other field allowed. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ * The envelope; on 200 json_body is { project: {...} } as the vendor's page shows it (a bare project object is accepted too, since the vendor's method list calls the answer "a project object"): project_id required, project_status one of the documented values, the retest rounds in project_retest_rounds, any other field allowed. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type AttackforgeGetProjectOutput = Envelope & {
   json_body:
@@ -51,7 +51,7 @@ export type AttackforgeGetProjectOutput = Envelope & {
  */
 export type AttackforgePriority = 'Critical' | 'High' | 'Medium' | 'Low' | 'Info';
 /**
- * The envelope; on 200 json_body is { count, vulnerabilities: [...] } with the vulnerability_* fields typed and any other field allowed. On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ * The envelope; on 200 json_body is { count, vulnerabilities: [...] } with the vulnerability_* fields typed and any other field allowed. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type AttackforgeGetProjectVulnerabilitiesOutput = Envelope & {
   json_body:
@@ -62,7 +62,7 @@ export type AttackforgeGetProjectVulnerabilitiesOutput = Envelope & {
     | null;
 } & unknown;
 /**
- * The envelope; on success json_body is { status: "Project retest requested for Project <id>" }. Error bodies are not documented by AttackForge: any JSON object, or null with response_text.
+ * The envelope; on success json_body is { status: "Project retest requested for Project <id>" }. Error bodies are not documented by AttackForge: on other statuses any JSON object, or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type AttackforgeRequestNewProjectRetestOutput = Envelope & {
   json_body:
@@ -71,9 +71,9 @@ export type AttackforgeRequestNewProjectRetestOutput = Envelope & {
         [k: string]: unknown;
       }
     | null;
-};
+} & unknown;
 /**
- * The envelope; on 200 json_body is AttackForge's "result object" (undocumented: any non-empty JSON object; the example is illustrative). On 2xx json_body must be that model (or null with response_text, a body that is not JSON): a 2xx body of another shape fails validation. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies.
+ * The envelope; on 200 json_body is AttackForge's "result object" (undocumented: any non-empty JSON object; the example is illustrative). On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type AttackforgeUpdateVulnerabilityOutput = Envelope & {
   json_body:
@@ -84,17 +84,17 @@ export type AttackforgeUpdateVulnerabilityOutput = Envelope & {
     | null;
 } & unknown;
 /**
- * The envelope; on 200 json_body is the AllIssuesApiModel of the issue (State, IsPresent, IsRetest, LatestScanId, LastRevivedDate, StateFixedConfirmedDate, History ...), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its Id missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope; on 200 json_body is the AllIssuesApiModel of the issue (State, IsPresent, IsRetest, LatestScanId, LastRevivedDate, StateFixedConfirmedDate, History ...), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiIssueDetailOutput = Envelope & {
   json_body: AllIssuesApiModel | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope; the Swagger documents no body for a 200 (the update was applied): json_body is null (an empty body, response_text ""), or Invicti's { Message }. On 400 (a State the issue cannot take, no field to update), 401 or 404 (no such issue) json_body is Invicti's { Message } or null with response_text. Any other JSON body fails validation: that is drift.
+ * The envelope; the Swagger documents no body for a 200 (the update was applied): json_body is null (an empty body, response_text ""), or Invicti's { Message }. On 400 (a State the issue cannot take, no field to update), 401 or 404 (no such issue) json_body is Invicti's { Message } or null with response_text. On 2xx json_body is null and the body empty (the Swagger documents none): { Message }, another JSON body or a text/HTML body on a 2xx fails validation: that is drift.
  */
 export type InvictiIssueUpdateOutput = Envelope & {
   json_body: BaseResponseApiModel | null;
-};
+} & unknown;
 /**
  * Page number, from 1.
  */
@@ -104,19 +104,19 @@ export type InvictiPage = number;
  */
 export type InvictiPageSize = number;
 /**
- * The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of all issues (State says each one's verdict: FixedConfirmed after a retest that no longer found it, Revived when it found it again), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of all issues (State says each one's verdict: FixedConfirmed after a retest that no longer found it, Revived when it found it again), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiIssuesListOutput = Envelope & {
   json_body: IssueApiResult | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of the issues waiting for a retest (LatestScanId names the scan to retest), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of the issues waiting for a retest (LatestScanId names the scan to retest), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiIssuesWaitingForRetestOutput = Envelope & {
   json_body: IssueApiResult | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope; on 200 json_body is the Swagger's CancelResult, a JSON string: Ok (the scan was cancelled), ScanNotFound, ScanCompleted, ScanNotRunning, ScanNotPaused, ScanCancelled, ScanFailed or ScanQueued (the scan was not cancelled, and why). On errors Invicti's { Message } or null with response_text. A 2xx body outside these fails validation: that is drift.
+ * The envelope; on 200 json_body is the Swagger's CancelResult, a JSON string: Ok (the scan was cancelled), ScanNotFound, ScanCompleted, ScanNotRunning, ScanNotPaused, ScanCancelled, ScanFailed or ScanQueued (the scan was not cancelled, and why). On errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScanCancelOutput = Envelope & {
   json_body:
@@ -132,7 +132,7 @@ export type InvictiScanCancelOutput = Envelope & {
       )
     | BaseResponseApiModel
     | null;
-};
+} & unknown;
 /**
  * An Invicti identifier: a GUID.
  */
@@ -142,55 +142,55 @@ export type InvictiId = string;
  */
 export type InvictiReportFormat = 'Xml' | 'Csv' | 'Pdf' | 'Html' | 'Txt' | 'Json';
 /**
- * The envelope of GET /api/1.0/scans/custom-report/: a custom report file (XML by default; PDF, HTML, CSV, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. Reports are not JSON models, so on 2xx only the file member is checked.
+ * The envelope of GET /api/1.0/scans/custom-report/: a custom report file (XML by default; PDF, HTML, CSV, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. On 2xx the file is required, and json_body is the parsed report when the file is JSON, else null; { Message }, a file on another status, or a json_body beside a non-JSON file fails validation: that is drift.
  */
 export type InvictiScanCustomReportOutput = Envelope & {
   json_body: unknown | BaseResponseApiModel | null;
 } & unknown;
 /**
- * The envelope; on 200 json_body is the scan's ScanTaskModel (all 96 properties, nulls accepted, Id required), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope; on 200 json_body is the scan's ScanTaskModel (all 96 properties, nulls accepted, Id required), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScanDetailOutput = Envelope & {
   json_body: ScanTaskModel | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope; on 201 json_body is an ARRAY of the new ScanTaskModel(s) (Invicti answers POST /scans/new with a list), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope; on 201 json_body is an ARRAY of the new ScanTaskModel(s) (Invicti answers POST /scans/new with a list), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScanLaunchNewOutput = Envelope & {
   json_body: ScanTaskModel[] | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope; on 201 json_body is the new ScanTaskModel, on errors Invicti's { Message } or null with response_text.
+ * The envelope; on 201 json_body is the new ScanTaskModel, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScanLaunchNewFromScanOutput = Envelope & {
   json_body: ScanTaskModel | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope of GET /api/1.0/scans/report/: a report file (PDF, HTML, CSV, XML, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. Reports are not JSON models, so on 2xx only the file member is checked.
+ * The envelope of GET /api/1.0/scans/report/: a report file (PDF, HTML, CSV, XML, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. On 2xx the file is required, and json_body is the parsed report when the file is JSON, else null; { Message }, a file on another status, or a json_body beside a non-JSON file fails validation: that is drift.
  */
 export type InvictiScanReportOutput = Envelope & {
   json_body: unknown | BaseResponseApiModel | null;
 } & unknown;
 /**
- * The envelope; on 200 json_body is the array of VulnerabilityModel { IssueUrl, Title, Type, Url } the scan found (a completed retest lists only the issues still present), on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope; on 200 json_body is the array of VulnerabilityModel { IssueUrl, Title, Type, Url } the scan found (a completed retest lists only the issues still present), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScanResultOutput = Envelope & {
   json_body: VulnerabilityModel[] | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope; on 201 json_body is the new retest ScanTaskModel, on errors Invicti's { Message } or null with response_text.
+ * The envelope; on 201 json_body is the new retest ScanTaskModel, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScanRetestOutput = Envelope & {
   json_body: ScanTaskModel | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope; on 200 json_body is the scan's ApiScanStatusModel { CompletedSteps, EstimatedLaunchTime, EstimatedSteps, State }, on errors Invicti's { Message } (404 for an unknown scan) or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope; on 200 json_body is the scan's ApiScanStatusModel { CompletedSteps, EstimatedLaunchTime, EstimatedSteps, State }, on errors Invicti's { Message } (404 for an unknown scan) or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScanStatusOutput = Envelope & {
   json_body: ApiScanStatusModel | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
- * The envelope of the last status poll (json_body: ApiScanStatusModel, or Invicti's { Message } / null when that poll failed) plus wait { done, polls, waited_ms }: done is true when State reached Complete, Failed or Cancelled, false when timeout_s passed first. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope of the last status poll (json_body: ApiScanStatusModel, or Invicti's { Message } / null when that poll failed) plus wait { done, polls, waited_ms }: done is true when State reached Complete, Failed or Cancelled, false when timeout_s passed first. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScanWaitOutput = Envelope & {
   json_body: ApiScanStatusModel | BaseResponseApiModel | null;
@@ -198,13 +198,13 @@ export type InvictiScanWaitOutput = Envelope & {
    * How the wait ended: done (a terminal state was reached), polls, waited_ms.
    */
   wait: unknown;
-};
+} & unknown;
 /**
- * The envelope; on 200 json_body is the ScanTaskListApiResult page { List: [ScanTaskModel], PageNumber, PageCount, TotalItemCount, ... }, on errors Invicti's { Message } or null with response_text. A 2xx body that is neither the model (its identity field missing, a property of the wrong type, a value outside the vendor's enum) nor Invicti's { Message } fails validation: that is drift.
+ * The envelope; on 200 json_body is the ScanTaskListApiResult page { List: [ScanTaskModel], PageNumber, PageCount, TotalItemCount, ... }, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
  */
 export type InvictiScansListOutput = Envelope & {
   json_body: ScanTaskListApiResult | BaseResponseApiModel | null;
-};
+} & unknown;
 /**
  * Verify the server's TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.
  */
@@ -1520,7 +1520,7 @@ export interface InvictiScanDetailInput {
   };
 }
 /**
- * Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id is required and never null: a scan task without its identifier is not a scan task, so a body of another shape (drift, an error without Message, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.
+ * Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.
  */
 export interface ScanTaskModel {
   /**
@@ -1879,7 +1879,7 @@ export interface ScanTaskModel {
    */
   GlobalVulnerabilityMediumCount?: number | null;
   /**
-   * Gets or sets Id.
+   * Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.
    */
   Id: string;
   /**
@@ -1907,9 +1907,9 @@ export interface ScanTaskModel {
    */
   ScheduledScanId?: string | null;
   /**
-   * Gets or sets State.
+   * Gets or sets State. Required, never null: every scan task has a state.
    */
-  State?:
+  State:
     | 'Queued'
     | 'Scanning'
     | 'Archiving'
@@ -1920,8 +1920,7 @@ export interface ScanTaskModel {
     | 'Pausing'
     | 'Paused'
     | 'Resuming'
-    | 'AsyncArchiving'
-    | null;
+    | 'AsyncArchiving';
   /**
    * Gets or sets the date and time at which this task state was last changed.
    */

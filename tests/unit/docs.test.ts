@@ -163,7 +163,7 @@ describe('output parameters: $refs resolved, nested, typed', () => {
   test('nullable unions, enums, nested objects and arrays of objects from #/definitions', () => {
     expect(params).toMatch(/^ {2}- \*\*Id\*\* \(string\): /m); // the identity field: never null
     expect(params).toMatch(/^ {2}- \*\*AgentId\*\* \(string \| null\): /m);
-    expect(params).toMatch(/^ {2}- \*\*State\*\* \(string \| null\): .*Values: `Queued`, `Scanning`/m);
+    expect(params).toMatch(/^ {2}- \*\*State\*\* \(string\): .*Values: `Queued`, `Scanning`/m); // an identity field too
     expect(params).toMatch(/^ {2}- \*\*InitiatedAt\*\* \(string \| null, date-time\)/m);
     expect(params).toMatch(/^ {2}- \*\*TimeWindow\*\* \(object \| null\): .*\n {4}- \*\*Items\*\* \(array\[object\] \| null\)\n {6}- \*\*Day\*\* \(string \| null\)/m);
     expect(params).toMatch(/^ {2}- \*\*AdditionalWebsites\*\* \(array\[object\] \| null\): .*\n {4}- \*\*Canonical\*\* \(boolean \| null\)/m);

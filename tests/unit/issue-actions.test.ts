@@ -194,7 +194,9 @@ describe('invicti_scan_cancel: POST /api/1.0/scans/cancel', () => {
     for (const result of results) expect(validate(envelope(result))).toBe(true);
     expect(validate(envelope('Cancelled'))).toBe(false);
     expect(validate(envelope({ Result: 'Ok' }))).toBe(false);
-    expect(validate(envelope({ Message: 'Scan not found.' }))).toBe(true);
+    // { Message } is an error body: on a 200 it is drift, on a 404 it is the vendor's answer.
+    expect(validate(envelope({ Message: 'Scan not found.' }))).toBe(false);
+    expect(validate({ ...envelope({ Message: 'Scan not found.' }), status_code: 404, reason: 'Not Found' })).toBe(true);
   });
 });
 

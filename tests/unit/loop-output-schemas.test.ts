@@ -53,7 +53,7 @@ const IDENTITY: Record<string, string[]> = {
   IssueApiResult: ['List'],
   IssueApiModel: ['Id'],
   ScanTaskListApiResult: ['List'],
-  ScanTaskModel: ['Id'],
+  ScanTaskModel: ['Id', 'State'],
   BaseResponseApiModel: ['Message'],
 };
 
@@ -286,7 +286,9 @@ describe('AttackForge outputs: typed where documented, open elsewhere, a 2xx of 
     const validate = validatorFor(id);
     // The update's "result object" is undocumented: any non-empty object passes there (see its schema), nothing narrower.
     expect(validate(envelope(200, id === 'attackforge_update_vulnerability' ? {} : { foo: 1 }))).toBe(false);
-    expect(validate(envelope(200, null, { response_text: '' }))).toBe(true);
+    // On a 2xx the body is the model: an empty or non-JSON body is drift there.
+    expect(validate(envelope(200, null, { response_text: '' }))).toBe(false);
+    expect(validate(envelope(502, null, { response_text: '<html>Bad Gateway</html>' }))).toBe(true);
     // error bodies are undocumented: any object (the simulator answers { error })
     expect(validate(envelope(400, { error: 'Retest round 3 does not exist.' }))).toBe(true);
     expect(validate(envelope(404, { foo: 1 }))).toBe(true);

@@ -45,10 +45,11 @@ describe('Invicti output schemas', () => {
     expect(validate.errors ?? null).toBeNull();
   });
 
-  test('ScanTaskModel accepts null in every property but its Id (real responses carry null where the Swagger declares none)', () => {
+  test('ScanTaskModel accepts null in every property but its Id and State (real responses carry null where the Swagger declares none)', () => {
     const validate = getValidator('schemas/invicti/ScanTaskModel.json');
     const allNull = Object.fromEntries(Object.keys(defs.ScanTaskModel.properties).map((k) => [k, null]));
-    expect(validate({ ...allNull, Id: 'af6d0ffd-529e-4056-b39f-b141021fae74' })).toBe(true);
+    expect(validate({ ...allNull, Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Queued' })).toBe(true);
+    expect(validate({ ...allNull, Id: 'af6d0ffd-529e-4056-b39f-b141021fae74' })).toBe(false);
     expect(validate(allNull)).toBe(false);
   });
 
@@ -63,18 +64,19 @@ describe('Invicti output schemas', () => {
         expect(mine.anyOf).toEqual([{ $ref: vendor.$ref }, { type: 'null' }]);
         continue;
       }
-      // Id identifies the scan task: required and never null, so a body of another shape is not taken for one.
-      expect(mine.type).toEqual(name === 'Id' ? vendor.type : [vendor.type, 'null']);
-      if (vendor.enum) expect(mine.enum).toEqual([...vendor.enum, null]);
+      // Id and State identify the scan task: required and never null, so a body of another shape is not taken for one.
+      const identity = name === 'Id' || name === 'State';
+      expect(mine.type).toEqual(identity ? vendor.type : [vendor.type, 'null']);
+      if (vendor.enum) expect(mine.enum).toEqual(identity ? vendor.enum : [...vendor.enum, null]);
       if (vendor.items?.$ref) expect(mine.items).toEqual({ $ref: vendor.items.$ref });
       if (vendor.items?.type) expect(mine.items.type).toBe(vendor.items.type);
     }
     for (const name of Object.keys(ours.definitions)) expect(defs[name]).toBeDefined();
   });
 
-  test('Id is required: an object that is not a scan task (e.g. { "foo": 1 }) is not a ScanTaskModel', () => {
+  test('Id and State are required: an object that is not a scan task (e.g. { "foo": 1 }) is not a ScanTaskModel', () => {
     const validate = getValidator('schemas/invicti/ScanTaskModel.json');
-    expect((getSchema('schemas/invicti/ScanTaskModel.json') as any).required).toEqual(['Id']);
+    expect((getSchema('schemas/invicti/ScanTaskModel.json') as any).required).toEqual(['Id', 'State']);
     expect(validate({ foo: 1 })).toBe(false);
     expect(validate({ Id: null, State: 'Queued' })).toBe(false);
   });
@@ -82,8 +84,8 @@ describe('Invicti output schemas', () => {
   test('Tags is an array of strings, as the vendor says (seed 000 lists file_name/file under it: a doc artefact)', () => {
     const validate = getValidator('schemas/invicti/ScanTaskModel.json');
     const Id = 'af6d0ffd-529e-4056-b39f-b141021fae74';
-    expect(validate({ Id, Tags: ['pci', 'prod'] })).toBe(true);
-    expect(validate({ Id, Tags: [{ file_name: 'a', file: 'b' }] })).toBe(false);
+    expect(validate({ Id, State: 'Queued', Tags: ['pci', 'prod'] })).toBe(true);
+    expect(validate({ Id, State: 'Queued', Tags: [{ file_name: 'a', file: 'b' }] })).toBe(false);
   });
 
   test('the vendor enums are enforced: an unknown State is not a ScanTaskModel', () => {
@@ -102,14 +104,15 @@ describe('Invicti output schemas', () => {
     ).toBe(true);
   });
 
-  test('a 201 body that is neither a ScanTaskModel nor { Message } fails (issue 11: { "foo": 1 } used to pass)', () => {
+  test('a 201 body that is not a ScanTaskModel fails, { Message } included (issue 11: { "foo": 1 } used to pass; issue 18: the error belongs to non-2xx)', () => {
     for (const actionId of ['invicti_scan_retest', 'invicti_scan_launch_new_from_scan']) {
       const validate = validatorFor(actionId);
       const envelope = (json_body: unknown) => ({ status_code: 201, reason: 'Created', response_headers: {}, json_body });
       expect(validate(envelope({ foo: 1 }))).toBe(false);
       expect(validate(envelope({}))).toBe(false);
       expect(validate(envelope({ Message: null }))).toBe(false);
-      expect(validate(envelope({ Message: 'Scan limit reached.' }))).toBe(true);
+      expect(validate(envelope({ Message: 'Scan limit reached.' }))).toBe(false);
+      expect(validate({ ...envelope({ Message: 'Scan limit reached.' }), status_code: 400, reason: 'Bad Request' })).toBe(true);
       expect(validate(envelope({ Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Queued' }))).toBe(true);
     }
   });

@@ -6,7 +6,8 @@
  * dist/cli/main.js run ...`: the command a user types, as a child process with
  * the connection in its environment. Each step prints the command it ran (it can
  * be copied: secrets are never printed) and what it shows, on stdout; the wait's
- * progress lines come through on stderr. Exits 0 when both loops went through,
+ * progress lines come through on stderr. A connection the simulator does not play
+ * is named and skipped. Exits 0 when every loop went through,
  * 1 with a message naming the failed step otherwise.
  *
  * Options (after `npm start --`): --reports-dir <dir> where the PDF report is
@@ -19,6 +20,7 @@ import { join, resolve } from 'node:path';
 import type { Envelope } from '../src/runtime/envelope.js';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
+import { connectionVariables } from '../src/cli/connection-env.js';
 import { SEED_PROJECT_IDS, startSimulator, type Simulator } from '../src/simulator/index.js';
 
 const CLI = join(packageRoot, 'dist/cli/main.js');
@@ -50,18 +52,18 @@ function runCli(args: string[], input: string, env: NodeJS.ProcessEnv, passStder
   });
 }
 
-/** The parent's environment without any vendor settings of its own, plus the simulator's. */
+/** The parent's environment without any connection settings of its own, plus the simulator's for every connection it plays. */
 function simulatorEnv(sim: Simulator): NodeJS.ProcessEnv {
+  const variables = Object.keys(manifest.connections).flatMap((id) => connectionVariables(id));
+  const ours = new Set(variables.map((v) => v.name));
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(INVICTI|ATTACKFORGE)_/.test(name)) env[name] = value;
-  return {
-    ...env,
-    INVICTI_URL: sim.invictiUrl,
-    INVICTI_USER_ID: sim.credentials.invicti.user_id,
-    INVICTI_API_TOKEN: sim.credentials.invicti.api_token,
-    ATTACKFORGE_URL: sim.attackforgeUrl,
-    ATTACKFORGE_API_KEY: sim.credentials.attackforge.api_key,
-  };
+  for (const [name, value] of Object.entries(process.env)) if (!ours.has(name)) env[name] = value;
+  for (const id of Object.keys(manifest.connections)) {
+    const fields = sim.connections[id];
+    if (!fields) continue;
+    for (const v of connectionVariables(id)) if (fields[v.field] !== undefined) env[v.name] = String(fields[v.field]);
+  }
+  return env;
 }
 
 /** A shell word: single-quoted unless it is plainly safe. */
@@ -168,7 +170,7 @@ async function invictiLoop(story: Story, reportsDir: string): Promise<void> {
   story.say(`PDF report saved: ${report.file.path} (${report.file.size_bytes} bytes, ${report.file.content_type})`);
 }
 
-async function attackforgeLoop(story: Story): Promise<void> {
+async function attackforgeLoop(story: Story, _reportsDir: string): Promise<void> {
   console.log('\n== AttackForge: flag vulnerabilities for retest, request a retest round, complete it');
   const project = SEED_PROJECT_IDS.webApp;
 
@@ -223,6 +225,9 @@ async function attackforgeLoop(story: Story): Promise<void> {
   story.say(`All ${closed} Closed.`);
 }
 
+/** The story told for each connection the simulator plays, by connection id. */
+const LOOPS: Record<string, (story: Story, reportsDir: string) => Promise<void>> = { invicti: invictiLoop, attackforge: attackforgeLoop };
+
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   if (!existsSync(CLI)) throw new StepFailed(`${CLI} is missing: run "npm run build" first (npm start does)`);
@@ -233,16 +238,23 @@ async function main(): Promise<number> {
     console.log(`retest-connectors ${manifest.version}: the retest loop of both vendors against the built-in simulator at ${sim.url}`);
     console.log(`(demo accounts, no credentials of yours, no internet; a retest takes ${options.scanSeconds} s here)`);
     console.log('Every step is a run of the CLI, with the simulator in the environment:');
-    console.log(`   $ export INVICTI_URL=${sim.invictiUrl} INVICTI_USER_ID=${sim.credentials.invicti.user_id} INVICTI_API_TOKEN=***`);
-    console.log(`   $ export ATTACKFORGE_URL=${sim.attackforgeUrl} ATTACKFORGE_API_KEY=***`);
+    for (const id of Object.keys(manifest.connections)) {
+      const fields = sim.connections[id];
+      if (!fields) continue;
+      const set = connectionVariables(id).filter((v) => fields[v.field] !== undefined).map((v) => `${v.name}=${v.secret ? '***' : String(fields[v.field])}`);
+      console.log(`   $ export ${set.join(' ')}`);
+    }
     console.log('   (*** = the demo credentials that `retest-connectors simulate` prints)');
     const story = new Story(simulatorEnv(sim));
-    await invictiLoop(story, reportsDir);
-    await attackforgeLoop(story);
+    for (const [id, connection] of Object.entries(manifest.connections)) {
+      const loop = LOOPS[id];
+      if (loop && sim.connections[id]) await loop(story, reportsDir);
+      else console.log(`\n== ${connection.title}: no ${sim.connections[id] ? 'loop story' : 'simulator'} for the ${id} connection; skipped`);
+    }
   } finally {
     await sim.close();
   }
-  console.log(`\nBoth loops went through in ${((Date.now() - started) / 1000).toFixed(1)} s. Simulator stopped.`);
+  console.log(`\nThe loops went through in ${((Date.now() - started) / 1000).toFixed(1)} s. Simulator stopped.`);
   console.log('Try it yourself: README, "Try the loop yourself".');
   return 0;
 }

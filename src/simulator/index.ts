@@ -15,6 +15,9 @@ import { BodyBudget, MAX_BUFFERED_BYTES, MAX_REQUEST_BYTES, readBody, sendRespon
 import { INVICTI_HEADERS, InvictiSimulator } from './invicti.js';
 import { type LoggedRequest, RequestLog, type RequestLogOptions } from './request-log.js';
 
+import { SEED_SCAN_IDS } from './invicti-seed.js';
+import { SEED_PROJECT_IDS, SEED_VULNERABILITY_IDS } from './attackforge-seed.js';
+
 export { SEED_SCAN_IDS, SEED_WEBSITES } from './invicti-seed.js';
 export { SEED_PROJECT_IDS, SEED_VULNERABILITY_IDS, seedProjects } from './attackforge-seed.js';
 export { createTestClock, systemClock, type SimulatorClock, type TestClock } from './clock.js';
@@ -26,6 +29,55 @@ export const DEMO_CREDENTIALS = {
   invicti: { user_id: 'demo-user', api_token: 'demo-token' },
   attackforge: { api_key: 'demo-ssapi-key' },
 } as const;
+
+interface VendorHandler {
+  handle(request: SimRequest): SimResponse;
+}
+
+/**
+ * The vendors the simulator plays, registered by connection id (connector.json's `connections`): the
+ * path prefix their API lives under, the headers their responses carry, how they word an error, and
+ * what `simulate` tells about them. A connection not listed here simply has no simulator.
+ */
+interface SimulatedVendor {
+  prefix: string;
+  headers: Record<string, string>;
+  errorBody(message: string): unknown;
+  create(credentials: Record<string, string>, context: { clock: SimulatorClock; scanSeconds: number }): VendorHandler;
+  banner(url: string, credentials: Record<string, string>, scanSeconds: number): string[];
+}
+
+const SIMULATED: Record<keyof typeof DEMO_CREDENTIALS, SimulatedVendor> = {
+  invicti: {
+    prefix: '/api/1.0/',
+    headers: INVICTI_HEADERS,
+    errorBody: (message) => ({ Message: message }),
+    create: (credentials, { clock, scanSeconds }) => new InvictiSimulator(credentials as typeof DEMO_CREDENTIALS.invicti, { clock, scanSeconds }),
+    banner: (url, credentials, scanSeconds) => [
+      `Invicti      ${url}/api/1.0   user_id ${credentials.user_id}   api_token ${credentials.api_token}`,
+      `  completed scans (retest OK):  ${SEED_SCAN_IDS.completed}, ${SEED_SCAN_IDS.completedShop}`,
+      `  running scan (retest 400):    ${SEED_SCAN_IDS.running}`,
+      `  cancelled scan (retest 400):  ${SEED_SCAN_IDS.cancelled}`,
+      `  a retest runs Queued -> Scanning -> Complete in ${scanSeconds} s (--scan-seconds); then GET /api/1.0/scans/result/{id}`,
+      `  check the effect:             GET /api/1.0/issues/waitingforretest, /api/1.0/scans/status/{id}, /api/1.0/scans/list`,
+    ],
+  },
+  attackforge: {
+    prefix: '/api/ss/',
+    headers: ATTACKFORGE_HEADERS,
+    errorBody: (message) => ({ error: message }),
+    create: (credentials, { clock }) => new AttackForgeSimulator(credentials as typeof DEMO_CREDENTIALS.attackforge, clock),
+    banner: (url, credentials) => [
+      `AttackForge  ${url}/api/ss   api_key ${credentials.api_key}`,
+      `  project ${SEED_PROJECT_IDS.webApp}: Retest ${SEED_VULNERABILITY_IDS.xssRetest}, ${SEED_VULNERABILITY_IDS.sqliRetest}; Open ${SEED_VULNERABILITY_IDS.hstsOpen}; Closed ${SEED_VULNERABILITY_IDS.jqueryClosed}`,
+      `  project ${SEED_PROJECT_IDS.mobileApi}: Retest ${SEED_VULNERABILITY_IDS.bolaRetest}; Open ${SEED_VULNERABILITY_IDS.verboseErrorsOpen}`,
+      `  check the effect:             GET /api/ss/project/{id}, /api/ss/project/{id}/vulnerabilities`,
+    ],
+  },
+};
+
+/** The connection ids the simulator plays. */
+export const simulatedConnectionIds: readonly string[] = Object.keys(SIMULATED);
 
 /** Seconds from launch to Complete of a retest by default (a full scan takes twice as long). */
 export const DEFAULT_SCAN_SECONDS = 4;
@@ -55,6 +107,13 @@ export interface Simulator {
   /** The url to put in an AttackForge connection. */
   attackforgeUrl: string;
   credentials: { invicti: { user_id: string; api_token: string }; attackforge: { api_key: string } };
+  /**
+   * A ready connection (url and demo credentials) per connection id of connector.json the simulator plays.
+   * A connection it does not play is absent: callers say so (simulatorFor) instead of failing.
+   */
+  connections: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Per simulated connection: what `simulate` prints about it (where its API is, its seeded objects). */
+  banners: Readonly<Record<string, readonly string[]>>;
   /** The latest requests received, oldest first, bounded (see SimulatorOptions.requestLog); bodies cut, with their size. */
   requests: LoggedRequest[];
   /** How many requests were received since start (the log keeps only the latest). */
@@ -102,16 +161,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     invicti: { ...DEMO_CREDENTIALS.invicti },
     attackforge: { ...DEMO_CREDENTIALS.attackforge },
   };
-  const invicti = new InvictiSimulator(credentials.invicti, { clock, scanSeconds });
-  const attackforge = new AttackForgeSimulator(credentials.attackforge, clock);
+  const vendors = Object.entries(SIMULATED).map(([id, vendor]) => ({
+    id,
+    vendor,
+    handler: vendor.create(credentials[id as keyof typeof credentials], { clock, scanSeconds }),
+  }));
   const log = new RequestLog(options.requestLog);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? '/';
     const method = req.method ?? 'GET';
     const { path, query } = splitUrl(rawUrl);
-    const vendor: LoggedRequest['vendor'] = path?.startsWith('/api/1.0/') ? 'invicti' : path?.startsWith('/api/ss/') ? 'attackforge' : 'none';
-    const headersFor = vendor === 'attackforge' ? ATTACKFORGE_HEADERS : INVICTI_HEADERS;
+    const played = path === undefined ? undefined : vendors.find((v) => path.startsWith(v.vendor.prefix));
+    const vendor: LoggedRequest['vendor'] = played?.id ?? 'none';
+    const headersFor = (played ?? vendors[0]!).vendor.headers;
+    const errorBody = (played ?? vendors[0]!).vendor.errorBody;
     const read = await readBody(req, maxRequestBytes, budget);
     let response: SimResponse;
     if (!read.ok) {
@@ -119,15 +183,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         read.reason === 'busy'
           ? [503, 'The simulator is busy receiving other request bodies; retry later.', { 'Retry-After': '1' }]
           : [413, `Request entity too large: the body is limited to ${maxRequestBytes} bytes.`, undefined];
-      response = { status, body: vendor === 'attackforge' ? { error: text } : { Message: text }, ...(headers ? { headers } : {}) };
+      response = { status, body: errorBody(text), ...(headers ? { headers } : {}) };
     } else if (path === undefined) {
-      response = { status: 400, body: { Message: 'Bad request: the path is not valid percent-encoding.' } };
+      response = { status: 400, body: errorBody('Bad request: the path is not valid percent-encoding.') };
     } else {
       const simRequest: SimRequest = { method, path, query, headers: req.headers, body: read.body };
-      if (vendor === 'invicti') response = invicti.handle(simRequest);
-      else if (vendor === 'attackforge') response = attackforge.handle(simRequest);
-      else if (path === '/' && method === 'GET') response = { status: 200, body: { simulator: 'retest-connectors', invicti: '/api/1.0', attackforge: '/api/ss' } };
-      else response = { status: 404, body: { Message: `No API at ${path.slice(0, 200)}: Invicti is under /api/1.0, AttackForge under /api/ss.` } };
+      if (played) response = played.handler.handle(simRequest);
+      else if (path === '/' && method === 'GET') {
+        response = { status: 200, body: { simulator: 'retest-connectors', ...Object.fromEntries(vendors.map((v) => [v.id, v.vendor.prefix.replace(/\/$/, '')])) } };
+      } else {
+        const where = vendors.map((v) => `${v.id} under ${v.vendor.prefix.replace(/\/$/, '')}`).join(', ');
+        response = { status: 404, body: errorBody(`No API at ${path.slice(0, 200)}: ${where}.`) };
+      }
     }
     log.add({
       vendor,
@@ -164,6 +231,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     invictiUrl: url,
     attackforgeUrl: url,
     credentials,
+    connections: Object.fromEntries(vendors.map((v) => [v.id, Object.freeze({ url, ...credentials[v.id as keyof typeof credentials] })])),
+    banners: Object.fromEntries(vendors.map((v) => [v.id, v.vendor.banner(url, credentials[v.id as keyof typeof credentials], scanSeconds)])),
     requests: log.entries,
     get requestCount() {
       return log.received;

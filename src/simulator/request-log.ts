@@ -6,7 +6,8 @@
 
 /** One request the simulator received; credentials are masked. */
 export interface LoggedRequest {
-  vendor: 'invicti' | 'attackforge' | 'none';
+  /** The connection id whose simulated API got the request, or 'none'. */
+  vendor: string;
   method: string;
   /** The path and query as received. */
   path: string;

@@ -20,6 +20,11 @@ import { MCP_SDK, mcpSdkRange, requireMcpSdk } from '../mcp-sdk.js';
 export const DEFAULT_PORT = 8788;
 export const TOKEN_VARIABLE = 'RETEST_MCP_TOKEN';
 
+/** The variables that name a vendor's account (url, credentials), per connection in manifest order. */
+function exampleVariables(): string[] {
+  return Object.keys(manifest.connections).flatMap((id) => connectionVariables(id).filter((v) => v.required || v.secret || v.field === 'url').map((v) => v.name));
+}
+
 export const HELP = () => `Usage: retest-connectors mcp [--connection <id>=<file>]... [--simulator]
        retest-connectors mcp --http [--port N] [--host 127.0.0.1] [--connection <id>=<file>]... [--simulator]
 
@@ -37,10 +42,10 @@ Transports:
 
 Connections (read once at start, as "run" reads them):
   --connection <id>=<file> a connection file for connection <id> (${Object.keys(manifest.connections).join(', ')}); repeatable.
-                           Its fields win over the environment (INVICTI_URL, INVICTI_USER_ID,
-                           INVICTI_API_TOKEN, ATTACKFORGE_URL, ATTACKFORGE_API_KEY, ...; see: run --help)
-  --simulator              start the built-in simulator and point every connection at it with the
-                           demo credentials (no account needed)
+                           Its fields win over the environment (<ID>_<FIELD>: ${exampleVariables().slice(0, 2).join(', ')},
+                           ...; see: run --help)
+  --simulator              start the built-in simulator and point every connection it plays at it
+                           with the demo credentials (no account needed); the others come from the environment
   -h, --help               this help
 
 Needs ${MCP_SDK} installed next to retest-connectors (an optional peer dependency,
@@ -49,7 +54,7 @@ kept out of a plain install): npm install '${MCP_SDK}@${mcpSdkRange()}'
 Example client configuration (stdio):
   { "mcpServers": { "retest-connectors": { "command": "npx",
     "args": ["-y", "-p", "retest-connectors", "-p", "${MCP_SDK}@${mcpSdkRange()}", "retest-connectors", "mcp"],
-    "env": { "INVICTI_USER_ID": "...", "INVICTI_API_TOKEN": "..." } } } }
+    "env": { ${exampleVariables().filter((v) => !v.endsWith('_URL')).map((v) => `"${v}": "..."`).join(', ')} } } } }
 `;
 
 function parsePort(raw: string | undefined): number {
@@ -63,7 +68,7 @@ function parseConnectionFlags(flags: string[]): Record<string, string> {
   const files: Record<string, string> = {};
   for (const flag of flags) {
     const match = /^([^=]+)=(.+)$/.exec(flag);
-    if (!match) throw new UsageError(`--connection takes <id>=<file>, e.g. --connection invicti=./invicti.json (got ${JSON.stringify(flag)}).`, 'mcp');
+    if (!match) throw new UsageError(`--connection takes <id>=<file>, e.g. --connection ${Object.keys(manifest.connections)[0]}=./${Object.keys(manifest.connections)[0]}.json (got ${JSON.stringify(flag)}).`, 'mcp');
     const [, id, file] = match as unknown as [string, string, string];
     if (!Object.hasOwn(manifest.connections, id)) {
       throw new UsageError(`Unknown connection ${JSON.stringify(id)} in --connection; connections: ${Object.keys(manifest.connections).join(', ')}.`, 'mcp');
@@ -115,9 +120,17 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
     const { startSimulator } = await import('../../simulator/index.js');
     const simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
     closeSimulator = () => simulator.close();
-    const credentials = simulator.credentials as Record<string, Record<string, string>>;
-    for (const id of Object.keys(manifest.connections)) connections[id] = { url: simulator.url, ...credentials[id] };
-    io.stderr(`retest-connectors mcp: built-in simulator at ${simulator.url} (demo credentials) for ${Object.keys(connections).join(', ')}\n`);
+    const unplayed: string[] = [];
+    for (const id of Object.keys(manifest.connections)) {
+      const simulated = simulator.connections[id];
+      if (simulated) connections[id] = { ...simulated };
+      else {
+        unplayed.push(id);
+        connections[id] = await loadConnection(id, undefined, io.env, 'mcp');
+      }
+    }
+    io.stderr(`retest-connectors mcp: built-in simulator at ${simulator.url} (demo credentials) for ${Object.keys(connections).filter((id) => !unplayed.includes(id)).join(', ')}\n`);
+    if (unplayed.length > 0) io.stderr(`retest-connectors mcp: no simulator for ${unplayed.join(', ')}: ${unplayed.length > 1 ? 'their connections come' : 'its connection comes'} from the environment\n`);
   } else {
     for (const id of Object.keys(manifest.connections)) connections[id] = await loadConnection(id, files[id], io.env, 'mcp');
     io.stderr(`retest-connectors mcp: connections\n${Object.entries(connections).map(([id, fields]) => describeConnection(id, fields)).join('\n')}\n`);

@@ -13,6 +13,7 @@ import { resolvePointer } from '../../runtime/request.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { connectionVariables } from '../connection-env.js';
+import { transportFieldNames } from '../../contract/connection-fields.js';
 import { loadConnection, withEnvironmentHint } from '../connection-file.js';
 import { reportError, UsageError, WriteError } from '../errors.js';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, type ExitCode } from '../exit-codes.js';
@@ -24,7 +25,35 @@ import { vendorMessage } from '../../runtime/summary.js';
 import { getConnection, manifest } from '../../contract/manifest.js';
 import { progressPrinter } from '../progress.js';
 
+/** Per connection: its id and the fields a caller sets (url, credentials), then the transport settings. */
+function connectionFieldLines(): string {
+  return Object.entries(manifest.connections)
+    .map(([id, connection]) => {
+      const fields = connectionVariables(id).filter((v) => v.required || v.secret || v.field === 'url').map((v) => v.field);
+      return `${' '.repeat(27)}${id} (${connection.title}): ${fields.join(', ')}`;
+    })
+    .concat(`${' '.repeat(27)}and any of: ${transportFieldNames().join(', ')}`)
+    .join('\n');
+}
+
+/** Examples built from the manifest: its first action, a wait action and a file action where there are some. */
+function examples(): string {
+  const first = manifest.actions[0]!;
+  const secrets = connectionVariables(first.connection).filter((v) => v.required && v.field !== 'url');
+  const wait = manifest.actions.find((a) => a.poll);
+  const file = manifest.actions.find((a) => a.response?.file);
+  return [
+    `  ${secrets.map((v) => `${v.name}=...`).join(' ')} \\`,
+    `    retest-connectors run ${first.id} --input input.json`,
+    `  retest-connectors describe ${first.id} --json | jq .example_input | \\`,
+    `    retest-connectors run ${first.id} --input - --connection ${first.connection}.json --dry-run`,
+    ...(wait ? [`  retest-connectors run ${wait.id} --input wait.json; echo "exit $?"   # 0 finished, 5 still running`] : []),
+    ...(file ? [`  retest-connectors run ${file.id} --input report.json --save-file reports/`] : []),
+  ].join('\n');
+}
+
 export function help(): string {
+  const connectionLines = connectionFieldLines();
   const variables = Object.keys(manifest.connections).flatMap((id) => connectionVariables(id));
   const waits = manifest.actions.filter((a) => a.poll).map((a) => a.id).join(', ');
   return `Usage: retest-connectors run <action> --input <file | -> [--connection <file>] [--timeout-ms N]
@@ -42,8 +71,9 @@ wait. Ctrl-C or SIGTERM stops any run at once (exit 130).
 
 Options:
   --input <file | ->       the action's input as JSON (- reads stdin); see: retest-connectors describe <action>
-  --connection <file>      the connection as JSON: url, user_id, api_token (Invicti) or url, api_key
-                           (AttackForge), verify_ssl, http_proxy, timeout_ms. Its fields win over the environment.
+  --connection <file>      the connection as JSON, its fields as the connection's schema names them:
+${connectionLines}
+                           Its fields win over the environment.
   --timeout-ms <N>         timeout for this run in milliseconds (wins over the connection's timeout_ms)
   --save-file <dir>        write a returned file (a report) to <dir>/<file_name> (dir is created if missing)
                            and print file.path (absolute) in place of content_base64. Never overwrites:
@@ -61,14 +91,7 @@ ${EXIT_STATUS_TABLE.map(([code, text]) => `  ${String(code).padEnd(3)} ${text}`)
 Errors are one JSON line on stderr: {"error":{"code":"INPUT_INVALID","message":"...","details":[...]}}.
 
 Examples:
-  INVICTI_USER_ID=... INVICTI_API_TOKEN=... \\
-    retest-connectors run invicti_scan_retest --input retest.json
-  echo '{"data_body":{"id":"af6d0ffd-529e-4056-b39f-b141021fae74"}}' | \\
-    retest-connectors run invicti_scan_launch_new_from_scan --input - --connection invicti.json --dry-run
-  echo '{"path_parameters":{"id":"af6d0ffd-529e-4056-b39f-b141021fae74"},"wait":{"timeout_s":7200,"interval_s":60}}' | \\
-    retest-connectors run invicti_scan_wait --input -; echo "exit $?"   # 0 finished, 5 still running
-  echo '{"parameters":{"id":"af6d0ffd-529e-4056-b39f-b141021fae74","type":"ScanDetail","format":"Pdf"}}' | \\
-    retest-connectors run invicti_scan_report --input - --save-file reports/
+${examples()}
 `;
 }
 

@@ -7,6 +7,7 @@
  */
 import { bundleSchema, type SchemaReader } from '../../src/contract/bundle.js';
 import type { ConnectorManifest } from '../../src/contract/manifest.js';
+import { compactSchema, type CompactOptions } from './compact-schema.js';
 
 import type { McpToolDefinition } from '../../src/mcp/tool-definition.js';
 
@@ -56,10 +57,35 @@ function describeAction(action: ConnectorManifest['actions'][number], vendorName
   else if (hints.idempotent) parts.push('Changes state at the vendor; repeating the call has no further effect.');
   else parts.push('Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it.');
   if (hints.destructive) parts.push('Destructive: it may discard or close existing work.');
-  parts.push(
-    'Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.',
-  );
+  // The envelope and the credentials are explained once, in the server's instructions.
+  parts.push('A non-2xx status is an error result that still carries the envelope.');
   return parts.join(' ');
+}
+
+/** Inputs: what a model fills in, to the fields of each body member, with their constraints and first sentences. */
+export const INPUT_COMPACTION: CompactOptions = { maxDepth: 3, descriptions: 'first-sentence', constraints: true, maxEnumChars: 400, optionalModelsFrom: 2 };
+/**
+ * An input schema larger than this (bytes of JSON) is compacted once more: its optional fields keep their
+ * names and types but no description (invicti_scan_launch_new's ~40 scan settings).
+ */
+export const INPUT_SCHEMA_SOFT_LIMIT = 2_500;
+
+function compactInput(bundled: Json): Json {
+  const compact = compactSchema(bundled, INPUT_COMPACTION);
+  if (JSON.stringify(compact).length <= INPUT_SCHEMA_SOFT_LIMIT) return compact;
+  return compactSchema(bundled, { ...INPUT_COMPACTION, optionalDescriptionsFrom: 2 });
+}
+/** Outputs: the envelope, and of the body the fields the action's summary names (with their types). */
+function outputCompaction(action: ConnectorManifest['actions'][number]): CompactOptions {
+  // "/json_body/0/Id" names Id (of the listed items); "/wait/done" names wait and done.
+  const names = Object.values(action.summary ?? {}).flatMap((pointer) =>
+    pointer
+      .split('/')
+      .slice(1)
+      .filter((token) => !/^\d+$/.test(token))
+      .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~')),
+  );
+  return { maxDepth: 2, descriptions: 'none', constraints: false, maxEnumChars: 200, optionalModelsFrom: 1, keepProperties: { fromDepth: 1, names: new Set(names) } };
 }
 
 export function buildMcpTools(manifest: ConnectorManifest, read: SchemaReader): McpToolDefinition[] {
@@ -71,8 +97,8 @@ export function buildMcpTools(manifest: ConnectorManifest, read: SchemaReader): 
       name: action.id,
       title: action.title,
       description: describeAction(action, vendorName),
-      inputSchema: objectRoot(withoutDataReferences(bundleSchema(action.input_schema, read)) as Json, action.input_schema),
-      outputSchema: objectRoot(bundleSchema(action.output_schema, read), action.output_schema),
+      inputSchema: objectRoot(withoutDataReferences(compactInput(bundleSchema(action.input_schema, read))) as Json, action.input_schema),
+      outputSchema: objectRoot(compactSchema(bundleSchema(action.output_schema, read), outputCompaction(action)), action.output_schema),
       annotations: {
         title: action.title,
         readOnlyHint: hints.readOnly,

@@ -10,11 +10,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_retest",
     "title": "Scan Retest",
-    "description": "Launches a retest scan based on the provided base scan identifier. Invicti Enterprise: POST /api/1.0/scans/retest. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Launches a retest scan based on the provided base scan identifier. Invicti Enterprise: POST /api/1.0/scans/retest. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Retest input",
-      "description": "Launches a retest scan based on the provided base scan identifier. The body is sent to Invicti as BaseScanApiModel.",
+      "description": "Launches a retest scan based on the provided base scan identifier.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -22,7 +21,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "json_body": {
-          "title": "Request body",
           "description": "BaseScanApiModel: which completed scan to retest, and optionally on which agent.",
           "type": "object",
           "additionalProperties": false,
@@ -31,266 +29,23 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "BaseScanId": {
-              "title": "Base scan ID",
-              "description": "Identifier (GUID) of the completed scan to retest. Running or cancelled scans are refused by Invicti.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
+              "description": "Identifier (GUID) of the completed scan to retest.",
+              "type": "string"
             },
             "AgentName": {
-              "title": "Agent name",
-              "description": "Name of the scan agent to run the retest on. Omit to let Invicti choose.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 256,
-              "examples": [
-                "Default Agent"
-              ]
+              "description": "Name of the scan agent to run the retest on.",
+              "type": "string"
             }
-          },
-          "examples": [
-            {
-              "BaseScanId": "af6d0ffd-529e-4056-b39f-b141021fae74"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "json_body": {
-            "BaseScanId": "af6d0ffd-529e-4056-b39f-b141021fae74"
           }
         }
-      ]
+      }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Retest output",
-      "description": "The envelope; on 201 json_body is the new retest ScanTaskModel, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
-        },
-        {
           "type": "object",
-          "properties": {
-            "json_body": {
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel"
-                },
-                {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            }
-          },
-          "required": [
-            "json_body"
-          ]
-        },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.ScanTaskModel"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 201,
-          "response_headers": {
-            "Date": "Thu, 28 Mar 2024 09:53:50 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Content-Length": "3369",
-            "Connection": "keep-alive",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer",
-            "X-XSS-Protection": "1; mode=block",
-            "Origin-Trial": "Au1hLO38HdoU0c5ahko3BUGr8p9Kt881bvrcCP4vESne1HV+B1XX/MZhfZNP/TWW4+BPBlKO9h3fokvWCxZdsQAAAABieyJvcmlnaW4iOiJodHRwczovL3d3dy5uZXRzcGFya2VyY2xvdWQuY29tOjQ0MyIsImZlYXR1cmUiOiJVMkZTZWN1cml0eUtleUFQSSIsImV4cGlyeSI6MTY1ODg3OTk5OX0=",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
-            "Expect-CT": "max-age=30,report-uri=\"https://www.netsparkercloud.com/report-ct/\""
-          },
-          "reason": "Created",
-          "json_body": {
-            "AdditionalWebsites": null,
-            "AgentId": null,
-            "AgentName": null,
-            "Cookies": null,
-            "CrawlAndAttack": true,
-            "DeletedOn": null,
-            "EnableHeuristicChecksInCustomUrlRewrite": true,
-            "ExcludedLinks": "[\"gtm\\\\.js\",\"WebResource\\\\.axd\",\"ScriptResource\\\\.axd\"]",
-            "ExcludeLinks": true,
-            "DisallowedHttpMethods": "[]",
-            "FindAndFollowNewLinks": true,
-            "ImportedLinks": null,
-            "AllImportedLinks": "",
-            "DesktopScanId": null,
-            "InitiatedTime": "28/03/2024 03:53 AM",
-            "InitiatedDate": "28/03/2024",
-            "InitiatedAt": "2024-03-28T09:53:50.5351532+00:00",
-            "MaxDynamicSignatures": 60,
-            "MaxScanDuration": 48,
-            "Duration": "00:00:00",
-            "PolicyDescription": "Performs recommended security checks",
-            "PolicyId": "b2018666-2a01-e411-976c-0a45dbb897e8",
-            "PolicyUserId": "3f2e0a60-a5ec-e311-80bc-000c29e428b5",
-            "PolicyIsDefault": true,
-            "PolicyIsShared": true,
-            "PolicyName": "Default Security Checks",
-            "AuthenticationProfileId": null,
-            "AuthenticationProfileOption": "DontUse",
-            "ReportPolicyDescription": "Default report policy.",
-            "ReportPolicyId": "013660af-56b7-4176-85be-cf2b84966816",
-            "ReportPolicyUserId": "3f2e0a60-a5ec-e311-80bc-000c29e428b5",
-            "ReportPolicyIsDefault": true,
-            "ReportPolicyIsShared": true,
-            "ReportPolicyName": "Default Report Policy",
-            "Scope": "EnteredPathAndBelow",
-            "SubPathMaxDynamicSignatures": 30,
-            "TargetPath": "/",
-            "TargetUrl": "http://php.testinvicti.com/",
-            "TargetUrlRoot": "http://php.testinvicti.com/",
-            "TimeWindow": null,
-            "TotalVulnerabilityCount": 0,
-            "UrlRewriteAnalyzableExtensions": "htm,html",
-            "UrlRewriteBlockSeparators": "/$.,;|:",
-            "UrlRewriteMode": "Heuristic",
-            "UrlRewriteRules": null,
-            "UrlRewriteExcludedLinks": null,
-            "UserId": "7d85ab71-641d-4fed-096f-b11404a17c3d",
-            "VcsCommitInfo": {
-              "CiBuildConfigurationName": null,
-              "CiBuildHasChange": null,
-              "CiBuildId": null,
-              "CiBuildServerName": "",
-              "CiBuildServerVersion": null,
-              "CiBuildUrl": null,
-              "CiNcPluginVersion": null,
-              "CiTimestamp": null,
-              "ComitterId": null,
-              "Committer": null,
-              "CommitterName": null,
-              "CommitterOverride": null,
-              "IntegrationSystem": null,
-              "IsCommiterExistAndAuthorizedInNc": null,
-              "VcsName": null,
-              "VcsVersion": null
-            },
-            "WebsiteName": "Sample",
-            "WebsiteUrl": "http://php.testinvicti.com/",
-            "WebsiteDescription": null,
-            "WebsiteProtocol": "Http",
-            "WebsiteIsDeleted": false,
-            "IsWebsiteLatestCompletedFullScanTask": false,
-            "EnablePciScanTask": false,
-            "PciScanTask": null,
-            "UserName": "Greg Sherman",
-            "QueuedScanTaskExist": false,
-            "ScanTaskProfileId": null,
-            "ScanTaskProfile": null,
-            "WebsiteGroupIds": [
-              "dafa9879-4ce8-4e74-0973-b11404a17c78"
-            ],
-            "Comments": null,
-            "BusinessLogicRecorderSetting": null,
-            "ScanProfileChanged": false,
-            "CompletedSteps": 0,
-            "EstimatedLaunchTime": null,
-            "EstimatedSteps": 0,
-            "FailureReason": null,
-            "FailureReasonDescription": null,
-            "FailureReasonString": null,
-            "GlobalThreatLevel": "Unknown",
-            "GlobalVulnerabilityCriticalCount": 0,
-            "GlobalVulnerabilityHighCount": 0,
-            "GlobalVulnerabilityInfoCount": 0,
-            "GlobalVulnerabilityBestPracticeCount": 0,
-            "GlobalVulnerabilityLowCount": 0,
-            "GlobalVulnerabilityMediumCount": 0,
-            "Id": "af6d0ffd-529e-4056-b39f-b141021fae74",
-            "IsCompleted": false,
-            "Percentage": 0,
-            "Phase": "Pending",
-            "ScanTaskGroupId": "9725ef27-50d8-4f96-e85f-b13b04474c98",
-            "ScanType": "Retest",
-            "ScheduledScanId": null,
-            "State": "Queued",
-            "StateChanged": null,
-            "ThreatLevel": "Unknown",
-            "VulnerabilityCriticalCount": 0,
-            "VulnerabilityHighCount": 0,
-            "VulnerabilityInfoCount": 0,
-            "VulnerabilityBestPracticeCount": 0,
-            "VulnerabilityLowCount": 0,
-            "VulnerabilityMediumCount": 0,
-            "WebsiteId": "f3a1c84e-bf9f-452d-1525-b11d048449cf",
-            "Initiated": "2024-03-28T09:53:50.5351532+00:00",
-            "Tags": []
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
           "required": [
             "status_code",
             "reason",
@@ -299,1416 +54,94 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
+              "type": "integer"
             },
             "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
               "type": "string"
             },
             "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
               "type": "object",
               "additionalProperties": {
                 "type": "string"
               }
             },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
+            "json_body": {}
           }
         },
-        "invicti.ScanTaskModel": {
-          "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
+        {
           "type": "object",
-          "required": [
-            "Id",
-            "State"
-          ],
           "properties": {
-            "AdditionalWebsites": {
-              "description": "Gets or sets the additional websites to scan.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/AdditionalWebsiteModel"
-              }
-            },
-            "AgentId": {
-              "description": "Gets or sets the agent id.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AgentName": {
-              "description": "Gets or sets the agent name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cookies": {
-              "description": "Gets or sets the cookies.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CrawlAndAttack": {
-              "description": "Gets or sets a value indicating whether parallel attacker is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DeletedOn": {
-              "description": "Gets or sets deleted date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "EnableHeuristicChecksInCustomUrlRewrite": {
-              "description": "Gets or sets a value indicating whether Heuristic URL Rewrite support is enabled together with custom URL Rewrite support.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ExcludedLinks": {
-              "description": "Gets or sets the excluded links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExcludeLinks": {
-              "description": "Gets or sets a value indicating whether links should be excluded/included.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DisallowedHttpMethods": {
-              "description": "Gets or sets the disallowed HTTP methods.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FindAndFollowNewLinks": {
-              "description": "Gets or sets a value indicating whether automatic crawling is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ImportedLinks": {
-              "description": "Gets or sets the imported links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AllImportedLinks": {
-              "description": "Gets or sets the all imported links which might be added via manually or via importing a file. This property is used for status/reports pages.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "DesktopScanId": {
-              "description": "Gets the desktop scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "InitiatedTime": {
-              "description": "Gets or sets initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedDate": {
-              "description": "Gets or sets the initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedAt": {
-              "description": "Gets or sets the initiated date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "MaxDynamicSignatures": {
-              "description": "Gets or sets the root path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "MaxScanDuration": {
-              "description": "Gets or sets the maximum duration of the scan in hours.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Duration": {
-              "description": "Gets or sets the duration",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyDescription": {
-              "description": "Gets or sets the description of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyId": {
-              "description": "Gets or sets the foreign key reference to the related Policy instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related Policy User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsShared instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyName": {
-              "description": "Gets or sets the name of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AuthenticationProfileId": {
-              "description": "Gets or sets the foreign key reference to the related Authentication Profile instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AuthenticationProfileOption": {
-              "description": "Gets or sets the the authentication profile option.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "DontUse",
-                "UseMatchedProfile",
-                "SelectedProfile",
-                null
-              ]
-            },
-            "ReportPolicyDescription": {
-              "description": "Gets or sets the description of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ReportPolicyId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyName": {
-              "description": "Gets or sets the name of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Scope": {
-              "description": "Gets or sets the scan scope.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "EnteredPathAndBelow",
-                "OnlyEnteredUrl",
-                "WholeDomain",
-                null
-              ]
-            },
-            "SubPathMaxDynamicSignatures": {
-              "description": "Gets or sets the sub path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "TargetPath": {
-              "description": "Gets or sets target path.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrl": {
-              "description": "Gets or sets TargetUrl.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrlRoot": {
-              "description": "Gets or sets the target URL root.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TimeWindow": {
-              "description": "Gets or sets the scan time window.",
+            "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowModel"
+                  "type": "object",
+                  "required": [
+                    "Id",
+                    "State"
+                  ],
+                  "properties": {
+                    "TargetUrl": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "Id": {
+                      "type": "string"
+                    },
+                    "ScanType": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "enum": [
+                        "Full",
+                        "Retest",
+                        "Incremental",
+                        null
+                      ]
+                    },
+                    "State": {
+                      "type": "string",
+                      "enum": [
+                        "Queued",
+                        "Scanning",
+                        "Archiving",
+                        "Complete",
+                        "Failed",
+                        "Cancelled",
+                        "Delayed",
+                        "Pausing",
+                        "Paused",
+                        "Resuming",
+                        "AsyncArchiving"
+                      ]
+                    }
+                  }
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
                 }
               ]
-            },
-            "TotalVulnerabilityCount": {
-              "description": "Gets or sets the total vulnerability count without information vulnerabilities.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "UrlRewriteAnalyzableExtensions": {
-              "description": "Gets or sets the extensions that will be analyzed for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteBlockSeparators": {
-              "description": "Gets or sets the block separators for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteMode": {
-              "description": "Gets or sets the URL Rewrite mode.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Heuristic",
-                "Custom",
-                null
-              ]
-            },
-            "UrlRewriteRules": {
-              "description": "Gets or sets the URL Rewrite rules.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteRuleModel"
-              }
-            },
-            "UrlRewriteExcludedLinks": {
-              "description": "Gets or sets the URL rewrite excluded links.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteExcludedPathModel"
-              }
-            },
-            "UserId": {
-              "description": "Gets or sets the user identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "VcsCommitInfo": {
-              "description": "Gets or sets a value that represents VCS commit info",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/VcsCommitInfo"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteUrl": {
-              "description": "Gets or sets the website URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteDescription": {
-              "description": "Gets or sets the description of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteProtocol": {
-              "description": "Gets or sets the description of the website protocol.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Http",
-                "Https",
-                null
-              ]
-            },
-            "WebsiteIsDeleted": {
-              "description": "Determines whether if the website is deleted.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsWebsiteLatestCompletedFullScanTask": {
-              "description": "gets or sets is latest completed full scan task of website",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "EnablePciScanTask": {
-              "description": "Gets or sets the pci scan task is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PciScanTask": {
-              "description": "Gets or sets the Pci scan task view model.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/PciScanTaskViewModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "UserName": {
-              "description": "Gets or sets the user's name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "QueuedScanTaskExist": {
-              "description": "Determines whether if the scan task model has initiated queued scan.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ScanTaskProfileId": {
-              "description": "Gets or sets the scan task profile id",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanTaskProfile": {
-              "description": "Gets or sets the scan task profile name",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ReducedScanTaskProfile"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteGroupIds": {
-              "description": "The group ids of website in it",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string",
-                "examples": [
-                  "00000000-0000-0000-0000-000000000000"
-                ]
-              }
-            },
-            "Comments": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "BusinessLogicRecorderSetting": {
-              "description": "Gets or sets the business logic recorder setting.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/BusinessLogicRecorderSettingModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "ScanProfileChanged": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "CompletedSteps": {
-              "description": "Gets or sets the number of steps (HTTP requests) completed thus far.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedLaunchTime": {
-              "description": "Gets or sets the estimated launch time in minutes for queued scans.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedSteps": {
-              "description": "Gets or sets the estimated total number of steps (HTTP requests) that this scan will undertake.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "FailureReason": {
-              "description": "Gets or sets FailureReason",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Request",
-                "HeadRequest",
-                "RedirectDetected",
-                "TimeoutDetected",
-                "MaxLogoutExceeded",
-                "RequestFailed",
-                "Response",
-                "CrawlerRequest",
-                "AttackerRequest",
-                "ReCrawlerRequest",
-                "Finished",
-                "LinkNotFound",
-                "RecalculateAttackPossibilities",
-                "PhaseCrawlStarted",
-                "PhaseAttackStarted",
-                "PhaseReCrawlStarted",
-                "CrawlerPossibility",
-                "ReCrawlerPossibilities",
-                "HostUnavailable",
-                "NameResolutionFailure",
-                "ProxyFailure",
-                "OutOfDiskSpace",
-                "ProxyAuthenticationRequired",
-                "OAuth2EndpointError",
-                "TargetLinkTimeoutDetected",
-                "LoginFailed",
-                "ScanTargetNotReachable",
-                "ScanPolicyNotFound",
-                "ReportPolicyNotFound",
-                "SecurityProtocolTypeNotSupported",
-                "UnableToLoadScanSession",
-                "AgentNotAvailable",
-                "ScanNotAllowed",
-                "UnableToFindAutoSaveNdb",
-                "ErrorOccurredOnScanFailed",
-                "ErrorOccurredOnPause",
-                "ErrorOccurredOnCancel",
-                "ErrorOccurredOnScanCompleted",
-                "SevenZipNotFoundOrInstalled",
-                "ErrorOccurredOnLaunchScan",
-                "InvalidHeader",
-                "ErrorOccurredOnPreScanValidation",
-                "RawScanFileExpired",
-                "SecretsAndEncryptionIntegration",
-                "ArchiveMethodUnavailable",
-                null
-              ]
-            },
-            "FailureReasonDescription": {
-              "description": "Gets the failure reason description.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FailureReasonString": {
-              "description": "Gets the failure reason string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "GlobalThreatLevel": {
-              "description": "Gets or sets the global threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "GlobalVulnerabilityCriticalCount": {
-              "description": "Gets the global vulnerability critical count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityHighCount": {
-              "description": "Gets the global vulnerability high count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityInfoCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityBestPracticeCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityLowCount": {
-              "description": "Gets the global vulnerability low count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityMediumCount": {
-              "description": "Gets the global vulnerability medium count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Id": {
-              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ],
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "IsCompleted": {
-              "description": "Gets a value indicating whether scan is completed  with any state.",
-              "type": [
-                "boolean",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Percentage": {
-              "description": "Gets the completed percentage.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32",
-              "readOnly": true
-            },
-            "Phase": {
-              "description": "Gets or sets the Phase.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Pending",
-                "Crawling",
-                "CrawlingAndAttacking",
-                "Attacking",
-                "ReCrawling",
-                "Complete",
-                null
-              ]
-            },
-            "ScanTaskGroupId": {
-              "description": "Gets or sets the scan group identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanType": {
-              "description": "Gets or sets the type of the scan.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Full",
-                "Retest",
-                "Incremental",
-                null
-              ]
-            },
-            "ScheduledScanId": {
-              "description": "Gets or sets the scheduled scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "State": {
-              "description": "Gets or sets State. Required, never null: every scan task has a state.",
-              "type": "string",
-              "enum": [
-                "Queued",
-                "Scanning",
-                "Archiving",
-                "Complete",
-                "Failed",
-                "Cancelled",
-                "Delayed",
-                "Pausing",
-                "Paused",
-                "Resuming",
-                "AsyncArchiving"
-              ]
-            },
-            "StateChanged": {
-              "description": "Gets or sets the date and time at which this task state was last changed.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "ThreatLevel": {
-              "description": "Gets or sets the threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "VulnerabilityCriticalCount": {
-              "description": "Gets or sets the count of vulnerabilities with critical level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityHighCount": {
-              "description": "Gets or sets the count of vulnerabilities with high level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityInfoCount": {
-              "description": "Gets or sets the count of vulnerabilities with information level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityBestPracticeCount": {
-              "description": "Gets or sets the count of vulnerabilities with best practice level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityLowCount": {
-              "description": "Gets or sets the count of vulnerabilities with low level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityMediumCount": {
-              "description": "Gets or sets the count of vulnerabilities with medium level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "WebsiteId": {
-              "description": "Gets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "Initiated": {
-              "description": "Date and time at which this task was initiated.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "Tags": {
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
             }
           },
-          "definitions": {
-            "AdditionalWebsiteModel": {
-              "title": "AdditionalWebsiteModel",
-              "type": "object",
-              "properties": {
-                "Canonical": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "ScanTimeWindowModel": {
-              "title": "ScanTimeWindowModel",
-              "type": "object",
-              "properties": {
-                "Items": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowItemModel"
-                  }
-                }
-              }
-            },
-            "ScanTimeWindowItemModel": {
-              "title": "ScanTimeWindowItemModel",
-              "type": "object",
-              "properties": {
-                "Day": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Sunday",
-                    "Monday",
-                    "Tuesday",
-                    "Wednesday",
-                    "Thursday",
-                    "Friday",
-                    "Saturday",
-                    null
-                  ]
-                },
-                "From": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanningAllowed": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "To": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteRuleModel": {
-              "title": "UrlRewriteRuleModel",
-              "description": "Represents an URL Rewrite rule.",
-              "type": "object",
-              "properties": {
-                "PlaceholderPattern": {
-                  "description": "Gets or sets the path placeholders.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "RegexPattern": {
-                  "description": "Gets or sets the pattern.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteExcludedPathModel": {
-              "title": "UrlRewriteExcludedPathModel",
-              "description": "Represents an URL Rewrite Exclude Path rule",
-              "type": "object",
-              "properties": {
-                "ExcludedPath": {
-                  "description": "Gets or sets the excluded path.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IsRegex": {
-                  "description": "Gets or sets a value indicating whether this instance is regex.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "VcsCommitInfo": {
-              "title": "VcsCommitInfo",
-              "type": "object",
-              "properties": {
-                "CiBuildConfigurationName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildHasChange": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "CiBuildId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildServerName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "readOnly": true
-                },
-                "CiBuildServerVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiNcPluginVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiTimestamp": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                },
-                "ComitterId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "Committer": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterOverride": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IntegrationSystem": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Teamcity",
-                    "Jenkins",
-                    "Bamboo",
-                    "GitLab",
-                    "AzureDevOps",
-                    "Jira",
-                    "CircleCI",
-                    "TravisCI",
-                    "UrbanCodeDeploy",
-                    "GitHubActions",
-                    null
-                  ]
-                },
-                "IsCommiterExistAndAuthorizedInNc": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "VcsName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "VcsVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "PciScanTaskViewModel": {
-              "title": "PciScanTaskViewModel",
-              "description": "Pci Scan Task view model",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Progress": {
-                  "description": "Gets or sets the progress for scan task",
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "ScanState": {
-                  "description": "Gets or sets the scan state",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "New",
-                    "Running",
-                    "Stopped",
-                    "Deleted",
-                    "Done",
-                    null
-                  ]
-                },
-                "ComplianceStatus": {
-                  "description": "Gets or sets the compliance status. This will be setted when pci scan task is done",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Scanning",
-                    "Passed",
-                    "Failed",
-                    null
-                  ]
-                },
-                "EndDate": {
-                  "description": "Gets or sets the end date",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                }
-              }
-            },
-            "ReducedScanTaskProfile": {
-              "title": "ReducedScanTaskProfile",
-              "description": "Represents a class that carries out basic scan task profile data.",
-              "type": "object",
-              "properties": {
-                "Id": {
-                  "description": "Gets or sets the identifier.",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "IsMine": {
-                  "description": "Gets or sets a value indicating whether this scan profile is user's profile.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsPrimary": {
-                  "description": "Gets or sets a value indicating whether this instance is primary scan profile for a website.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsShared": {
-                  "description": "Gets or sets a value indicating whether this scan profile is shared to other team members.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "Name": {
-                  "description": "Gets or sets the name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "description": "Gets or sets the target URL.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanPolicyName": {
-                  "description": "Gets or sets the Scan Policy name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Tags": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "type": "string"
-                  }
-                }
-              }
-            },
-            "BusinessLogicRecorderSettingModel": {
-              "title": "BusinessLogicRecorderSettingModel",
-              "description": "Business Logic Recorder Setting Model",
-              "type": "object",
-              "properties": {
-                "SequenceModelList": {
-                  "description": "Gets or sets the sequence model list.",
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/SequenceViewModel"
-                  }
-                }
-              }
-            },
-            "SequenceViewModel": {
-              "title": "SequenceViewModel",
-              "description": "Represents the Sequence View Model",
-              "type": "object",
-              "required": [
-                "Name",
-                "BusinessLogicRecorderSettings"
-              ],
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the BLR file name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "BusinessLogicRecorderSettings": {
-                  "description": "Gets or sets the BLR sequence list as a json string.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
           "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+            "json_body"
+          ]
+        },
+        {}
+      ]
     },
     "annotations": {
       "title": "Scan Retest",
@@ -1721,11 +154,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_launch_new_from_scan",
     "title": "Launch New Scan from Scan",
-    "description": "Launches a new scan with same configuration from the scan specified with scan ID. Invicti Enterprise: POST /api/1.0/scans/newfromscan. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Launches a new scan with same configuration from the scan specified with scan ID. Invicti Enterprise: POST /api/1.0/scans/newfromscan. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Launch New Scan from Scan input",
-      "description": "Launches a new scan with same configuration from the scan specified with scan ID. data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares.",
+      "description": "Launches a new scan with same configuration from the scan specified with scan ID.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -1733,7 +165,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "data_body": {
-          "title": "Request data",
           "description": "The scan whose configuration the new scan copies.",
           "type": "object",
           "additionalProperties": false,
@@ -1742,306 +173,19 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Scan ID",
               "description": "Identifier (GUID) of the scan to copy the configuration from.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
+              "type": "string"
             }
-          },
-          "examples": [
-            {
-              "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "data_body": {
-            "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
           }
         }
-      ]
+      }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Launch New Scan from Scan output",
-      "description": "The envelope; on 201 json_body is the new ScanTaskModel, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
-        },
-        {
           "type": "object",
-          "properties": {
-            "json_body": {
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel"
-                },
-                {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            }
-          },
-          "required": [
-            "json_body"
-          ]
-        },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.ScanTaskModel"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 201,
-          "response_headers": {
-            "Date": "Thu, 28 Mar 2024 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Content-Length": "54",
-            "Connection": "keep-alive",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer",
-            "X-XSS-Protection": "1; mode=block",
-            "Origin-Trial": "Au1hLO38HdoU0c5ahko3BUGr8p9Kt881bvrcCP4vESne1HV+B1XX/MZhfZNP/TWW4+BPBlKO9h3fokvWCxZdsQAAAABieyJvcmlnaW4iOiJodHRwczovL3d3dy5uZXRzcGFya2VyY2xvdWQuY29tOjQ0MyIsImZlYXR1cmUiOiJVMkZTZWN1cml0eUtleUFQSSIsImV4cGlyeSI6MTY1ODg3OTk5OX0=",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
-            "Expect-CT": "max-age=30,report-uri=\"https://www.netsparkercloud.com/report-ct/\""
-          },
-          "reason": "Created",
-          "json_body": {
-            "AdditionalWebsites": [
-              {
-                "Canonical": true,
-                "TargetUrl": "string"
-              }
-            ],
-            "AgentId": "00000000-0000-0000-0000-000000000000",
-            "AgentName": "string",
-            "Cookies": "string",
-            "CrawlAndAttack": true,
-            "DeletedOn": "2024-03-28T06:07:58.141Z",
-            "EnableHeuristicChecksInCustomUrlRewrite": true,
-            "ExcludedLinks": "string",
-            "ExcludeLinks": true,
-            "DisallowedHttpMethods": "string",
-            "FindAndFollowNewLinks": true,
-            "ImportedLinks": "string",
-            "AllImportedLinks": "string",
-            "DesktopScanId": "00000000-0000-0000-0000-000000000000",
-            "InitiatedTime": "string",
-            "InitiatedDate": "string",
-            "InitiatedAt": "2024-03-28T06:07:58.141Z",
-            "MaxDynamicSignatures": 0,
-            "MaxScanDuration": 0,
-            "Duration": "string",
-            "PolicyDescription": "string",
-            "PolicyId": "00000000-0000-0000-0000-000000000000",
-            "PolicyUserId": "00000000-0000-0000-0000-000000000000",
-            "PolicyIsDefault": true,
-            "PolicyIsShared": true,
-            "PolicyName": "string",
-            "AuthenticationProfileId": "00000000-0000-0000-0000-000000000000",
-            "AuthenticationProfileOption": "DontUse",
-            "ReportPolicyDescription": "string",
-            "ReportPolicyId": "00000000-0000-0000-0000-000000000000",
-            "ReportPolicyUserId": "00000000-0000-0000-0000-000000000000",
-            "ReportPolicyIsDefault": true,
-            "ReportPolicyIsShared": true,
-            "ReportPolicyName": "string",
-            "Scope": "EnteredPathAndBelow",
-            "SubPathMaxDynamicSignatures": 0,
-            "TargetPath": "string",
-            "TargetUrl": "string",
-            "TargetUrlRoot": "string",
-            "TimeWindow": {
-              "Items": [
-                {
-                  "Day": "Sunday",
-                  "From": "string",
-                  "ScanningAllowed": true,
-                  "To": "string"
-                }
-              ]
-            },
-            "TotalVulnerabilityCount": 0,
-            "UrlRewriteAnalyzableExtensions": "string",
-            "UrlRewriteBlockSeparators": "string",
-            "UrlRewriteMode": "None",
-            "UrlRewriteRules": [
-              {
-                "PlaceholderPattern": "string",
-                "RegexPattern": "string"
-              }
-            ],
-            "UrlRewriteExcludedLinks": [
-              {
-                "ExcludedPath": "string",
-                "IsRegex": true
-              }
-            ],
-            "UserId": "00000000-0000-0000-0000-000000000000",
-            "VcsCommitInfo": {
-              "CiBuildConfigurationName": "string",
-              "CiBuildHasChange": true,
-              "CiBuildId": "string",
-              "CiBuildServerName": "string",
-              "CiBuildServerVersion": "string",
-              "CiBuildUrl": "string",
-              "CiNcPluginVersion": "string",
-              "CiTimestamp": "2024-03-28T06:07:58.142Z",
-              "ComitterId": "00000000-0000-0000-0000-000000000000",
-              "Committer": "string",
-              "CommitterName": "string",
-              "CommitterOverride": "string",
-              "IntegrationSystem": "Teamcity",
-              "IsCommiterExistAndAuthorizedInNc": true,
-              "VcsName": "string",
-              "VcsVersion": "string"
-            },
-            "WebsiteName": "string",
-            "WebsiteUrl": "string",
-            "WebsiteDescription": "string",
-            "WebsiteProtocol": "Http",
-            "WebsiteIsDeleted": true,
-            "IsWebsiteLatestCompletedFullScanTask": true,
-            "EnablePciScanTask": true,
-            "PciScanTask": {
-              "Name": "string",
-              "Progress": 0,
-              "ScanState": "New",
-              "ComplianceStatus": "Scanning",
-              "EndDate": "2024-03-28T06:07:58.142Z"
-            },
-            "UserName": "string",
-            "QueuedScanTaskExist": true,
-            "ScanTaskProfileId": "00000000-0000-0000-0000-000000000000",
-            "ScanTaskProfile": {
-              "Id": "00000000-0000-0000-0000-000000000000",
-              "IsMine": true,
-              "IsPrimary": true,
-              "IsShared": true,
-              "Name": "string",
-              "TargetUrl": "string",
-              "ScanPolicyName": "string",
-              "Tags": [
-                "string"
-              ]
-            },
-            "WebsiteGroupIds": [
-              "00000000-0000-0000-0000-000000000000"
-            ],
-            "Comments": "string",
-            "BusinessLogicRecorderSetting": {
-              "SequenceModelList": [
-                {
-                  "Name": "string",
-                  "BusinessLogicRecorderSettings": "string"
-                }
-              ]
-            },
-            "ScanProfileChanged": true,
-            "CompletedSteps": 0,
-            "EstimatedLaunchTime": 0,
-            "EstimatedSteps": 0,
-            "FailureReason": "None",
-            "FailureReasonDescription": "string",
-            "FailureReasonString": "string",
-            "GlobalThreatLevel": "Unknown",
-            "GlobalVulnerabilityCriticalCount": 0,
-            "GlobalVulnerabilityHighCount": 0,
-            "GlobalVulnerabilityInfoCount": 0,
-            "GlobalVulnerabilityBestPracticeCount": 0,
-            "GlobalVulnerabilityLowCount": 0,
-            "GlobalVulnerabilityMediumCount": 0,
-            "Id": "00000000-0000-0000-0000-000000000000",
-            "IsCompleted": true,
-            "Percentage": 0,
-            "Phase": "Pending",
-            "ScanTaskGroupId": "00000000-0000-0000-0000-000000000000",
-            "ScanType": "Full",
-            "ScheduledScanId": "00000000-0000-0000-0000-000000000000",
-            "State": "Queued",
-            "StateChanged": "2024-03-28T06:07:58.142Z",
-            "ThreatLevel": "Unknown",
-            "VulnerabilityCriticalCount": 0,
-            "VulnerabilityHighCount": 0,
-            "VulnerabilityInfoCount": 0,
-            "VulnerabilityBestPracticeCount": 0,
-            "VulnerabilityLowCount": 0,
-            "VulnerabilityMediumCount": 0,
-            "WebsiteId": "00000000-0000-0000-0000-000000000000",
-            "Initiated": "2024-03-28T06:07:58.142Z",
-            "Tags": [
-              "string"
-            ]
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
           "required": [
             "status_code",
             "reason",
@@ -2050,1416 +194,94 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
+              "type": "integer"
             },
             "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
               "type": "string"
             },
             "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
               "type": "object",
               "additionalProperties": {
                 "type": "string"
               }
             },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
+            "json_body": {}
           }
         },
-        "invicti.ScanTaskModel": {
-          "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
+        {
           "type": "object",
-          "required": [
-            "Id",
-            "State"
-          ],
           "properties": {
-            "AdditionalWebsites": {
-              "description": "Gets or sets the additional websites to scan.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/AdditionalWebsiteModel"
-              }
-            },
-            "AgentId": {
-              "description": "Gets or sets the agent id.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AgentName": {
-              "description": "Gets or sets the agent name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cookies": {
-              "description": "Gets or sets the cookies.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CrawlAndAttack": {
-              "description": "Gets or sets a value indicating whether parallel attacker is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DeletedOn": {
-              "description": "Gets or sets deleted date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "EnableHeuristicChecksInCustomUrlRewrite": {
-              "description": "Gets or sets a value indicating whether Heuristic URL Rewrite support is enabled together with custom URL Rewrite support.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ExcludedLinks": {
-              "description": "Gets or sets the excluded links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExcludeLinks": {
-              "description": "Gets or sets a value indicating whether links should be excluded/included.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DisallowedHttpMethods": {
-              "description": "Gets or sets the disallowed HTTP methods.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FindAndFollowNewLinks": {
-              "description": "Gets or sets a value indicating whether automatic crawling is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ImportedLinks": {
-              "description": "Gets or sets the imported links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AllImportedLinks": {
-              "description": "Gets or sets the all imported links which might be added via manually or via importing a file. This property is used for status/reports pages.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "DesktopScanId": {
-              "description": "Gets the desktop scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "InitiatedTime": {
-              "description": "Gets or sets initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedDate": {
-              "description": "Gets or sets the initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedAt": {
-              "description": "Gets or sets the initiated date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "MaxDynamicSignatures": {
-              "description": "Gets or sets the root path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "MaxScanDuration": {
-              "description": "Gets or sets the maximum duration of the scan in hours.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Duration": {
-              "description": "Gets or sets the duration",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyDescription": {
-              "description": "Gets or sets the description of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyId": {
-              "description": "Gets or sets the foreign key reference to the related Policy instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related Policy User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsShared instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyName": {
-              "description": "Gets or sets the name of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AuthenticationProfileId": {
-              "description": "Gets or sets the foreign key reference to the related Authentication Profile instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AuthenticationProfileOption": {
-              "description": "Gets or sets the the authentication profile option.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "DontUse",
-                "UseMatchedProfile",
-                "SelectedProfile",
-                null
-              ]
-            },
-            "ReportPolicyDescription": {
-              "description": "Gets or sets the description of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ReportPolicyId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyName": {
-              "description": "Gets or sets the name of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Scope": {
-              "description": "Gets or sets the scan scope.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "EnteredPathAndBelow",
-                "OnlyEnteredUrl",
-                "WholeDomain",
-                null
-              ]
-            },
-            "SubPathMaxDynamicSignatures": {
-              "description": "Gets or sets the sub path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "TargetPath": {
-              "description": "Gets or sets target path.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrl": {
-              "description": "Gets or sets TargetUrl.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrlRoot": {
-              "description": "Gets or sets the target URL root.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TimeWindow": {
-              "description": "Gets or sets the scan time window.",
+            "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowModel"
+                  "type": "object",
+                  "required": [
+                    "Id",
+                    "State"
+                  ],
+                  "properties": {
+                    "TargetUrl": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "Id": {
+                      "type": "string"
+                    },
+                    "ScanType": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "enum": [
+                        "Full",
+                        "Retest",
+                        "Incremental",
+                        null
+                      ]
+                    },
+                    "State": {
+                      "type": "string",
+                      "enum": [
+                        "Queued",
+                        "Scanning",
+                        "Archiving",
+                        "Complete",
+                        "Failed",
+                        "Cancelled",
+                        "Delayed",
+                        "Pausing",
+                        "Paused",
+                        "Resuming",
+                        "AsyncArchiving"
+                      ]
+                    }
+                  }
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
                 }
               ]
-            },
-            "TotalVulnerabilityCount": {
-              "description": "Gets or sets the total vulnerability count without information vulnerabilities.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "UrlRewriteAnalyzableExtensions": {
-              "description": "Gets or sets the extensions that will be analyzed for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteBlockSeparators": {
-              "description": "Gets or sets the block separators for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteMode": {
-              "description": "Gets or sets the URL Rewrite mode.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Heuristic",
-                "Custom",
-                null
-              ]
-            },
-            "UrlRewriteRules": {
-              "description": "Gets or sets the URL Rewrite rules.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteRuleModel"
-              }
-            },
-            "UrlRewriteExcludedLinks": {
-              "description": "Gets or sets the URL rewrite excluded links.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteExcludedPathModel"
-              }
-            },
-            "UserId": {
-              "description": "Gets or sets the user identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "VcsCommitInfo": {
-              "description": "Gets or sets a value that represents VCS commit info",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/VcsCommitInfo"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteUrl": {
-              "description": "Gets or sets the website URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteDescription": {
-              "description": "Gets or sets the description of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteProtocol": {
-              "description": "Gets or sets the description of the website protocol.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Http",
-                "Https",
-                null
-              ]
-            },
-            "WebsiteIsDeleted": {
-              "description": "Determines whether if the website is deleted.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsWebsiteLatestCompletedFullScanTask": {
-              "description": "gets or sets is latest completed full scan task of website",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "EnablePciScanTask": {
-              "description": "Gets or sets the pci scan task is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PciScanTask": {
-              "description": "Gets or sets the Pci scan task view model.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/PciScanTaskViewModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "UserName": {
-              "description": "Gets or sets the user's name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "QueuedScanTaskExist": {
-              "description": "Determines whether if the scan task model has initiated queued scan.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ScanTaskProfileId": {
-              "description": "Gets or sets the scan task profile id",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanTaskProfile": {
-              "description": "Gets or sets the scan task profile name",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ReducedScanTaskProfile"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteGroupIds": {
-              "description": "The group ids of website in it",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string",
-                "examples": [
-                  "00000000-0000-0000-0000-000000000000"
-                ]
-              }
-            },
-            "Comments": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "BusinessLogicRecorderSetting": {
-              "description": "Gets or sets the business logic recorder setting.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/BusinessLogicRecorderSettingModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "ScanProfileChanged": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "CompletedSteps": {
-              "description": "Gets or sets the number of steps (HTTP requests) completed thus far.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedLaunchTime": {
-              "description": "Gets or sets the estimated launch time in minutes for queued scans.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedSteps": {
-              "description": "Gets or sets the estimated total number of steps (HTTP requests) that this scan will undertake.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "FailureReason": {
-              "description": "Gets or sets FailureReason",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Request",
-                "HeadRequest",
-                "RedirectDetected",
-                "TimeoutDetected",
-                "MaxLogoutExceeded",
-                "RequestFailed",
-                "Response",
-                "CrawlerRequest",
-                "AttackerRequest",
-                "ReCrawlerRequest",
-                "Finished",
-                "LinkNotFound",
-                "RecalculateAttackPossibilities",
-                "PhaseCrawlStarted",
-                "PhaseAttackStarted",
-                "PhaseReCrawlStarted",
-                "CrawlerPossibility",
-                "ReCrawlerPossibilities",
-                "HostUnavailable",
-                "NameResolutionFailure",
-                "ProxyFailure",
-                "OutOfDiskSpace",
-                "ProxyAuthenticationRequired",
-                "OAuth2EndpointError",
-                "TargetLinkTimeoutDetected",
-                "LoginFailed",
-                "ScanTargetNotReachable",
-                "ScanPolicyNotFound",
-                "ReportPolicyNotFound",
-                "SecurityProtocolTypeNotSupported",
-                "UnableToLoadScanSession",
-                "AgentNotAvailable",
-                "ScanNotAllowed",
-                "UnableToFindAutoSaveNdb",
-                "ErrorOccurredOnScanFailed",
-                "ErrorOccurredOnPause",
-                "ErrorOccurredOnCancel",
-                "ErrorOccurredOnScanCompleted",
-                "SevenZipNotFoundOrInstalled",
-                "ErrorOccurredOnLaunchScan",
-                "InvalidHeader",
-                "ErrorOccurredOnPreScanValidation",
-                "RawScanFileExpired",
-                "SecretsAndEncryptionIntegration",
-                "ArchiveMethodUnavailable",
-                null
-              ]
-            },
-            "FailureReasonDescription": {
-              "description": "Gets the failure reason description.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FailureReasonString": {
-              "description": "Gets the failure reason string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "GlobalThreatLevel": {
-              "description": "Gets or sets the global threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "GlobalVulnerabilityCriticalCount": {
-              "description": "Gets the global vulnerability critical count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityHighCount": {
-              "description": "Gets the global vulnerability high count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityInfoCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityBestPracticeCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityLowCount": {
-              "description": "Gets the global vulnerability low count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityMediumCount": {
-              "description": "Gets the global vulnerability medium count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Id": {
-              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ],
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "IsCompleted": {
-              "description": "Gets a value indicating whether scan is completed  with any state.",
-              "type": [
-                "boolean",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Percentage": {
-              "description": "Gets the completed percentage.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32",
-              "readOnly": true
-            },
-            "Phase": {
-              "description": "Gets or sets the Phase.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Pending",
-                "Crawling",
-                "CrawlingAndAttacking",
-                "Attacking",
-                "ReCrawling",
-                "Complete",
-                null
-              ]
-            },
-            "ScanTaskGroupId": {
-              "description": "Gets or sets the scan group identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanType": {
-              "description": "Gets or sets the type of the scan.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Full",
-                "Retest",
-                "Incremental",
-                null
-              ]
-            },
-            "ScheduledScanId": {
-              "description": "Gets or sets the scheduled scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "State": {
-              "description": "Gets or sets State. Required, never null: every scan task has a state.",
-              "type": "string",
-              "enum": [
-                "Queued",
-                "Scanning",
-                "Archiving",
-                "Complete",
-                "Failed",
-                "Cancelled",
-                "Delayed",
-                "Pausing",
-                "Paused",
-                "Resuming",
-                "AsyncArchiving"
-              ]
-            },
-            "StateChanged": {
-              "description": "Gets or sets the date and time at which this task state was last changed.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "ThreatLevel": {
-              "description": "Gets or sets the threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "VulnerabilityCriticalCount": {
-              "description": "Gets or sets the count of vulnerabilities with critical level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityHighCount": {
-              "description": "Gets or sets the count of vulnerabilities with high level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityInfoCount": {
-              "description": "Gets or sets the count of vulnerabilities with information level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityBestPracticeCount": {
-              "description": "Gets or sets the count of vulnerabilities with best practice level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityLowCount": {
-              "description": "Gets or sets the count of vulnerabilities with low level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityMediumCount": {
-              "description": "Gets or sets the count of vulnerabilities with medium level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "WebsiteId": {
-              "description": "Gets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "Initiated": {
-              "description": "Date and time at which this task was initiated.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "Tags": {
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
             }
           },
-          "definitions": {
-            "AdditionalWebsiteModel": {
-              "title": "AdditionalWebsiteModel",
-              "type": "object",
-              "properties": {
-                "Canonical": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "ScanTimeWindowModel": {
-              "title": "ScanTimeWindowModel",
-              "type": "object",
-              "properties": {
-                "Items": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowItemModel"
-                  }
-                }
-              }
-            },
-            "ScanTimeWindowItemModel": {
-              "title": "ScanTimeWindowItemModel",
-              "type": "object",
-              "properties": {
-                "Day": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Sunday",
-                    "Monday",
-                    "Tuesday",
-                    "Wednesday",
-                    "Thursday",
-                    "Friday",
-                    "Saturday",
-                    null
-                  ]
-                },
-                "From": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanningAllowed": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "To": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteRuleModel": {
-              "title": "UrlRewriteRuleModel",
-              "description": "Represents an URL Rewrite rule.",
-              "type": "object",
-              "properties": {
-                "PlaceholderPattern": {
-                  "description": "Gets or sets the path placeholders.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "RegexPattern": {
-                  "description": "Gets or sets the pattern.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteExcludedPathModel": {
-              "title": "UrlRewriteExcludedPathModel",
-              "description": "Represents an URL Rewrite Exclude Path rule",
-              "type": "object",
-              "properties": {
-                "ExcludedPath": {
-                  "description": "Gets or sets the excluded path.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IsRegex": {
-                  "description": "Gets or sets a value indicating whether this instance is regex.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "VcsCommitInfo": {
-              "title": "VcsCommitInfo",
-              "type": "object",
-              "properties": {
-                "CiBuildConfigurationName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildHasChange": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "CiBuildId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildServerName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "readOnly": true
-                },
-                "CiBuildServerVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiNcPluginVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiTimestamp": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                },
-                "ComitterId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "Committer": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterOverride": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IntegrationSystem": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Teamcity",
-                    "Jenkins",
-                    "Bamboo",
-                    "GitLab",
-                    "AzureDevOps",
-                    "Jira",
-                    "CircleCI",
-                    "TravisCI",
-                    "UrbanCodeDeploy",
-                    "GitHubActions",
-                    null
-                  ]
-                },
-                "IsCommiterExistAndAuthorizedInNc": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "VcsName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "VcsVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "PciScanTaskViewModel": {
-              "title": "PciScanTaskViewModel",
-              "description": "Pci Scan Task view model",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Progress": {
-                  "description": "Gets or sets the progress for scan task",
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "ScanState": {
-                  "description": "Gets or sets the scan state",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "New",
-                    "Running",
-                    "Stopped",
-                    "Deleted",
-                    "Done",
-                    null
-                  ]
-                },
-                "ComplianceStatus": {
-                  "description": "Gets or sets the compliance status. This will be setted when pci scan task is done",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Scanning",
-                    "Passed",
-                    "Failed",
-                    null
-                  ]
-                },
-                "EndDate": {
-                  "description": "Gets or sets the end date",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                }
-              }
-            },
-            "ReducedScanTaskProfile": {
-              "title": "ReducedScanTaskProfile",
-              "description": "Represents a class that carries out basic scan task profile data.",
-              "type": "object",
-              "properties": {
-                "Id": {
-                  "description": "Gets or sets the identifier.",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "IsMine": {
-                  "description": "Gets or sets a value indicating whether this scan profile is user's profile.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsPrimary": {
-                  "description": "Gets or sets a value indicating whether this instance is primary scan profile for a website.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsShared": {
-                  "description": "Gets or sets a value indicating whether this scan profile is shared to other team members.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "Name": {
-                  "description": "Gets or sets the name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "description": "Gets or sets the target URL.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanPolicyName": {
-                  "description": "Gets or sets the Scan Policy name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Tags": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "type": "string"
-                  }
-                }
-              }
-            },
-            "BusinessLogicRecorderSettingModel": {
-              "title": "BusinessLogicRecorderSettingModel",
-              "description": "Business Logic Recorder Setting Model",
-              "type": "object",
-              "properties": {
-                "SequenceModelList": {
-                  "description": "Gets or sets the sequence model list.",
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/SequenceViewModel"
-                  }
-                }
-              }
-            },
-            "SequenceViewModel": {
-              "title": "SequenceViewModel",
-              "description": "Represents the Sequence View Model",
-              "type": "object",
-              "required": [
-                "Name",
-                "BusinessLogicRecorderSettings"
-              ],
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the BLR file name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "BusinessLogicRecorderSettings": {
-                  "description": "Gets or sets the BLR sequence list as a json string.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
           "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+            "json_body"
+          ]
+        },
+        {}
+      ]
     },
     "annotations": {
       "title": "Launch New Scan from Scan",
@@ -3472,10 +294,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_status",
     "title": "Scan Status",
-    "description": "Gets the status of a scan: its state (Queued, Scanning, Complete, Failed, Cancelled ...) and its completed and estimated steps. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets the status of a scan: its state (Queued, Scanning, Complete, Failed, Cancelled ...) and its completed and estimated steps. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Status input",
       "description": "Gets the status of a scan: its state and how many of its estimated steps are done.",
       "type": "object",
       "additionalProperties": false,
@@ -3484,7 +305,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which scan to read the status of.",
           "type": "object",
           "additionalProperties": false,
@@ -3493,38 +313,40 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Scan ID",
               "description": "Identifier (GUID) of the scan.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
+              "type": "string"
             }
-          },
-          "examples": [
-            {
-              "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
           }
         }
-      ]
+      }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Status output",
-      "description": "The envelope; on 200 json_body is the scan's ApiScanStatusModel { CompletedSteps, EstimatedLaunchTime, EstimatedSteps, State }, on errors Invicti's { Message } (404 for an unknown scan) or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -3532,10 +354,51 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.ApiScanStatusModel"
+                  "type": "object",
+                  "required": [
+                    "State"
+                  ],
+                  "properties": {
+                    "CompletedSteps": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    },
+                    "EstimatedSteps": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    },
+                    "State": {
+                      "type": "string",
+                      "enum": [
+                        "Queued",
+                        "Scanning",
+                        "Archiving",
+                        "Complete",
+                        "Failed",
+                        "Cancelled",
+                        "Delayed",
+                        "Pausing",
+                        "Paused",
+                        "Resuming",
+                        "AsyncArchiving"
+                      ]
+                    }
+                  }
                 },
                 {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
@@ -3547,252 +410,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.ApiScanStatusModel"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "CompletedSteps": 1240,
-            "EstimatedLaunchTime": null,
-            "EstimatedSteps": 3500,
-            "State": "Scanning"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.ApiScanStatusModel": {
-          "title": "ApiScanStatusModel",
-          "description": "Invicti ApiScanStatusModel, as returned by GET /api/1.0/scans/status/{id} (and, last poll, by the scan wait). The 4 properties of the vendor's Swagger model with its State enum. State is required and never null: a status without a state is not a scan status, so a body that lacks it (drift, or another model) fails validation. The counters also accept null, as real responses carry null where the Swagger declares none; unknown properties are allowed so a newer API version does not break playbooks.",
-          "type": "object",
-          "required": [
-            "State"
-          ],
-          "properties": {
-            "CompletedSteps": {
-              "description": "Gets or sets the completed steps.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedLaunchTime": {
-              "description": "Gets or sets the estimated launch time in minutes for queued scans.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedSteps": {
-              "description": "Gets or sets the estimated steps.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "State": {
-              "description": "Gets or sets the state.",
-              "type": "string",
-              "enum": [
-                "Queued",
-                "Scanning",
-                "Archiving",
-                "Complete",
-                "Failed",
-                "Cancelled",
-                "Delayed",
-                "Pausing",
-                "Paused",
-                "Resuming",
-                "AsyncArchiving"
-              ]
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Scan Status",
@@ -3805,11 +424,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_wait",
     "title": "Wait for Scan",
-    "description": "Waits until a scan is Complete, Failed or Cancelled (or wait.timeout_s passes), polling its status every wait.interval_s seconds; returns the last status plus how the wait ended. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Waits until a scan is Complete, Failed or Cancelled (or wait.timeout_s passes), polling its status every wait.interval_s seconds; returns the last status plus how the wait ended. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Wait for Scan input",
-      "description": "Polls the scan's status until it is Complete, Failed or Cancelled, or until wait.timeout_s has passed.",
+      "description": "Polls the scan's status until it is Complete, Failed or Cancelled, or until wait.timeout_s has…",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -3817,7 +435,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which scan to wait for.",
           "type": "object",
           "additionalProperties": false,
@@ -3826,213 +443,40 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Scan ID",
               "description": "Identifier (GUID) of the scan.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
+              "type": "string"
             }
-          },
-          "examples": [
-            {
-              "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-            }
-          ]
+          }
         },
         "wait": {
-          "title": "Wait options",
-          "description": "How long to wait in all and how often to ask. Both optional.",
+          "description": "How long to wait in all and how often to ask.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "timeout_s": {
-              "title": "Timeout (seconds)",
-              "description": "Give up after this many seconds (1 to 86400, default 3600) if the scan has not reached a terminal state; no poll starts that could not finish before it.",
+              "description": "Give up after this many seconds (1 to 86400, default 3600) if the scan has not reached a terminal…",
               "type": "integer",
               "minimum": 1,
               "maximum": 86400,
-              "default": 3600,
-              "examples": [
-                3600
-              ]
+              "default": 3600
             },
             "interval_s": {
-              "title": "Poll interval (seconds)",
-              "description": "Seconds between two status requests (1 to 3600, default 30); a longer Retry-After from the vendor wins.",
+              "description": "Seconds between two status requests (1 to 3600, default 30); a longer Retry-After from the vendor…",
               "type": "integer",
               "minimum": 1,
               "maximum": 3600,
-              "default": 30,
-              "examples": [
-                30
-              ]
+              "default": 30
             }
-          },
-          "examples": [
-            {
-              "timeout_s": 3600,
-              "interval_s": 30
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-          },
-          "wait": {
-            "timeout_s": 600,
-            "interval_s": 10
           }
         }
-      ]
+      }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Wait for Scan output",
-      "description": "The envelope of the last status poll (json_body: ApiScanStatusModel, or Invicti's { Message } / null when that poll failed) plus wait { done, polls, waited_ms }: done is true when State reached Complete, Failed or Cancelled, false when timeout_s passed first. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
-        },
-        {
           "type": "object",
-          "properties": {
-            "json_body": {
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ApiScanStatusModel"
-                },
-                {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "wait": {
-              "description": "How the wait ended: done (a terminal state was reached), polls, waited_ms."
-            }
-          },
-          "required": [
-            "json_body",
-            "wait"
-          ]
-        },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.ApiScanStatusModel"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "CompletedSteps": 3500,
-            "EstimatedLaunchTime": null,
-            "EstimatedSteps": 3500,
-            "State": "Complete"
-          },
-          "wait": {
-            "done": true,
-            "polls": 14,
-            "waited_ms": 402113
-          }
-        },
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "CompletedSteps": 1240,
-            "EstimatedLaunchTime": null,
-            "EstimatedSteps": 3500,
-            "State": "Scanning"
-          },
-          "wait": {
-            "done": false,
-            "polls": 120,
-            "waited_ms": 3600000
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
           "required": [
             "status_code",
             "reason",
@@ -4041,63 +485,20 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
+              "type": "integer"
             },
             "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
               "type": "string"
             },
             "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
               "type": "object",
               "additionalProperties": {
                 "type": "string"
               }
             },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
+            "json_body": {},
             "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
               "type": "object",
-              "additionalProperties": false,
               "required": [
                 "done",
                 "polls",
@@ -4105,101 +506,72 @@ export const mcpTools: readonly McpToolDefinition[] = [
               ],
               "properties": {
                 "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
                   "type": "boolean"
                 },
                 "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
+                  "type": "integer"
                 },
                 "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
+                  "type": "integer"
                 }
               }
             }
           }
         },
-        "invicti.ApiScanStatusModel": {
-          "title": "ApiScanStatusModel",
-          "description": "Invicti ApiScanStatusModel, as returned by GET /api/1.0/scans/status/{id} (and, last poll, by the scan wait). The 4 properties of the vendor's Swagger model with its State enum. State is required and never null: a status without a state is not a scan status, so a body that lacks it (drift, or another model) fails validation. The counters also accept null, as real responses carry null where the Swagger declares none; unknown properties are allowed so a newer API version does not break playbooks.",
+        {
           "type": "object",
-          "required": [
-            "State"
-          ],
           "properties": {
-            "CompletedSteps": {
-              "description": "Gets or sets the completed steps.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedLaunchTime": {
-              "description": "Gets or sets the estimated launch time in minutes for queued scans.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedSteps": {
-              "description": "Gets or sets the estimated steps.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "State": {
-              "description": "Gets or sets the state.",
-              "type": "string",
-              "enum": [
-                "Queued",
-                "Scanning",
-                "Archiving",
-                "Complete",
-                "Failed",
-                "Cancelled",
-                "Delayed",
-                "Pausing",
-                "Paused",
-                "Resuming",
-                "AsyncArchiving"
+            "json_body": {
+              "anyOf": [
+                {
+                  "type": "object",
+                  "required": [
+                    "State"
+                  ],
+                  "properties": {
+                    "State": {
+                      "type": "string",
+                      "enum": [
+                        "Queued",
+                        "Scanning",
+                        "Archiving",
+                        "Complete",
+                        "Failed",
+                        "Cancelled",
+                        "Delayed",
+                        "Pausing",
+                        "Paused",
+                        "Resuming",
+                        "AsyncArchiving"
+                      ]
+                    }
+                  }
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
+                },
+                {
+                  "type": "null"
+                }
               ]
-            }
-          }
+            },
+            "wait": {}
+          },
+          "required": [
+            "json_body",
+            "wait"
+          ]
         },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Wait for Scan",
@@ -4212,11 +584,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "attackforge_request_new_project_retest",
     "title": "RequestNewProjectRetest",
-    "description": "Request a new retest for a project that user has access to. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/request. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Request a new retest for a project that user has access to. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/request. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "RequestNewProjectRetest input",
-      "description": "Request a new retest for a project that user has access to. The listed vulnerabilities must be in 'Retest' status.",
+      "description": "Request a new retest for a project that user has access to.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -4225,7 +596,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which project to request the retest for.",
           "type": "object",
           "additionalProperties": false,
@@ -4234,23 +604,13 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Project ID",
               "description": "Id of the project (24 hexadecimal digits).",
               "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$",
-              "examples": [
-                "66333e1d110ab5acf8a4354e"
-              ]
+              "pattern": "^[0-9A-Fa-f]{24}$"
             }
-          },
-          "examples": [
-            {
-              "id": "66333e1d110ab5acf8a4354e"
-            }
-          ]
+          }
         },
         "json_body": {
-          "title": "Request body",
           "description": "The retesting window and the vulnerabilities in scope for the retest round.",
           "type": "object",
           "additionalProperties": false,
@@ -4260,82 +620,57 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "retesting_window_start": {
-              "title": "Retesting window start",
-              "description": "Start of the retest window, an RFC 3339 date-time with an explicit offset, e.g. 2025-03-23T00:00:00.000Z.",
+              "description": "Start of the retest window, an RFC 3339 date-time with an explicit offset, e.g.",
               "type": "string",
-              "format": "date-time",
-              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+]([01][0-9]|2[0-3]):[0-5][0-9]|[\\-]([01][0-9]|2[0-3]):[0-5][0-9])$",
-              "examples": [
-                "2025-03-23T00:00:00.000Z"
-              ]
+              "format": "date-time"
             },
             "retesting_window_end": {
-              "title": "Retesting window end",
-              "description": "Optional end of the retest window, an RFC 3339 date-time with an explicit offset; not before the start.",
+              "description": "Optional end of the retest window, an RFC 3339 date-time with an explicit offset; not before the…",
               "type": "string",
-              "format": "date-time",
-              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+]([01][0-9]|2[0-3]):[0-5][0-9]|[\\-]([01][0-9]|2[0-3]):[0-5][0-9])$",
-              "examples": [
-                "2025-03-30T00:00:00.000Z"
-              ]
+              "format": "date-time"
             },
             "vulnerability_ids": {
-              "title": "Vulnerability IDs",
-              "description": "Project vulnerability ids (24 hexadecimal digits each) in scope for the retest round; each must be in 'Retest' status.",
+              "description": "Project vulnerability ids (24 hexadecimal digits each) in scope for the retest round; each must be…",
               "type": "array",
               "minItems": 1,
-              "maxItems": 1000,
               "uniqueItems": true,
               "items": {
-                "title": "Vulnerability ID",
                 "description": "A project vulnerability id (24 hexadecimal digits).",
                 "type": "string",
-                "pattern": "^[0-9A-Fa-f]{24}$",
-                "examples": [
-                  "6639508f50523053f459d29f"
-                ]
-              },
-              "examples": [
-                [
-                  "6639508f50523053f459d29f"
-                ]
-              ]
+                "pattern": "^[0-9A-Fa-f]{24}$"
+              }
             }
-          },
-          "examples": [
-            {
-              "retesting_window_start": "2025-03-23T00:00:00.000Z",
-              "retesting_window_end": "2025-03-30T00:00:00.000Z",
-              "vulnerability_ids": [
-                "6639508f50523053f459d29f"
-              ]
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "66333e1d110ab5acf8a4354e"
-          },
-          "json_body": {
-            "retesting_window_start": "2025-03-23T00:00:00.000Z",
-            "retesting_window_end": "2025-03-30T00:00:00.000Z",
-            "vulnerability_ids": [
-              "6639508f50523053f459d29f"
-            ]
           }
         }
-      ]
+      }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "RequestNewProjectRetest output",
-      "description": "The envelope; on success json_body is { status: \"Project retest requested for Project <id>\" }. Error bodies are not documented by AttackForge: on other statuses any JSON object, or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -4343,11 +678,18 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/attackforge.RetestRequestedResponse"
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "object",
-                  "description": "An error body; AttackForge does not document its shape.",
                   "additionalProperties": true
                 },
                 {
@@ -4360,193 +702,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/attackforge.RetestRequestedResponse"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "type": "object",
-                    "description": "An error body; AttackForge does not document its shape.",
-                    "additionalProperties": true
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Content-Type": "application/json; charset=utf-8"
-          },
-          "json_body": {
-            "status": "Project retest requested for Project 66333e1d110ab5acf8a4354e"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "attackforge.RetestRequestedResponse": {
-          "title": "RetestRequestedResponse",
-          "description": "AttackForge's documented answer to a retest request, e.g. { \"status\": \"Project retest requested for Project 66333e1d110ab5acf8a4354e\" }.",
-          "type": "object",
-          "required": [
-            "status"
-          ],
-          "properties": {
-            "status": {
-              "description": "A sentence stating the outcome, not a fixed code.",
-              "type": "string",
-              "examples": [
-                "Project retest requested for Project 66333e1d110ab5acf8a4354e"
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "RequestNewProjectRetest",
@@ -4559,22 +716,19 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_issues_waiting_for_retest",
     "title": "Issues Waiting for Retest",
-    "description": "Gets the list of issues waiting for a retest. Invicti Enterprise: GET /api/1.0/issues/waitingforretest. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets the list of issues waiting for a retest. Invicti Enterprise: GET /api/1.0/issues/waitingforretest. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Issues Waiting for Retest input",
-      "description": "Gets the list of issues waiting for a retest (Issues_WaitingForRetest), paged and optionally filtered by severity, website or website group.",
+      "description": "Gets the list of issues waiting for a retest (Issues_WaitingForRetest), paged and optionally…",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "parameters": {
-          "title": "Query parameters",
-          "description": "Filters and paging; every one is optional. Sent as the query string.",
+          "description": "Filters and paging; every one is optional.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "severity": {
-              "title": "Severity",
               "description": "Only issues of this severity.",
               "type": "string",
               "enum": [
@@ -4584,121 +738,27 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Medium",
                 "High",
                 "Critical"
-              ],
-              "examples": [
-                "High"
               ]
             },
             "webSiteName": {
-              "title": "Website name",
               "description": "Only issues of the website with this name.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 256,
-              "examples": [
-                "Sample"
-              ]
+              "type": "string"
             },
             "websiteGroupName": {
-              "title": "Website group name",
               "description": "Only issues of websites in the group with this name.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 256,
-              "examples": [
-                "Default"
-              ]
+              "type": "string"
             },
             "page": {
-              "title": "Page",
               "description": "Page number, from 1 (Invicti's default 1).",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiPage",
-              "examples": [
-                1
-              ]
-            },
-            "pageSize": {
-              "title": "Page size",
-              "description": "Issues per page, 1 to 200 (Invicti's default 20).",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiPageSize",
-              "examples": [
-                20
-              ]
-            }
-          },
-          "examples": [
-            {
-              "severity": "High",
-              "page": 1,
-              "pageSize": 20
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "parameters": {
-            "severity": "High",
-            "page": 1,
-            "pageSize": 20
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
               "type": "integer",
               "minimum": 1,
               "maximum": 2147483647
             },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
+            "pageSize": {
+              "description": "Issues per page, 1 to 200 (Invicti's default 20).",
               "type": "integer",
               "minimum": 1,
               "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
-            },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
             }
           }
         }
@@ -4707,11 +767,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Issues Waiting for Retest output",
-      "description": "The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of the issues waiting for a retest (LatestScanId names the scan to retest), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -4719,10 +798,47 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.IssueApiResult"
+                  "type": "object",
+                  "required": [
+                    "List"
+                  ],
+                  "properties": {
+                    "List": {
+                      "type": "array",
+                      "items": {
+                        "type": "object"
+                      }
+                    },
+                    "PageCount": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    },
+                    "PageNumber": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    },
+                    "TotalItemCount": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    }
+                  }
                 },
                 {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
@@ -4734,1122 +850,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.IssueApiResult"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "FirstItemOnPage": 1,
-            "HasNextPage": false,
-            "HasPreviousPage": false,
-            "IsFirstPage": true,
-            "IsLastPage": true,
-            "LastItemOnPage": 1,
-            "List": [
-              {
-                "AssigneeName": null,
-                "FirstSeenDate": "21/10/2026 09:12",
-                "Id": "2d0c5f38-6a17-4a3b-9b1e-0c6f1e2d7a10",
-                "IsAddressed": false,
-                "IsDetectedByShark": false,
-                "IsPresent": true,
-                "LastSeenDate": "20/11/2026 22:40",
-                "UpdatedDate": "21/11/2026 08:05",
-                "Severity": "High",
-                "State": "Fixed (Unconfirmed)",
-                "Title": "Cross-site Scripting",
-                "Url": "http://php.testinvicti.com/artist.php?artist=1",
-                "LatestVulnerabilityIsConfirmed": true,
-                "WebsiteId": "e7d2c1b0-9a8f-4e6d-b5c4-a3f2e1d0c9b8",
-                "WebsiteName": "Sample",
-                "WebsiteRootUrl": "http://php.testinvicti.com/",
-                "FixTimeInMinutes": null,
-                "Certainty": 100,
-                "Parameters": [
-                  {
-                    "Name": "artist",
-                    "Value": "1",
-                    "TypeName": "Get",
-                    "InputType": "Text"
-                  }
-                ],
-                "VulnerabilityDetail": null,
-                "Impact": null,
-                "Actions": null,
-                "Skills": null,
-                "Remedy": null,
-                "RemedyReferences": null,
-                "ExternalReferences": null,
-                "ProofOfConcept": null,
-                "CustomData": null,
-                "CustomFields": [],
-                "ClassificationLinks": [],
-                "CvssVectorString": "CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N",
-                "Cvss31VectorString": null,
-                "Cvss40VectorString": null,
-                "Type": "Xss",
-                "Classification": {
-                  "Cwe": "79",
-                  "Capec": "591",
-                  "Owasp2017": "A7",
-                  "OwaspTopTen2021": "A3",
-                  "Pci32": "6.5.7",
-                  "IsEmpty": false
-                },
-                "CvssVector": null,
-                "Cvss31Vector": null,
-                "Cvss40Vector": null,
-                "VersionIssues": [],
-                "IsRetest": true,
-                "IsTodo": false,
-                "LatestScanId": "af6d0ffd-529e-4056-b39f-b141021fae74",
-                "History": [
-                  {
-                    "Message": "Marked as Fixed (Unconfirmed), waiting for retest",
-                    "Note": null,
-                    "Owner": "Jane Doe",
-                    "Date": "21/11/2026 08:05"
-                  }
-                ],
-                "Tags": []
-              }
-            ],
-            "PageCount": 1,
-            "PageNumber": 1,
-            "PageSize": 20,
-            "TotalItemCount": 1
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.IssueApiResult": {
-          "title": "IssueApiResult",
-          "description": "Invicti IssueApiResult, the paged answer of GET /api/1.0/issues/waitingforretest: List (the IssueApiModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.",
-          "type": "object",
-          "required": [
-            "List"
-          ],
-          "properties": {
-            "FirstItemOnPage": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "HasNextPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "HasPreviousPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsFirstPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsLastPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LastItemOnPage": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "List": {
-              "type": "array",
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel"
-              }
-            },
-            "PageCount": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "PageNumber": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "PageSize": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "TotalItemCount": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        },
-        "invicti.IssueApiModel": {
-          "title": "IssueApiModel",
-          "description": "Invicti IssueApiModel, one issue in the List of an IssueApiResult (GET /api/1.0/issues/waitingforretest): all properties of the vendor's Swagger model with its enums; Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. Unknown properties are allowed.",
-          "type": "object",
-          "required": [
-            "Id"
-          ],
-          "properties": {
-            "AssigneeName": {
-              "description": "Gets or sets the name of the assignee.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FirstSeenDate": {
-              "description": "Gets or sets the first seen date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Id": {
-              "description": "Gets or sets the identifier.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "IsAddressed": {
-              "description": "Gets or sets a value indicating whether this vulnerability is addressed.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsDetectedByShark": {
-              "description": "Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsPresent": {
-              "description": "Gets or sets a value indicating whether this vulnerability is present.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LastSeenDate": {
-              "description": "Gets or sets the last seen date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UpdatedDate": {
-              "description": "Gets or sets the update date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Severity": {
-              "description": "Gets or sets the severity.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "BestPractice",
-                "Information",
-                "Low",
-                "Medium",
-                "High",
-                "Critical",
-                null
-              ]
-            },
-            "State": {
-              "description": "Gets or sets the state.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Title": {
-              "description": "Gets or sets the title.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Url": {
-              "description": "Gets or sets the URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "LatestVulnerabilityIsConfirmed": {
-              "description": "Gets or sets a value indicating whether [vulnerability confirmed].",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "WebsiteId": {
-              "description": "Gets or sets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteRootUrl": {
-              "description": "Gets or sets the website root URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FixTimeInMinutes": {
-              "description": "Gets or sets the issue fix time.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Certainty": {
-              "description": "Gets or sets the certainty.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Parameters": {
-              "description": "Gets the issue parameters.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueRequestContentParametersApiModel"
-              },
-              "readOnly": true
-            },
-            "VulnerabilityDetail": {
-              "description": "Gets a detail of the vulerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Impact": {
-              "description": "Gets a description of the impact of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Actions": {
-              "description": "Gets a description of the actions of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Skills": {
-              "description": "Gets a description of the skills of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Remedy": {
-              "description": "Gets a description of the remedy of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "RemedyReferences": {
-              "description": "Gets a description of the remedy references of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExternalReferences": {
-              "description": "Gets a description of the external of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ProofOfConcept": {
-              "description": "Gets a description of the proof of concept for the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CustomData": {
-              "description": "Gets a description of the proof of concept for the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CustomFields": {
-              "description": "Gets a collection of the vulnerability.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CustomFieldModel"
-              },
-              "readOnly": true
-            },
-            "ClassificationLinks": {
-              "description": "Gets the classification links",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            },
-            "CvssVectorString": {
-              "description": "Gets the CVSS 3.0 vector string.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cvss31VectorString": {
-              "description": "Gets the CVSS 3.1 vector string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Cvss40VectorString": {
-              "description": "Gets the CVSS 4.0 vector string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Type": {
-              "description": "Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Classification": {
-              "description": "Gets the classification of the vulnerability.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.IssueApiModel/definitions/VulnerabilityClassification"
-                },
-                {
-                  "type": "null"
-                }
-              ],
-              "readOnly": true
-            },
-            "CvssVector": {
-              "description": "Gets the parsed cvss vector",
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "Cvss31Vector": {
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "Cvss40Vector": {
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "VersionIssues": {
-              "description": "Gets the version issues",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/VersionIssue"
-              },
-              "readOnly": true
-            },
-            "IsRetest": {
-              "description": "Gets or sets a value indicating whether this vulnerability is waiting for retest",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsTodo": {
-              "description": "Gets or sets a value indicating whether this vulnerability is todo.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LatestScanId": {
-              "description": "Gets or set the latest scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "History": {
-              "description": "Gets or sets the History.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueHistoryApiModel"
-              }
-            },
-            "Tags": {
-              "description": "Tags",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            }
-          },
-          "definitions": {
-            "CustomFieldModel": {
-              "title": "CustomFieldModel",
-              "description": "Represents a key/value pair of custom data associated with a vulnerability.",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the name of this instance.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Values": {
-                  "description": "Gets or sets the values associated with this custom field.",
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "type": "string"
-                  }
-                }
-              }
-            },
-            "CvssScoreValue": {
-              "title": "CvssScoreValue",
-              "type": "object",
-              "properties": {
-                "Severity": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "None",
-                    "Low",
-                    "Medium",
-                    "High",
-                    "Critical",
-                    null
-                  ],
-                  "readOnly": true
-                },
-                "Value": {
-                  "type": [
-                    "number",
-                    "null"
-                  ],
-                  "format": "double",
-                  "readOnly": true
-                }
-              }
-            },
-            "IssueHistoryApiModel": {
-              "title": "IssueHistoryApiModel",
-              "description": "Model for issue api history prop",
-              "type": "object",
-              "properties": {
-                "Message": {
-                  "description": "Message to display",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Note": {
-                  "description": "Note to display",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owner": {
-                  "description": "Owner of event",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Date": {
-                  "description": "Date of event",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "IssueRequestContentParametersApiModel": {
-              "title": "IssueRequestContentParametersApiModel",
-              "description": "Issue request content parameters api response mapping class.",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the parameter name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Value": {
-                  "description": "Gets or sets the parameter value",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "TypeName": {
-                  "description": "Gets or sets the parameter type name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "InputType": {
-                  "description": "Gets or sets the input type",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Hidden",
-                    "Text",
-                    "Textarea",
-                    "Submit",
-                    "Reset",
-                    "Button",
-                    "Image",
-                    "File",
-                    "Radio",
-                    "Select",
-                    "Checkbox",
-                    "Password",
-                    "Color",
-                    "Date",
-                    "Datetime",
-                    "DatetimeLocal",
-                    "Email",
-                    "Month",
-                    "Number",
-                    "Range",
-                    "Search",
-                    "Tel",
-                    "Time",
-                    "Url",
-                    "Week",
-                    "Output",
-                    null
-                  ]
-                }
-              }
-            },
-            "VersionIssue": {
-              "title": "VersionIssue",
-              "type": "object",
-              "properties": {
-                "Exploit": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ExternalReferences": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "FromVersionOrdinal": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "FromVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Id": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "Impact": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Remedy": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Severity": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "BestPractice",
-                    "Information",
-                    "Low",
-                    "Medium",
-                    "High",
-                    "Critical",
-                    null
-                  ]
-                },
-                "Summary": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Title": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ToVersionOrdinal": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "ToVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Vulnerability": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Application": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "Bdu": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Cvss": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwnerVulnerabilityType": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "description": "One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape."
-                }
-              }
-            },
-            "VulnerabilityClassification": {
-              "title": "VulnerabilityClassification",
-              "type": "object",
-              "properties": {
-                "Asvs40": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Capec": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Cwe": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "DisaStig": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Hipaa": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IsEmpty": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ],
-                  "readOnly": true
-                },
-                "Iso27001": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Iso27001At2022": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Nistsp80053": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owasp2013": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owasp2017": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspApiTop10": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspProactiveControls": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspTopTen2021": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspTopTen2023": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Pci32": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "PciDss40": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Wasc": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Issues Waiting for Retest",
@@ -5862,10 +864,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_detail",
     "title": "Scan Detail",
-    "description": "Gets the detail of a scan. Invicti Enterprise: GET /api/1.0/scans/detail/{id}. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets the detail of a scan. Invicti Enterprise: GET /api/1.0/scans/detail/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Detail input",
       "description": "Gets the detail of a scan (Scans_Detail): the ScanTaskModel with its state, target and settings.",
       "type": "object",
       "additionalProperties": false,
@@ -5874,7 +875,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which scan to read.",
           "type": "object",
           "additionalProperties": false,
@@ -5883,83 +883,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Scan ID",
               "description": "Identifier (GUID) of the scan.",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiId",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
-            }
-          },
-          "examples": [
-            {
-              "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
-            },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
+              "type": "string"
             }
           }
         }
@@ -5968,11 +893,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Detail output",
-      "description": "The envelope; on 200 json_body is the scan's ScanTaskModel (all 96 properties, nulls accepted, Id required), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -5980,10 +924,61 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.ScanTaskModel"
+                  "type": "object",
+                  "required": [
+                    "Id",
+                    "State"
+                  ],
+                  "properties": {
+                    "TargetUrl": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "Id": {
+                      "type": "string"
+                    },
+                    "ScanType": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "enum": [
+                        "Full",
+                        "Retest",
+                        "Incremental",
+                        null
+                      ]
+                    },
+                    "State": {
+                      "type": "string",
+                      "enum": [
+                        "Queued",
+                        "Scanning",
+                        "Archiving",
+                        "Complete",
+                        "Failed",
+                        "Cancelled",
+                        "Delayed",
+                        "Pausing",
+                        "Paused",
+                        "Resuming",
+                        "AsyncArchiving"
+                      ]
+                    }
+                  }
                 },
                 {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
@@ -5995,1614 +990,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.ScanTaskModel"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "AdditionalWebsites": null,
-            "AgentId": null,
-            "AgentName": null,
-            "Cookies": null,
-            "CrawlAndAttack": true,
-            "DeletedOn": null,
-            "EnableHeuristicChecksInCustomUrlRewrite": true,
-            "ExcludedLinks": "[\"gtm\\\\.js\",\"WebResource\\\\.axd\",\"ScriptResource\\\\.axd\"]",
-            "ExcludeLinks": true,
-            "DisallowedHttpMethods": "[]",
-            "FindAndFollowNewLinks": true,
-            "ImportedLinks": null,
-            "AllImportedLinks": "",
-            "DesktopScanId": null,
-            "InitiatedTime": "28/03/2024 03:53 AM",
-            "InitiatedDate": "28/03/2024",
-            "InitiatedAt": "2024-03-28T09:53:50.5351532+00:00",
-            "MaxDynamicSignatures": 60,
-            "MaxScanDuration": 48,
-            "Duration": "00:00:00",
-            "PolicyDescription": "Performs recommended security checks",
-            "PolicyId": "b2018666-2a01-e411-976c-0a45dbb897e8",
-            "PolicyUserId": "3f2e0a60-a5ec-e311-80bc-000c29e428b5",
-            "PolicyIsDefault": true,
-            "PolicyIsShared": true,
-            "PolicyName": "Default Security Checks",
-            "AuthenticationProfileId": null,
-            "AuthenticationProfileOption": "DontUse",
-            "ReportPolicyDescription": "Default report policy.",
-            "ReportPolicyId": "013660af-56b7-4176-85be-cf2b84966816",
-            "ReportPolicyUserId": "3f2e0a60-a5ec-e311-80bc-000c29e428b5",
-            "ReportPolicyIsDefault": true,
-            "ReportPolicyIsShared": true,
-            "ReportPolicyName": "Default Report Policy",
-            "Scope": "EnteredPathAndBelow",
-            "SubPathMaxDynamicSignatures": 30,
-            "TargetPath": "/",
-            "TargetUrl": "http://php.testinvicti.com/",
-            "TargetUrlRoot": "http://php.testinvicti.com/",
-            "TimeWindow": null,
-            "TotalVulnerabilityCount": 0,
-            "UrlRewriteAnalyzableExtensions": "htm,html",
-            "UrlRewriteBlockSeparators": "/$.,;|:",
-            "UrlRewriteMode": "Heuristic",
-            "UrlRewriteRules": null,
-            "UrlRewriteExcludedLinks": null,
-            "UserId": "7d85ab71-641d-4fed-096f-b11404a17c3d",
-            "VcsCommitInfo": {
-              "CiBuildConfigurationName": null,
-              "CiBuildHasChange": null,
-              "CiBuildId": null,
-              "CiBuildServerName": "",
-              "CiBuildServerVersion": null,
-              "CiBuildUrl": null,
-              "CiNcPluginVersion": null,
-              "CiTimestamp": null,
-              "ComitterId": null,
-              "Committer": null,
-              "CommitterName": null,
-              "CommitterOverride": null,
-              "IntegrationSystem": null,
-              "IsCommiterExistAndAuthorizedInNc": null,
-              "VcsName": null,
-              "VcsVersion": null
-            },
-            "WebsiteName": "Sample",
-            "WebsiteUrl": "http://php.testinvicti.com/",
-            "WebsiteDescription": null,
-            "WebsiteProtocol": "Http",
-            "WebsiteIsDeleted": false,
-            "IsWebsiteLatestCompletedFullScanTask": false,
-            "EnablePciScanTask": false,
-            "PciScanTask": null,
-            "UserName": "Greg Sherman",
-            "QueuedScanTaskExist": false,
-            "ScanTaskProfileId": null,
-            "ScanTaskProfile": null,
-            "WebsiteGroupIds": [
-              "dafa9879-4ce8-4e74-0973-b11404a17c78"
-            ],
-            "Comments": null,
-            "BusinessLogicRecorderSetting": null,
-            "ScanProfileChanged": false,
-            "CompletedSteps": 3500,
-            "EstimatedLaunchTime": null,
-            "EstimatedSteps": 3500,
-            "FailureReason": null,
-            "FailureReasonDescription": null,
-            "FailureReasonString": null,
-            "GlobalThreatLevel": "Unknown",
-            "GlobalVulnerabilityCriticalCount": 0,
-            "GlobalVulnerabilityHighCount": 0,
-            "GlobalVulnerabilityInfoCount": 0,
-            "GlobalVulnerabilityBestPracticeCount": 0,
-            "GlobalVulnerabilityLowCount": 0,
-            "GlobalVulnerabilityMediumCount": 0,
-            "Id": "861fad08-3d37-4ff6-957b-122688c78b8a",
-            "IsCompleted": true,
-            "Percentage": 100,
-            "Phase": "Complete",
-            "ScanTaskGroupId": "9725ef27-50d8-4f96-e85f-b13b04474c98",
-            "ScanType": "Retest",
-            "ScheduledScanId": null,
-            "State": "Complete",
-            "StateChanged": null,
-            "ThreatLevel": "Unknown",
-            "VulnerabilityCriticalCount": 0,
-            "VulnerabilityHighCount": 0,
-            "VulnerabilityInfoCount": 0,
-            "VulnerabilityBestPracticeCount": 0,
-            "VulnerabilityLowCount": 0,
-            "VulnerabilityMediumCount": 0,
-            "WebsiteId": "f3a1c84e-bf9f-452d-1525-b11d048449cf",
-            "Initiated": "2024-03-28T09:53:50.5351532+00:00",
-            "Tags": []
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.ScanTaskModel": {
-          "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
-          "type": "object",
-          "required": [
-            "Id",
-            "State"
-          ],
-          "properties": {
-            "AdditionalWebsites": {
-              "description": "Gets or sets the additional websites to scan.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/AdditionalWebsiteModel"
-              }
-            },
-            "AgentId": {
-              "description": "Gets or sets the agent id.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AgentName": {
-              "description": "Gets or sets the agent name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cookies": {
-              "description": "Gets or sets the cookies.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CrawlAndAttack": {
-              "description": "Gets or sets a value indicating whether parallel attacker is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DeletedOn": {
-              "description": "Gets or sets deleted date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "EnableHeuristicChecksInCustomUrlRewrite": {
-              "description": "Gets or sets a value indicating whether Heuristic URL Rewrite support is enabled together with custom URL Rewrite support.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ExcludedLinks": {
-              "description": "Gets or sets the excluded links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExcludeLinks": {
-              "description": "Gets or sets a value indicating whether links should be excluded/included.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DisallowedHttpMethods": {
-              "description": "Gets or sets the disallowed HTTP methods.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FindAndFollowNewLinks": {
-              "description": "Gets or sets a value indicating whether automatic crawling is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ImportedLinks": {
-              "description": "Gets or sets the imported links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AllImportedLinks": {
-              "description": "Gets or sets the all imported links which might be added via manually or via importing a file. This property is used for status/reports pages.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "DesktopScanId": {
-              "description": "Gets the desktop scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "InitiatedTime": {
-              "description": "Gets or sets initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedDate": {
-              "description": "Gets or sets the initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedAt": {
-              "description": "Gets or sets the initiated date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "MaxDynamicSignatures": {
-              "description": "Gets or sets the root path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "MaxScanDuration": {
-              "description": "Gets or sets the maximum duration of the scan in hours.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Duration": {
-              "description": "Gets or sets the duration",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyDescription": {
-              "description": "Gets or sets the description of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyId": {
-              "description": "Gets or sets the foreign key reference to the related Policy instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related Policy User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsShared instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyName": {
-              "description": "Gets or sets the name of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AuthenticationProfileId": {
-              "description": "Gets or sets the foreign key reference to the related Authentication Profile instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AuthenticationProfileOption": {
-              "description": "Gets or sets the the authentication profile option.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "DontUse",
-                "UseMatchedProfile",
-                "SelectedProfile",
-                null
-              ]
-            },
-            "ReportPolicyDescription": {
-              "description": "Gets or sets the description of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ReportPolicyId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyName": {
-              "description": "Gets or sets the name of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Scope": {
-              "description": "Gets or sets the scan scope.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "EnteredPathAndBelow",
-                "OnlyEnteredUrl",
-                "WholeDomain",
-                null
-              ]
-            },
-            "SubPathMaxDynamicSignatures": {
-              "description": "Gets or sets the sub path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "TargetPath": {
-              "description": "Gets or sets target path.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrl": {
-              "description": "Gets or sets TargetUrl.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrlRoot": {
-              "description": "Gets or sets the target URL root.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TimeWindow": {
-              "description": "Gets or sets the scan time window.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "TotalVulnerabilityCount": {
-              "description": "Gets or sets the total vulnerability count without information vulnerabilities.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "UrlRewriteAnalyzableExtensions": {
-              "description": "Gets or sets the extensions that will be analyzed for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteBlockSeparators": {
-              "description": "Gets or sets the block separators for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteMode": {
-              "description": "Gets or sets the URL Rewrite mode.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Heuristic",
-                "Custom",
-                null
-              ]
-            },
-            "UrlRewriteRules": {
-              "description": "Gets or sets the URL Rewrite rules.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteRuleModel"
-              }
-            },
-            "UrlRewriteExcludedLinks": {
-              "description": "Gets or sets the URL rewrite excluded links.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteExcludedPathModel"
-              }
-            },
-            "UserId": {
-              "description": "Gets or sets the user identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "VcsCommitInfo": {
-              "description": "Gets or sets a value that represents VCS commit info",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/VcsCommitInfo"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteUrl": {
-              "description": "Gets or sets the website URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteDescription": {
-              "description": "Gets or sets the description of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteProtocol": {
-              "description": "Gets or sets the description of the website protocol.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Http",
-                "Https",
-                null
-              ]
-            },
-            "WebsiteIsDeleted": {
-              "description": "Determines whether if the website is deleted.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsWebsiteLatestCompletedFullScanTask": {
-              "description": "gets or sets is latest completed full scan task of website",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "EnablePciScanTask": {
-              "description": "Gets or sets the pci scan task is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PciScanTask": {
-              "description": "Gets or sets the Pci scan task view model.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/PciScanTaskViewModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "UserName": {
-              "description": "Gets or sets the user's name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "QueuedScanTaskExist": {
-              "description": "Determines whether if the scan task model has initiated queued scan.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ScanTaskProfileId": {
-              "description": "Gets or sets the scan task profile id",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanTaskProfile": {
-              "description": "Gets or sets the scan task profile name",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ReducedScanTaskProfile"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteGroupIds": {
-              "description": "The group ids of website in it",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string",
-                "examples": [
-                  "00000000-0000-0000-0000-000000000000"
-                ]
-              }
-            },
-            "Comments": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "BusinessLogicRecorderSetting": {
-              "description": "Gets or sets the business logic recorder setting.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/BusinessLogicRecorderSettingModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "ScanProfileChanged": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "CompletedSteps": {
-              "description": "Gets or sets the number of steps (HTTP requests) completed thus far.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedLaunchTime": {
-              "description": "Gets or sets the estimated launch time in minutes for queued scans.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedSteps": {
-              "description": "Gets or sets the estimated total number of steps (HTTP requests) that this scan will undertake.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "FailureReason": {
-              "description": "Gets or sets FailureReason",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Request",
-                "HeadRequest",
-                "RedirectDetected",
-                "TimeoutDetected",
-                "MaxLogoutExceeded",
-                "RequestFailed",
-                "Response",
-                "CrawlerRequest",
-                "AttackerRequest",
-                "ReCrawlerRequest",
-                "Finished",
-                "LinkNotFound",
-                "RecalculateAttackPossibilities",
-                "PhaseCrawlStarted",
-                "PhaseAttackStarted",
-                "PhaseReCrawlStarted",
-                "CrawlerPossibility",
-                "ReCrawlerPossibilities",
-                "HostUnavailable",
-                "NameResolutionFailure",
-                "ProxyFailure",
-                "OutOfDiskSpace",
-                "ProxyAuthenticationRequired",
-                "OAuth2EndpointError",
-                "TargetLinkTimeoutDetected",
-                "LoginFailed",
-                "ScanTargetNotReachable",
-                "ScanPolicyNotFound",
-                "ReportPolicyNotFound",
-                "SecurityProtocolTypeNotSupported",
-                "UnableToLoadScanSession",
-                "AgentNotAvailable",
-                "ScanNotAllowed",
-                "UnableToFindAutoSaveNdb",
-                "ErrorOccurredOnScanFailed",
-                "ErrorOccurredOnPause",
-                "ErrorOccurredOnCancel",
-                "ErrorOccurredOnScanCompleted",
-                "SevenZipNotFoundOrInstalled",
-                "ErrorOccurredOnLaunchScan",
-                "InvalidHeader",
-                "ErrorOccurredOnPreScanValidation",
-                "RawScanFileExpired",
-                "SecretsAndEncryptionIntegration",
-                "ArchiveMethodUnavailable",
-                null
-              ]
-            },
-            "FailureReasonDescription": {
-              "description": "Gets the failure reason description.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FailureReasonString": {
-              "description": "Gets the failure reason string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "GlobalThreatLevel": {
-              "description": "Gets or sets the global threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "GlobalVulnerabilityCriticalCount": {
-              "description": "Gets the global vulnerability critical count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityHighCount": {
-              "description": "Gets the global vulnerability high count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityInfoCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityBestPracticeCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityLowCount": {
-              "description": "Gets the global vulnerability low count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityMediumCount": {
-              "description": "Gets the global vulnerability medium count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Id": {
-              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ],
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "IsCompleted": {
-              "description": "Gets a value indicating whether scan is completed  with any state.",
-              "type": [
-                "boolean",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Percentage": {
-              "description": "Gets the completed percentage.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32",
-              "readOnly": true
-            },
-            "Phase": {
-              "description": "Gets or sets the Phase.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Pending",
-                "Crawling",
-                "CrawlingAndAttacking",
-                "Attacking",
-                "ReCrawling",
-                "Complete",
-                null
-              ]
-            },
-            "ScanTaskGroupId": {
-              "description": "Gets or sets the scan group identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanType": {
-              "description": "Gets or sets the type of the scan.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Full",
-                "Retest",
-                "Incremental",
-                null
-              ]
-            },
-            "ScheduledScanId": {
-              "description": "Gets or sets the scheduled scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "State": {
-              "description": "Gets or sets State. Required, never null: every scan task has a state.",
-              "type": "string",
-              "enum": [
-                "Queued",
-                "Scanning",
-                "Archiving",
-                "Complete",
-                "Failed",
-                "Cancelled",
-                "Delayed",
-                "Pausing",
-                "Paused",
-                "Resuming",
-                "AsyncArchiving"
-              ]
-            },
-            "StateChanged": {
-              "description": "Gets or sets the date and time at which this task state was last changed.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "ThreatLevel": {
-              "description": "Gets or sets the threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "VulnerabilityCriticalCount": {
-              "description": "Gets or sets the count of vulnerabilities with critical level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityHighCount": {
-              "description": "Gets or sets the count of vulnerabilities with high level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityInfoCount": {
-              "description": "Gets or sets the count of vulnerabilities with information level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityBestPracticeCount": {
-              "description": "Gets or sets the count of vulnerabilities with best practice level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityLowCount": {
-              "description": "Gets or sets the count of vulnerabilities with low level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityMediumCount": {
-              "description": "Gets or sets the count of vulnerabilities with medium level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "WebsiteId": {
-              "description": "Gets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "Initiated": {
-              "description": "Date and time at which this task was initiated.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "Tags": {
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            }
-          },
-          "definitions": {
-            "AdditionalWebsiteModel": {
-              "title": "AdditionalWebsiteModel",
-              "type": "object",
-              "properties": {
-                "Canonical": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "ScanTimeWindowModel": {
-              "title": "ScanTimeWindowModel",
-              "type": "object",
-              "properties": {
-                "Items": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowItemModel"
-                  }
-                }
-              }
-            },
-            "ScanTimeWindowItemModel": {
-              "title": "ScanTimeWindowItemModel",
-              "type": "object",
-              "properties": {
-                "Day": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Sunday",
-                    "Monday",
-                    "Tuesday",
-                    "Wednesday",
-                    "Thursday",
-                    "Friday",
-                    "Saturday",
-                    null
-                  ]
-                },
-                "From": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanningAllowed": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "To": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteRuleModel": {
-              "title": "UrlRewriteRuleModel",
-              "description": "Represents an URL Rewrite rule.",
-              "type": "object",
-              "properties": {
-                "PlaceholderPattern": {
-                  "description": "Gets or sets the path placeholders.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "RegexPattern": {
-                  "description": "Gets or sets the pattern.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteExcludedPathModel": {
-              "title": "UrlRewriteExcludedPathModel",
-              "description": "Represents an URL Rewrite Exclude Path rule",
-              "type": "object",
-              "properties": {
-                "ExcludedPath": {
-                  "description": "Gets or sets the excluded path.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IsRegex": {
-                  "description": "Gets or sets a value indicating whether this instance is regex.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "VcsCommitInfo": {
-              "title": "VcsCommitInfo",
-              "type": "object",
-              "properties": {
-                "CiBuildConfigurationName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildHasChange": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "CiBuildId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildServerName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "readOnly": true
-                },
-                "CiBuildServerVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiNcPluginVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiTimestamp": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                },
-                "ComitterId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "Committer": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterOverride": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IntegrationSystem": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Teamcity",
-                    "Jenkins",
-                    "Bamboo",
-                    "GitLab",
-                    "AzureDevOps",
-                    "Jira",
-                    "CircleCI",
-                    "TravisCI",
-                    "UrbanCodeDeploy",
-                    "GitHubActions",
-                    null
-                  ]
-                },
-                "IsCommiterExistAndAuthorizedInNc": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "VcsName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "VcsVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "PciScanTaskViewModel": {
-              "title": "PciScanTaskViewModel",
-              "description": "Pci Scan Task view model",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Progress": {
-                  "description": "Gets or sets the progress for scan task",
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "ScanState": {
-                  "description": "Gets or sets the scan state",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "New",
-                    "Running",
-                    "Stopped",
-                    "Deleted",
-                    "Done",
-                    null
-                  ]
-                },
-                "ComplianceStatus": {
-                  "description": "Gets or sets the compliance status. This will be setted when pci scan task is done",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Scanning",
-                    "Passed",
-                    "Failed",
-                    null
-                  ]
-                },
-                "EndDate": {
-                  "description": "Gets or sets the end date",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                }
-              }
-            },
-            "ReducedScanTaskProfile": {
-              "title": "ReducedScanTaskProfile",
-              "description": "Represents a class that carries out basic scan task profile data.",
-              "type": "object",
-              "properties": {
-                "Id": {
-                  "description": "Gets or sets the identifier.",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "IsMine": {
-                  "description": "Gets or sets a value indicating whether this scan profile is user's profile.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsPrimary": {
-                  "description": "Gets or sets a value indicating whether this instance is primary scan profile for a website.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsShared": {
-                  "description": "Gets or sets a value indicating whether this scan profile is shared to other team members.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "Name": {
-                  "description": "Gets or sets the name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "description": "Gets or sets the target URL.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanPolicyName": {
-                  "description": "Gets or sets the Scan Policy name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Tags": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "type": "string"
-                  }
-                }
-              }
-            },
-            "BusinessLogicRecorderSettingModel": {
-              "title": "BusinessLogicRecorderSettingModel",
-              "description": "Business Logic Recorder Setting Model",
-              "type": "object",
-              "properties": {
-                "SequenceModelList": {
-                  "description": "Gets or sets the sequence model list.",
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/SequenceViewModel"
-                  }
-                }
-              }
-            },
-            "SequenceViewModel": {
-              "title": "SequenceViewModel",
-              "description": "Represents the Sequence View Model",
-              "type": "object",
-              "required": [
-                "Name",
-                "BusinessLogicRecorderSettings"
-              ],
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the BLR file name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "BusinessLogicRecorderSettings": {
-                  "description": "Gets or sets the BLR sequence list as a json string.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Scan Detail",
@@ -7615,10 +1004,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_result",
     "title": "Scan Result",
-    "description": "Gets the result (the vulnerabilities found) of a scan. Invicti Enterprise: GET /api/1.0/scans/result/{id}. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets the result (the vulnerabilities found) of a scan. Invicti Enterprise: GET /api/1.0/scans/result/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Result input",
       "description": "Gets the vulnerabilities a scan found (Scans_Result): a list of { IssueUrl, Title, Type, Url }.",
       "type": "object",
       "additionalProperties": false,
@@ -7627,7 +1015,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which scan's result to read.",
           "type": "object",
           "additionalProperties": false,
@@ -7636,83 +1023,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Scan ID",
               "description": "Identifier (GUID) of the scan.",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiId",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
-            }
-          },
-          "examples": [
-            {
-              "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
-            },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
+              "type": "string"
             }
           }
         }
@@ -7721,11 +1033,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Result output",
-      "description": "The envelope; on 200 json_body is the array of VulnerabilityModel { IssueUrl, Title, Type, Url } the scan found (a completed retest lists only the issues still present), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -7735,11 +1066,31 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 {
                   "type": "array",
                   "items": {
-                    "$ref": "#/definitions/invicti.VulnerabilityModel"
+                    "type": "object",
+                    "required": [
+                      "Title",
+                      "Type"
+                    ],
+                    "properties": {
+                      "Title": {
+                        "type": "string"
+                      },
+                      "Type": {
+                        "type": "string"
+                      }
+                    }
                   }
                 },
                 {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
@@ -7751,245 +1102,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/definitions/invicti.VulnerabilityModel"
-                }
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": [
-            {
-              "IssueUrl": "https://www.netsparkercloud.com/issues/detail/2d0c5f38-6a17-4a3b-9b1e-0c6f1e2d7a10",
-              "Title": "Cross-site Scripting",
-              "Type": "Xss",
-              "Url": "http://php.testinvicti.com/artist.php?artist=1"
-            },
-            {
-              "IssueUrl": "https://www.netsparkercloud.com/issues/detail/7a4e9c21-3b58-4f0d-8e6a-5d2c1b0f9e34",
-              "Title": "Missing X-Frame-Options Header",
-              "Type": "MissingXFrameOptionsHeader",
-              "Url": null
-            }
-          ]
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.VulnerabilityModel": {
-          "title": "VulnerabilityModel",
-          "description": "Invicti VulnerabilityModel, one entry of the array GET /api/1.0/scans/result/{id} returns: the issue's page (IssueUrl), its Title, its vulnerability Type and the page it was found on (Url). Title and Type are required and never null (every issue has both), so an entry of another shape fails validation; IssueUrl and Url also accept null. Unknown properties are allowed.",
-          "type": "object",
-          "required": [
-            "Title",
-            "Type"
-          ],
-          "properties": {
-            "IssueUrl": {
-              "description": "Gets or sets the issue page URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Title": {
-              "description": "Gets or sets the title.",
-              "type": "string"
-            },
-            "Type": {
-              "description": "Gets or sets the vulnerability type. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.",
-              "type": "string"
-            },
-            "Url": {
-              "description": "Gets or sets the page URL which contains the vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Scan Result",
@@ -8002,108 +1116,29 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scans_list",
     "title": "Scans List",
-    "description": "Gets the list of scans and their details. Invicti Enterprise: GET /api/1.0/scans/list. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets the list of scans and their details. Invicti Enterprise: GET /api/1.0/scans/list. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scans List input",
       "description": "Gets the list of scans and their details (Scans_List), paged.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "parameters": {
-          "title": "Query parameters",
-          "description": "Paging; optional. Sent as the query string.",
+          "description": "Paging; optional.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "page": {
-              "title": "Page",
               "description": "Page number, from 1 (Invicti's default 1).",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiPage",
-              "examples": [
-                1
-              ]
-            },
-            "pageSize": {
-              "title": "Page size",
-              "description": "Scans per page, 1 to 200 (Invicti's default 20).",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiPageSize",
-              "examples": [
-                20
-              ]
-            }
-          },
-          "examples": [
-            {
-              "page": 1,
-              "pageSize": 20
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "parameters": {
-            "page": 1,
-            "pageSize": 20
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
               "type": "integer",
               "minimum": 1,
               "maximum": 2147483647
             },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
+            "pageSize": {
+              "description": "Scans per page, 1 to 200 (Invicti's default 20).",
               "type": "integer",
               "minimum": 1,
               "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
-            },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
             }
           }
         }
@@ -8112,11 +1147,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "List Scans output",
-      "description": "The envelope; on 200 json_body is the ScanTaskListApiResult page { List: [ScanTaskModel], PageNumber, PageCount, TotalItemCount, ... }, on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -8124,10 +1178,47 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.ScanTaskListApiResult"
+                  "type": "object",
+                  "required": [
+                    "List"
+                  ],
+                  "properties": {
+                    "List": {
+                      "type": "array",
+                      "items": {
+                        "type": "object"
+                      }
+                    },
+                    "PageCount": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    },
+                    "PageNumber": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    },
+                    "TotalItemCount": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    }
+                  }
                 },
                 {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
@@ -8139,1710 +1230,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.ScanTaskListApiResult"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "FirstItemOnPage": 1,
-            "HasNextPage": false,
-            "HasPreviousPage": false,
-            "IsFirstPage": true,
-            "IsLastPage": true,
-            "LastItemOnPage": 1,
-            "List": [
-              {
-                "AdditionalWebsites": null,
-                "AgentId": null,
-                "AgentName": null,
-                "Cookies": null,
-                "CrawlAndAttack": true,
-                "DeletedOn": null,
-                "EnableHeuristicChecksInCustomUrlRewrite": true,
-                "ExcludedLinks": "[\"gtm\\\\.js\",\"WebResource\\\\.axd\",\"ScriptResource\\\\.axd\"]",
-                "ExcludeLinks": true,
-                "DisallowedHttpMethods": "[]",
-                "FindAndFollowNewLinks": true,
-                "ImportedLinks": null,
-                "AllImportedLinks": "",
-                "DesktopScanId": null,
-                "InitiatedTime": "28/03/2024 03:53 AM",
-                "InitiatedDate": "28/03/2024",
-                "InitiatedAt": "2024-03-28T09:53:50.5351532+00:00",
-                "MaxDynamicSignatures": 60,
-                "MaxScanDuration": 48,
-                "Duration": "00:00:00",
-                "PolicyDescription": "Performs recommended security checks",
-                "PolicyId": "b2018666-2a01-e411-976c-0a45dbb897e8",
-                "PolicyUserId": "3f2e0a60-a5ec-e311-80bc-000c29e428b5",
-                "PolicyIsDefault": true,
-                "PolicyIsShared": true,
-                "PolicyName": "Default Security Checks",
-                "AuthenticationProfileId": null,
-                "AuthenticationProfileOption": "DontUse",
-                "ReportPolicyDescription": "Default report policy.",
-                "ReportPolicyId": "013660af-56b7-4176-85be-cf2b84966816",
-                "ReportPolicyUserId": "3f2e0a60-a5ec-e311-80bc-000c29e428b5",
-                "ReportPolicyIsDefault": true,
-                "ReportPolicyIsShared": true,
-                "ReportPolicyName": "Default Report Policy",
-                "Scope": "EnteredPathAndBelow",
-                "SubPathMaxDynamicSignatures": 30,
-                "TargetPath": "/",
-                "TargetUrl": "http://php.testinvicti.com/",
-                "TargetUrlRoot": "http://php.testinvicti.com/",
-                "TimeWindow": null,
-                "TotalVulnerabilityCount": 0,
-                "UrlRewriteAnalyzableExtensions": "htm,html",
-                "UrlRewriteBlockSeparators": "/$.,;|:",
-                "UrlRewriteMode": "Heuristic",
-                "UrlRewriteRules": null,
-                "UrlRewriteExcludedLinks": null,
-                "UserId": "7d85ab71-641d-4fed-096f-b11404a17c3d",
-                "VcsCommitInfo": {
-                  "CiBuildConfigurationName": null,
-                  "CiBuildHasChange": null,
-                  "CiBuildId": null,
-                  "CiBuildServerName": "",
-                  "CiBuildServerVersion": null,
-                  "CiBuildUrl": null,
-                  "CiNcPluginVersion": null,
-                  "CiTimestamp": null,
-                  "ComitterId": null,
-                  "Committer": null,
-                  "CommitterName": null,
-                  "CommitterOverride": null,
-                  "IntegrationSystem": null,
-                  "IsCommiterExistAndAuthorizedInNc": null,
-                  "VcsName": null,
-                  "VcsVersion": null
-                },
-                "WebsiteName": "Sample",
-                "WebsiteUrl": "http://php.testinvicti.com/",
-                "WebsiteDescription": null,
-                "WebsiteProtocol": "Http",
-                "WebsiteIsDeleted": false,
-                "IsWebsiteLatestCompletedFullScanTask": false,
-                "EnablePciScanTask": false,
-                "PciScanTask": null,
-                "UserName": "Greg Sherman",
-                "QueuedScanTaskExist": false,
-                "ScanTaskProfileId": null,
-                "ScanTaskProfile": null,
-                "WebsiteGroupIds": [
-                  "dafa9879-4ce8-4e74-0973-b11404a17c78"
-                ],
-                "Comments": null,
-                "BusinessLogicRecorderSetting": null,
-                "ScanProfileChanged": false,
-                "CompletedSteps": 3500,
-                "EstimatedLaunchTime": null,
-                "EstimatedSteps": 3500,
-                "FailureReason": null,
-                "FailureReasonDescription": null,
-                "FailureReasonString": null,
-                "GlobalThreatLevel": "Unknown",
-                "GlobalVulnerabilityCriticalCount": 0,
-                "GlobalVulnerabilityHighCount": 0,
-                "GlobalVulnerabilityInfoCount": 0,
-                "GlobalVulnerabilityBestPracticeCount": 0,
-                "GlobalVulnerabilityLowCount": 0,
-                "GlobalVulnerabilityMediumCount": 0,
-                "Id": "861fad08-3d37-4ff6-957b-122688c78b8a",
-                "IsCompleted": true,
-                "Percentage": 100,
-                "Phase": "Complete",
-                "ScanTaskGroupId": "9725ef27-50d8-4f96-e85f-b13b04474c98",
-                "ScanType": "Retest",
-                "ScheduledScanId": null,
-                "State": "Complete",
-                "StateChanged": null,
-                "ThreatLevel": "Unknown",
-                "VulnerabilityCriticalCount": 0,
-                "VulnerabilityHighCount": 0,
-                "VulnerabilityInfoCount": 0,
-                "VulnerabilityBestPracticeCount": 0,
-                "VulnerabilityLowCount": 0,
-                "VulnerabilityMediumCount": 0,
-                "WebsiteId": "f3a1c84e-bf9f-452d-1525-b11d048449cf",
-                "Initiated": "2024-03-28T09:53:50.5351532+00:00",
-                "Tags": []
-              }
-            ],
-            "PageCount": 1,
-            "PageNumber": 1,
-            "PageSize": 20,
-            "TotalItemCount": 1
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.ScanTaskListApiResult": {
-          "title": "ScanTaskListApiResult",
-          "description": "Invicti ScanTaskListApiResult, the paged answer of GET /api/1.0/scans/list: List (the ScanTaskModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.",
-          "type": "object",
-          "required": [
-            "List"
-          ],
-          "properties": {
-            "FirstItemOnPage": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "HasNextPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "HasPreviousPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsFirstPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsLastPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LastItemOnPage": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "List": {
-              "type": "array",
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel"
-              }
-            },
-            "PageCount": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "PageNumber": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "PageSize": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "TotalItemCount": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        },
-        "invicti.ScanTaskModel": {
-          "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
-          "type": "object",
-          "required": [
-            "Id",
-            "State"
-          ],
-          "properties": {
-            "AdditionalWebsites": {
-              "description": "Gets or sets the additional websites to scan.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/AdditionalWebsiteModel"
-              }
-            },
-            "AgentId": {
-              "description": "Gets or sets the agent id.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AgentName": {
-              "description": "Gets or sets the agent name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cookies": {
-              "description": "Gets or sets the cookies.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CrawlAndAttack": {
-              "description": "Gets or sets a value indicating whether parallel attacker is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DeletedOn": {
-              "description": "Gets or sets deleted date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "EnableHeuristicChecksInCustomUrlRewrite": {
-              "description": "Gets or sets a value indicating whether Heuristic URL Rewrite support is enabled together with custom URL Rewrite support.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ExcludedLinks": {
-              "description": "Gets or sets the excluded links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExcludeLinks": {
-              "description": "Gets or sets a value indicating whether links should be excluded/included.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DisallowedHttpMethods": {
-              "description": "Gets or sets the disallowed HTTP methods.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FindAndFollowNewLinks": {
-              "description": "Gets or sets a value indicating whether automatic crawling is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ImportedLinks": {
-              "description": "Gets or sets the imported links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AllImportedLinks": {
-              "description": "Gets or sets the all imported links which might be added via manually or via importing a file. This property is used for status/reports pages.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "DesktopScanId": {
-              "description": "Gets the desktop scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "InitiatedTime": {
-              "description": "Gets or sets initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedDate": {
-              "description": "Gets or sets the initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedAt": {
-              "description": "Gets or sets the initiated date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "MaxDynamicSignatures": {
-              "description": "Gets or sets the root path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "MaxScanDuration": {
-              "description": "Gets or sets the maximum duration of the scan in hours.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Duration": {
-              "description": "Gets or sets the duration",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyDescription": {
-              "description": "Gets or sets the description of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyId": {
-              "description": "Gets or sets the foreign key reference to the related Policy instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related Policy User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsShared instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyName": {
-              "description": "Gets or sets the name of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AuthenticationProfileId": {
-              "description": "Gets or sets the foreign key reference to the related Authentication Profile instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AuthenticationProfileOption": {
-              "description": "Gets or sets the the authentication profile option.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "DontUse",
-                "UseMatchedProfile",
-                "SelectedProfile",
-                null
-              ]
-            },
-            "ReportPolicyDescription": {
-              "description": "Gets or sets the description of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ReportPolicyId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyName": {
-              "description": "Gets or sets the name of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Scope": {
-              "description": "Gets or sets the scan scope.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "EnteredPathAndBelow",
-                "OnlyEnteredUrl",
-                "WholeDomain",
-                null
-              ]
-            },
-            "SubPathMaxDynamicSignatures": {
-              "description": "Gets or sets the sub path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "TargetPath": {
-              "description": "Gets or sets target path.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrl": {
-              "description": "Gets or sets TargetUrl.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrlRoot": {
-              "description": "Gets or sets the target URL root.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TimeWindow": {
-              "description": "Gets or sets the scan time window.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "TotalVulnerabilityCount": {
-              "description": "Gets or sets the total vulnerability count without information vulnerabilities.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "UrlRewriteAnalyzableExtensions": {
-              "description": "Gets or sets the extensions that will be analyzed for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteBlockSeparators": {
-              "description": "Gets or sets the block separators for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteMode": {
-              "description": "Gets or sets the URL Rewrite mode.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Heuristic",
-                "Custom",
-                null
-              ]
-            },
-            "UrlRewriteRules": {
-              "description": "Gets or sets the URL Rewrite rules.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteRuleModel"
-              }
-            },
-            "UrlRewriteExcludedLinks": {
-              "description": "Gets or sets the URL rewrite excluded links.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteExcludedPathModel"
-              }
-            },
-            "UserId": {
-              "description": "Gets or sets the user identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "VcsCommitInfo": {
-              "description": "Gets or sets a value that represents VCS commit info",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/VcsCommitInfo"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteUrl": {
-              "description": "Gets or sets the website URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteDescription": {
-              "description": "Gets or sets the description of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteProtocol": {
-              "description": "Gets or sets the description of the website protocol.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Http",
-                "Https",
-                null
-              ]
-            },
-            "WebsiteIsDeleted": {
-              "description": "Determines whether if the website is deleted.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsWebsiteLatestCompletedFullScanTask": {
-              "description": "gets or sets is latest completed full scan task of website",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "EnablePciScanTask": {
-              "description": "Gets or sets the pci scan task is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PciScanTask": {
-              "description": "Gets or sets the Pci scan task view model.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/PciScanTaskViewModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "UserName": {
-              "description": "Gets or sets the user's name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "QueuedScanTaskExist": {
-              "description": "Determines whether if the scan task model has initiated queued scan.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ScanTaskProfileId": {
-              "description": "Gets or sets the scan task profile id",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanTaskProfile": {
-              "description": "Gets or sets the scan task profile name",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ReducedScanTaskProfile"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteGroupIds": {
-              "description": "The group ids of website in it",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string",
-                "examples": [
-                  "00000000-0000-0000-0000-000000000000"
-                ]
-              }
-            },
-            "Comments": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "BusinessLogicRecorderSetting": {
-              "description": "Gets or sets the business logic recorder setting.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/BusinessLogicRecorderSettingModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "ScanProfileChanged": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "CompletedSteps": {
-              "description": "Gets or sets the number of steps (HTTP requests) completed thus far.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedLaunchTime": {
-              "description": "Gets or sets the estimated launch time in minutes for queued scans.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedSteps": {
-              "description": "Gets or sets the estimated total number of steps (HTTP requests) that this scan will undertake.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "FailureReason": {
-              "description": "Gets or sets FailureReason",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Request",
-                "HeadRequest",
-                "RedirectDetected",
-                "TimeoutDetected",
-                "MaxLogoutExceeded",
-                "RequestFailed",
-                "Response",
-                "CrawlerRequest",
-                "AttackerRequest",
-                "ReCrawlerRequest",
-                "Finished",
-                "LinkNotFound",
-                "RecalculateAttackPossibilities",
-                "PhaseCrawlStarted",
-                "PhaseAttackStarted",
-                "PhaseReCrawlStarted",
-                "CrawlerPossibility",
-                "ReCrawlerPossibilities",
-                "HostUnavailable",
-                "NameResolutionFailure",
-                "ProxyFailure",
-                "OutOfDiskSpace",
-                "ProxyAuthenticationRequired",
-                "OAuth2EndpointError",
-                "TargetLinkTimeoutDetected",
-                "LoginFailed",
-                "ScanTargetNotReachable",
-                "ScanPolicyNotFound",
-                "ReportPolicyNotFound",
-                "SecurityProtocolTypeNotSupported",
-                "UnableToLoadScanSession",
-                "AgentNotAvailable",
-                "ScanNotAllowed",
-                "UnableToFindAutoSaveNdb",
-                "ErrorOccurredOnScanFailed",
-                "ErrorOccurredOnPause",
-                "ErrorOccurredOnCancel",
-                "ErrorOccurredOnScanCompleted",
-                "SevenZipNotFoundOrInstalled",
-                "ErrorOccurredOnLaunchScan",
-                "InvalidHeader",
-                "ErrorOccurredOnPreScanValidation",
-                "RawScanFileExpired",
-                "SecretsAndEncryptionIntegration",
-                "ArchiveMethodUnavailable",
-                null
-              ]
-            },
-            "FailureReasonDescription": {
-              "description": "Gets the failure reason description.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FailureReasonString": {
-              "description": "Gets the failure reason string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "GlobalThreatLevel": {
-              "description": "Gets or sets the global threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "GlobalVulnerabilityCriticalCount": {
-              "description": "Gets the global vulnerability critical count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityHighCount": {
-              "description": "Gets the global vulnerability high count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityInfoCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityBestPracticeCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityLowCount": {
-              "description": "Gets the global vulnerability low count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityMediumCount": {
-              "description": "Gets the global vulnerability medium count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Id": {
-              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ],
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "IsCompleted": {
-              "description": "Gets a value indicating whether scan is completed  with any state.",
-              "type": [
-                "boolean",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Percentage": {
-              "description": "Gets the completed percentage.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32",
-              "readOnly": true
-            },
-            "Phase": {
-              "description": "Gets or sets the Phase.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Pending",
-                "Crawling",
-                "CrawlingAndAttacking",
-                "Attacking",
-                "ReCrawling",
-                "Complete",
-                null
-              ]
-            },
-            "ScanTaskGroupId": {
-              "description": "Gets or sets the scan group identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanType": {
-              "description": "Gets or sets the type of the scan.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Full",
-                "Retest",
-                "Incremental",
-                null
-              ]
-            },
-            "ScheduledScanId": {
-              "description": "Gets or sets the scheduled scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "State": {
-              "description": "Gets or sets State. Required, never null: every scan task has a state.",
-              "type": "string",
-              "enum": [
-                "Queued",
-                "Scanning",
-                "Archiving",
-                "Complete",
-                "Failed",
-                "Cancelled",
-                "Delayed",
-                "Pausing",
-                "Paused",
-                "Resuming",
-                "AsyncArchiving"
-              ]
-            },
-            "StateChanged": {
-              "description": "Gets or sets the date and time at which this task state was last changed.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "ThreatLevel": {
-              "description": "Gets or sets the threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "VulnerabilityCriticalCount": {
-              "description": "Gets or sets the count of vulnerabilities with critical level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityHighCount": {
-              "description": "Gets or sets the count of vulnerabilities with high level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityInfoCount": {
-              "description": "Gets or sets the count of vulnerabilities with information level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityBestPracticeCount": {
-              "description": "Gets or sets the count of vulnerabilities with best practice level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityLowCount": {
-              "description": "Gets or sets the count of vulnerabilities with low level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityMediumCount": {
-              "description": "Gets or sets the count of vulnerabilities with medium level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "WebsiteId": {
-              "description": "Gets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "Initiated": {
-              "description": "Date and time at which this task was initiated.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "Tags": {
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            }
-          },
-          "definitions": {
-            "AdditionalWebsiteModel": {
-              "title": "AdditionalWebsiteModel",
-              "type": "object",
-              "properties": {
-                "Canonical": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "ScanTimeWindowModel": {
-              "title": "ScanTimeWindowModel",
-              "type": "object",
-              "properties": {
-                "Items": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowItemModel"
-                  }
-                }
-              }
-            },
-            "ScanTimeWindowItemModel": {
-              "title": "ScanTimeWindowItemModel",
-              "type": "object",
-              "properties": {
-                "Day": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Sunday",
-                    "Monday",
-                    "Tuesday",
-                    "Wednesday",
-                    "Thursday",
-                    "Friday",
-                    "Saturday",
-                    null
-                  ]
-                },
-                "From": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanningAllowed": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "To": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteRuleModel": {
-              "title": "UrlRewriteRuleModel",
-              "description": "Represents an URL Rewrite rule.",
-              "type": "object",
-              "properties": {
-                "PlaceholderPattern": {
-                  "description": "Gets or sets the path placeholders.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "RegexPattern": {
-                  "description": "Gets or sets the pattern.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteExcludedPathModel": {
-              "title": "UrlRewriteExcludedPathModel",
-              "description": "Represents an URL Rewrite Exclude Path rule",
-              "type": "object",
-              "properties": {
-                "ExcludedPath": {
-                  "description": "Gets or sets the excluded path.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IsRegex": {
-                  "description": "Gets or sets a value indicating whether this instance is regex.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "VcsCommitInfo": {
-              "title": "VcsCommitInfo",
-              "type": "object",
-              "properties": {
-                "CiBuildConfigurationName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildHasChange": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "CiBuildId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildServerName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "readOnly": true
-                },
-                "CiBuildServerVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiNcPluginVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiTimestamp": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                },
-                "ComitterId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "Committer": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterOverride": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IntegrationSystem": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Teamcity",
-                    "Jenkins",
-                    "Bamboo",
-                    "GitLab",
-                    "AzureDevOps",
-                    "Jira",
-                    "CircleCI",
-                    "TravisCI",
-                    "UrbanCodeDeploy",
-                    "GitHubActions",
-                    null
-                  ]
-                },
-                "IsCommiterExistAndAuthorizedInNc": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "VcsName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "VcsVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "PciScanTaskViewModel": {
-              "title": "PciScanTaskViewModel",
-              "description": "Pci Scan Task view model",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Progress": {
-                  "description": "Gets or sets the progress for scan task",
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "ScanState": {
-                  "description": "Gets or sets the scan state",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "New",
-                    "Running",
-                    "Stopped",
-                    "Deleted",
-                    "Done",
-                    null
-                  ]
-                },
-                "ComplianceStatus": {
-                  "description": "Gets or sets the compliance status. This will be setted when pci scan task is done",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Scanning",
-                    "Passed",
-                    "Failed",
-                    null
-                  ]
-                },
-                "EndDate": {
-                  "description": "Gets or sets the end date",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                }
-              }
-            },
-            "ReducedScanTaskProfile": {
-              "title": "ReducedScanTaskProfile",
-              "description": "Represents a class that carries out basic scan task profile data.",
-              "type": "object",
-              "properties": {
-                "Id": {
-                  "description": "Gets or sets the identifier.",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "IsMine": {
-                  "description": "Gets or sets a value indicating whether this scan profile is user's profile.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsPrimary": {
-                  "description": "Gets or sets a value indicating whether this instance is primary scan profile for a website.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsShared": {
-                  "description": "Gets or sets a value indicating whether this scan profile is shared to other team members.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "Name": {
-                  "description": "Gets or sets the name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "description": "Gets or sets the target URL.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanPolicyName": {
-                  "description": "Gets or sets the Scan Policy name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Tags": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "type": "string"
-                  }
-                }
-              }
-            },
-            "BusinessLogicRecorderSettingModel": {
-              "title": "BusinessLogicRecorderSettingModel",
-              "description": "Business Logic Recorder Setting Model",
-              "type": "object",
-              "properties": {
-                "SequenceModelList": {
-                  "description": "Gets or sets the sequence model list.",
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/SequenceViewModel"
-                  }
-                }
-              }
-            },
-            "SequenceViewModel": {
-              "title": "SequenceViewModel",
-              "description": "Represents the Sequence View Model",
-              "type": "object",
-              "required": [
-                "Name",
-                "BusinessLogicRecorderSettings"
-              ],
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the BLR file name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "BusinessLogicRecorderSettings": {
-                  "description": "Gets or sets the BLR sequence list as a json string.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Scans List",
@@ -9855,11 +1244,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_launch_new",
     "title": "Launch New Scan",
-    "description": "Launches a new scan of a target URL. Invicti Enterprise: POST /api/1.0/scans/new. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Launches a new scan of a target URL. Invicti Enterprise: POST /api/1.0/scans/new. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Launch New Scan input",
-      "description": "Launches a new scan (Scans_New) of a target URL with the given settings. Invicti answers 201 with an array of ScanTaskModel (the scan, and one per additional website).",
+      "description": "Launches a new scan (Scans_New) of a target URL with the given settings.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -9867,29 +1255,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "json_body": {
-          "title": "Request body",
           "description": "NewScanTaskApiModel: the target and the scan's settings.",
-          "$ref": "#/definitions/invicti.NewScanTaskApiModel",
-          "examples": [
-            {
-              "TargetUri": "http://php.testinvicti.com/",
-              "Scope": "EnteredPathAndBelow"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "json_body": {
-            "TargetUri": "http://php.testinvicti.com/",
-            "Scope": "EnteredPathAndBelow"
-          }
-        }
-      ],
-      "definitions": {
-        "invicti.NewScanTaskApiModel": {
-          "title": "NewScanTaskApiModel",
-          "description": "Contains properties that required to start scan (Invicti's NewScanTaskApiModel, POST /api/1.0/scans/new). The Swagger marks no field required; TargetUri is required here because a new scan needs a target. FormAuthenticationSettingModel, OAuth2SettingModel and SharkSetting are large vendor models passed through as given.",
           "type": "object",
           "additionalProperties": false,
           "required": [
@@ -9897,481 +1263,50 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "TargetUri": {
-              "title": "Target Uri",
               "description": "The URL to scan (required: a new scan needs a target).",
               "type": "string",
-              "examples": [
-                "http://example.com/"
-              ],
-              "format": "uri",
-              "maxLength": 2048
+              "format": "uri"
             },
             "IsTargetUrlRequired": {
-              "title": "Is Target Url Required",
-              "description": "Gets or sets whether is target URL required. Read-only: Invicti sets it.",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
+              "type": "boolean"
             },
             "CreateType": {
-              "title": "Create Type",
-              "description": "Gets or sets the type of the create.",
               "type": "string",
               "enum": [
                 "Website",
                 "WebsiteGroup"
-              ],
-              "examples": [
-                "Website"
               ]
             },
             "WebsiteGroupId": {
-              "title": "Website Group Id",
-              "description": "Gets or sets the website group identifier. This property is required if CreateType is WebsiteGroup",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
+              "type": "string"
             },
             "AdditionalWebsites": {
-              "title": "Additional Websites",
-              "description": "Gets or sets the additional websites to scan.",
-              "type": "array",
-              "maxItems": 10000,
-              "items": {
-                "title": "Additional Website",
-                "description": "Additional Website.",
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                  "Canonical": {
-                    "title": "Canonical",
-                    "description": "Canonical.",
-                    "type": "boolean",
-                    "examples": [
-                      true
-                    ]
-                  },
-                  "TargetUrl": {
-                    "title": "Target Url",
-                    "description": "Target Url.",
-                    "type": "string",
-                    "examples": [
-                      "http://www.example.com/"
-                    ]
-                  }
-                },
-                "examples": [
-                  {
-                    "Canonical": true,
-                    "TargetUrl": "http://www.example.com/"
-                  }
-                ]
-              },
-              "examples": [
-                [
-                  {
-                    "Canonical": true,
-                    "TargetUrl": "http://www.example.com/"
-                  },
-                  {
-                    "Canonical": false,
-                    "TargetUrl": "http://api.example.com/"
-                  }
-                ]
-              ]
+              "type": "array"
             },
             "BasicAuthenticationApiModel": {
-              "title": "Basic Authentication API model",
-              "description": "Gets or sets the basic authentication API model.",
-              "type": "object",
-              "additionalProperties": false,
-              "properties": {
-                "Credentials": {
-                  "title": "Credentials",
-                  "description": "Gets or sets the authentication credentials.",
-                  "type": "array",
-                  "maxItems": 10000,
-                  "items": {
-                    "title": "Credential",
-                    "description": "Credential.",
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": [
-                      "Password",
-                      "UriPrefix",
-                      "UserName"
-                    ],
-                    "properties": {
-                      "AuthenticationType": {
-                        "title": "Authentication Type",
-                        "description": "Gets or sets the type of the authentication.",
-                        "type": "string",
-                        "enum": [
-                          "Basic",
-                          "Ntlm",
-                          "Kerberos",
-                          "Digest",
-                          "Negotiate"
-                        ],
-                        "examples": [
-                          "Basic"
-                        ]
-                      },
-                      "Domain": {
-                        "title": "Domain",
-                        "description": "Gets or sets the domain for basic authentication.",
-                        "type": "string",
-                        "examples": [
-                          "example.com"
-                        ]
-                      },
-                      "Password": {
-                        "title": "Password",
-                        "description": "Gets or sets the password for basic authentication.",
-                        "type": "string",
-                        "examples": [
-                          "pass"
-                        ]
-                      },
-                      "UriPrefix": {
-                        "title": "Uri Prefix",
-                        "description": "Gets or sets the URI prefix.",
-                        "type": "string",
-                        "examples": [
-                          "http://example.com/"
-                        ]
-                      },
-                      "UserName": {
-                        "title": "User Name",
-                        "description": "Gets or sets the user name for basic authentication.",
-                        "type": "string",
-                        "examples": [
-                          "user"
-                        ]
-                      },
-                      "OriginalUriPrefix": {
-                        "title": "Original Uri Prefix",
-                        "description": "Gets or sets the URI prefix that not modified by user on client side.",
-                        "type": "string",
-                        "examples": [
-                          "string"
-                        ]
-                      },
-                      "OriginalUserName": {
-                        "title": "Original User Name",
-                        "description": "Gets or sets the user name for basic authentication that not modified by user on client side.",
-                        "type": "string",
-                        "examples": [
-                          "string"
-                        ]
-                      },
-                      "OriginalPassword": {
-                        "title": "Original Password",
-                        "description": "Encrypted original password",
-                        "type": "string",
-                        "examples": [
-                          "string"
-                        ]
-                      },
-                      "IsReplacedCredentials": {
-                        "title": "Is Replaced Credentials",
-                        "description": "Gets or sets a value indicating whether the placeholders is replaced with actual credentials.",
-                        "type": "boolean",
-                        "examples": [
-                          false
-                        ]
-                      }
-                    },
-                    "examples": [
-                      {
-                        "AuthenticationType": "Basic",
-                        "Domain": "example.com",
-                        "Password": "pass",
-                        "UriPrefix": "http://example.com/",
-                        "UserName": "user",
-                        "IsReplacedCredentials": false
-                      }
-                    ]
-                  },
-                  "examples": [
-                    [
-                      {
-                        "AuthenticationType": "Basic",
-                        "Domain": "example.com",
-                        "Password": "pass",
-                        "UriPrefix": "http://example.com/",
-                        "UserName": "user",
-                        "IsReplacedCredentials": false
-                      }
-                    ]
-                  ]
-                },
-                "IsEnabled": {
-                  "title": "Is Enabled",
-                  "description": "Gets or sets a value indicating whether basic authentication is enabled.",
-                  "type": "boolean",
-                  "examples": [
-                    true
-                  ]
-                },
-                "NoChallenge": {
-                  "title": "No Challenge",
-                  "description": "Gets or sets a value indicating whether to send authentication headers without expecting a challenge.",
-                  "type": "boolean",
-                  "examples": [
-                    false
-                  ]
-                }
-              },
-              "examples": [
-                {
-                  "Credentials": [
-                    {
-                      "AuthenticationType": "Basic",
-                      "Domain": "example.com",
-                      "Password": "pass",
-                      "UriPrefix": "http://example.com/",
-                      "UserName": "user",
-                      "IsReplacedCredentials": false
-                    }
-                  ],
-                  "IsEnabled": true,
-                  "NoChallenge": false
-                }
-              ]
+              "type": "object"
             },
             "ClientCertificateAuthenticationSetting": {
-              "title": "Client Certificate Authentication Setting",
-              "description": "Gets or sets the client certificate authentication setting.",
-              "type": "object",
-              "additionalProperties": false,
-              "properties": {
-                "File": {
-                  "title": "File",
-                  "description": "Gets or sets the certificate file. PFX or CRT files are supported.",
-                  "type": "object",
-                  "additionalProperties": false,
-                  "properties": {
-                    "Content": {
-                      "title": "Content",
-                      "description": "Content.",
-                      "type": "string",
-                      "examples": [
-                        "U29tZSBmaWxlIGNvbnRlbnQ="
-                      ]
-                    },
-                    "FileName": {
-                      "title": "File Name",
-                      "description": "File Name.",
-                      "type": "string",
-                      "examples": [
-                        "test.crt"
-                      ]
-                    },
-                    "ImporterType": {
-                      "title": "Importer Type",
-                      "description": "Importer Type.",
-                      "type": "string",
-                      "enum": [
-                        "None",
-                        "Fiddler",
-                        "Burp",
-                        "Swagger",
-                        "OwaspZap",
-                        "AspNet",
-                        "HttpArchive",
-                        "Wadl",
-                        "Wsdl",
-                        "Postman",
-                        "Netsparker",
-                        "HttpRequestImporter",
-                        "LinkImporter",
-                        "CsvImporter",
-                        "Iodocs",
-                        "WordPress",
-                        "Raml",
-                        "GraphQl",
-                        "AcxXml"
-                      ],
-                      "examples": [
-                        "None"
-                      ]
-                    },
-                    "URL": {
-                      "title": "URL",
-                      "description": "URL.",
-                      "type": "string",
-                      "examples": [
-                        "string"
-                      ]
-                    },
-                    "ApiURL": {
-                      "title": "Api URL",
-                      "description": "Api URL.",
-                      "type": "string",
-                      "examples": [
-                        "string"
-                      ]
-                    },
-                    "Type": {
-                      "title": "Type",
-                      "description": "Type.",
-                      "type": "string",
-                      "enum": [
-                        "LinkImportFile",
-                        "LinkImportUrl",
-                        "LinkImportEnterLink"
-                      ],
-                      "examples": [
-                        "LinkImportFile"
-                      ]
-                    }
-                  },
-                  "examples": [
-                    {
-                      "Content": "U29tZSBmaWxlIGNvbnRlbnQ=",
-                      "FileName": "test.crt",
-                      "Type": "LinkImportFile"
-                    }
-                  ]
-                },
-                "IsEnabled": {
-                  "title": "Is Enabled",
-                  "description": "Gets or sets a value indicating whether client certificate authentication is enabled.",
-                  "type": "boolean",
-                  "examples": [
-                    true
-                  ]
-                },
-                "Password": {
-                  "title": "Password",
-                  "description": "Gets or sets the password for client certificate authentication.",
-                  "type": "string",
-                  "examples": [
-                    "pass"
-                  ]
-                }
-              },
-              "examples": [
-                {
-                  "File": {
-                    "Content": "U29tZSBmaWxlIGNvbnRlbnQ=",
-                    "FileName": "test.crt",
-                    "Type": "LinkImportFile"
-                  },
-                  "IsEnabled": true,
-                  "Password": "pass"
-                }
-              ]
+              "type": "object"
             },
             "Cookies": {
-              "title": "Cookies",
-              "description": "Gets or sets the cookies. Separate multiple cookies with semicolon. Cookie values must be URL encoded. You can use the following format: Cookiename=Value",
-              "type": "string",
-              "examples": [
-                "name1=value1; name2=value2"
-              ]
+              "type": "string"
             },
             "CrawlAndAttack": {
-              "title": "Crawl And Attack",
-              "description": "Gets or sets a value indicating whether parallel attacker is enabled. Default: true",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
+              "type": "boolean"
             },
             "EnableHeuristicChecksInCustomUrlRewrite": {
-              "title": "Enable Heuristic Checks In Custom Url Rewrite",
-              "description": "Gets or sets a value indicating whether Heuristic URL Rewrite support is enabled together with custom URL Rewrite support.",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
+              "type": "boolean"
             },
             "ExcludedLinks": {
-              "title": "Excluded Links",
-              "description": "Gets or sets the excluded links. Default: \"(log|sign)\\\\-?(out|off)\", \"exit\", \"endsession\", \"gtm\\\\.js\"",
-              "type": "array",
-              "maxItems": 10000,
-              "items": {
-                "title": "Excluded Link",
-                "description": "Excluded Link.",
-                "type": "object",
-                "additionalProperties": false,
-                "required": [
-                  "RegexPattern"
-                ],
-                "properties": {
-                  "RegexPattern": {
-                    "title": "Regex Pattern",
-                    "description": "Gets or sets the pattern.",
-                    "type": "string",
-                    "examples": [
-                      "(log|sign)\\-?(out|off)"
-                    ]
-                  }
-                },
-                "examples": [
-                  {
-                    "RegexPattern": "(log|sign)\\-?(out|off)"
-                  }
-                ]
-              },
-              "examples": [
-                [
-                  {
-                    "RegexPattern": "(log|sign)\\-?(out|off)"
-                  }
-                ]
-              ]
+              "type": "array"
             },
             "ExcludedUsageTrackers": {
-              "title": "Excluded Usage Trackers",
-              "description": "Gets or sets the excluded usage trackers.",
-              "type": "array",
-              "maxItems": 10000,
-              "items": {
-                "title": "Excluded Usage Tracker",
-                "description": "Excluded Usage Tracker.",
-                "type": "object",
-                "additionalProperties": false,
-                "required": [
-                  "Url"
-                ],
-                "properties": {
-                  "Url": {
-                    "title": "Url",
-                    "description": "Gets or sets the pattern.",
-                    "type": "string",
-                    "examples": [
-                      "UA-XXXXX-Y"
-                    ]
-                  }
-                },
-                "examples": [
-                  {
-                    "Url": "UA-XXXXX-Y"
-                  }
-                ]
-              },
-              "examples": [
-                [
-                  {
-                    "Url": "UA-XXXXX-Y"
-                  }
-                ]
-              ]
+              "type": "array"
             },
             "DisallowedHttpMethods": {
-              "title": "Disallowed Http Methods",
-              "description": "Gets or sets the disallowed http methods.",
               "type": "array",
-              "maxItems": 10000,
               "items": {
-                "title": "Disallowed Http Method",
                 "description": "Disallowed Http Method.",
                 "type": "string",
                 "enum": [
@@ -10388,1068 +1323,139 @@ export const mcpTools: readonly McpToolDefinition[] = [
                   "LINK",
                   "UNLINK",
                   "PATCH"
-                ],
-                "examples": [
-                  "GET"
                 ]
-              },
-              "examples": [
-                []
-              ]
+              }
             },
             "ExcludeLinks": {
-              "title": "Exclude Links",
-              "description": "Gets or sets a value indicating whether links should be excluded/included. Default: <see ref=\"bool.True\" />",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
+              "type": "boolean"
             },
             "ExcludeAuthenticationPages": {
-              "title": "Exclude Authentication Pages",
-              "description": "Specifies whether the authentication related pages like login, logout etc. should be excluded from the scan. If form authentication is enabled, exclude authentication pages will be set as true. If you want to scan exclude authentication pages please set as false.",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
+              "type": "boolean"
             },
             "FindAndFollowNewLinks": {
-              "title": "Find And Follow New Links",
-              "description": "Gets or sets a value indicating whether automatic crawling is enabled.",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
+              "type": "boolean"
             },
             "FormAuthenticationSettingModel": {
-              "title": "Form Authentication Setting Model",
-              "description": "Gets or sets the form authentication setting model. (FormAuthenticationSettingModel: passed to Invicti as given; see the vendor's Swagger for its fields.)",
               "type": "object",
-              "additionalProperties": true,
-              "examples": [
-                {
-                  "Integrations": {},
-                  "CustomScripts": [],
-                  "InteractiveLoginRequired": false,
-                  "DefaultPersonaValidation": true,
-                  "DetectBearerToken": true,
-                  "EnableDiagnosticsLogging": false,
-                  "DisableLogoutDetection": false,
-                  "IsEnabled": true,
-                  "IsNotVerified": false,
-                  "LoginFormUrl": "http://example.com/login.php",
-                  "LoginRequiredUrl": "http://example.com/admin.php",
-                  "LogoutKeywordPatterns": [
-                    {
-                      "Pattern": "Signin required",
-                      "Regex": true
-                    }
-                  ],
-                  "LogoutKeywordPatternsValue": "[{\"Pattern\":\"Signin required\",\"Regex\":true}]",
-                  "LogoutRedirectPattern": "http://example.com/Default.php?ref=*",
-                  "OverrideTargetUrl": false,
-                  "Personas": [
-                    {
-                      "IsActive": true,
-                      "Password": "pass",
-                      "UserName": "user",
-                      "OtpType": "Totp",
-                      "SecretKey": "",
-                      "Digit": 6,
-                      "Period": 30,
-                      "Algorithm": "Sha1",
-                      "FormAuthType": "Manual",
-                      "IntegrationId": "00000000-0000-0000-0000-000000000000",
-                      "Version": "V2",
-                      "UseStaticUsername": true,
-                      "CyberArkUseStaticUsername": true,
-                      "AzureUseStaticUsername": true,
-                      "IsReplacedCredentials": false,
-                      "Index": 0
-                    }
-                  ],
-                  "PersonasValidation": true,
-                  "AuthorizationTokenRules": []
-                }
-              ]
+              "additionalProperties": true
             },
             "HeaderAuthentication": {
-              "title": "Header Authentication",
-              "description": "Gets or sets the header authentication.",
-              "type": "object",
-              "additionalProperties": false,
-              "properties": {
-                "Headers": {
-                  "title": "Headers",
-                  "description": "Gets or sets the headers.",
-                  "type": "array",
-                  "maxItems": 10000,
-                  "items": {
-                    "title": "Header",
-                    "description": "Header.",
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": [
-                      "Name"
-                    ],
-                    "properties": {
-                      "Name": {
-                        "title": "Name",
-                        "description": "Gets or sets the name.",
-                        "type": "string",
-                        "examples": [
-                          "Authorization"
-                        ]
-                      },
-                      "Value": {
-                        "title": "Value",
-                        "description": "Gets or sets the value.",
-                        "type": "string",
-                        "examples": [
-                          "Bearer 12312312312"
-                        ]
-                      },
-                      "OriginalName": {
-                        "title": "Original Name",
-                        "description": "Gets or sets the name that not modified by user on client side.",
-                        "type": "string",
-                        "examples": [
-                          "string"
-                        ]
-                      },
-                      "IsReplacedCredentials": {
-                        "title": "Is Replaced Credentials",
-                        "description": "Gets or sets a value indicating whether the placeholders is replaced with actual credentials.",
-                        "type": "boolean",
-                        "examples": [
-                          false
-                        ]
-                      }
-                    },
-                    "examples": [
-                      {
-                        "Name": "Authorization",
-                        "Value": "Bearer 12312312312",
-                        "IsReplacedCredentials": false
-                      }
-                    ]
-                  },
-                  "examples": [
-                    [
-                      {
-                        "Name": "Authorization",
-                        "Value": "Bearer 12312312312",
-                        "IsReplacedCredentials": false
-                      }
-                    ]
-                  ]
-                },
-                "IsEnabled": {
-                  "title": "Is Enabled",
-                  "description": "Gets or sets whether the authentication is enabled;",
-                  "type": "boolean",
-                  "examples": [
-                    true
-                  ]
-                }
-              },
-              "examples": [
-                {
-                  "Headers": [
-                    {
-                      "Name": "Authorization",
-                      "Value": "Bearer 12312312312",
-                      "IsReplacedCredentials": false
-                    }
-                  ],
-                  "IsEnabled": true
-                }
-              ]
+              "type": "object"
             },
             "SharkSetting": {
-              "title": "Shark Setting",
-              "description": "Gets or sets the header SharkSetting. (SharkModel: passed to Invicti as given; see the vendor's Swagger for its fields.)",
               "type": "object",
-              "additionalProperties": true,
-              "examples": [
-                {}
-              ]
+              "additionalProperties": true
             },
             "AuthenticationProfileOption": {
-              "title": "Authentication Profile Option",
-              "description": "Gets or sets the type of the authentication profile option.",
               "type": "string",
               "enum": [
                 "DontUse",
                 "UseMatchedProfile",
                 "SelectedProfile"
-              ],
-              "examples": [
-                "DontUse"
               ]
             },
             "AuthenticationProfileId": {
-              "title": "Authentication Profile Id",
-              "description": "Gets or sets the type of the authentication profile identifier.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
+              "type": "string"
             },
             "ImportedLinks": {
-              "title": "Imported Links",
-              "description": "Gets or sets the imported links.",
               "type": "array",
-              "maxItems": 10000,
               "items": {
-                "title": "Imported Link",
                 "description": "Imported Link.",
-                "type": "string",
-                "examples": [
-                  "/foo1"
-                ]
-              },
-              "examples": [
-                [
-                  "/foo1",
-                  "/foo2"
-                ]
-              ]
+                "type": "string"
+              }
             },
             "ImportedFiles": {
-              "title": "Imported Files",
-              "description": "Gets or sets the imported files. If imported files have not contains any URL, the file not added to scan profile.",
-              "type": "array",
-              "maxItems": 10000,
-              "items": {
-                "title": "Imported File",
-                "description": "Imported File.",
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                  "Content": {
-                    "title": "Content",
-                    "description": "Content.",
-                    "type": "string",
-                    "examples": [
-                      "BASE64-encoded content of fiddler-file.saz(max 10MB) e.g. U29tZSBmaFOOIGNvbnRlbnQ="
-                    ]
-                  },
-                  "FileName": {
-                    "title": "File Name",
-                    "description": "File Name.",
-                    "type": "string",
-                    "examples": [
-                      "fiddler-file.saz"
-                    ]
-                  },
-                  "ImporterType": {
-                    "title": "Importer Type",
-                    "description": "Importer Type.",
-                    "type": "string",
-                    "enum": [
-                      "None",
-                      "Fiddler",
-                      "Burp",
-                      "Swagger",
-                      "OwaspZap",
-                      "AspNet",
-                      "HttpArchive",
-                      "Wadl",
-                      "Wsdl",
-                      "Postman",
-                      "Netsparker",
-                      "HttpRequestImporter",
-                      "LinkImporter",
-                      "CsvImporter",
-                      "Iodocs",
-                      "WordPress",
-                      "Raml",
-                      "GraphQl",
-                      "AcxXml"
-                    ],
-                    "examples": [
-                      "Fiddler"
-                    ]
-                  },
-                  "URL": {
-                    "title": "URL",
-                    "description": "URL.",
-                    "type": "string",
-                    "examples": [
-                      "string"
-                    ]
-                  },
-                  "ApiURL": {
-                    "title": "Api URL",
-                    "description": "Api URL.",
-                    "type": "string",
-                    "examples": [
-                      "string"
-                    ]
-                  },
-                  "Type": {
-                    "title": "Type",
-                    "description": "Type.",
-                    "type": "string",
-                    "enum": [
-                      "LinkImportFile",
-                      "LinkImportUrl",
-                      "LinkImportEnterLink"
-                    ],
-                    "examples": [
-                      "LinkImportFile"
-                    ]
-                  }
-                },
-                "examples": [
-                  {
-                    "Content": "BASE64-encoded content of fiddler-file.saz(max 10MB) e.g. U29tZSBmaFOOIGNvbnRlbnQ=",
-                    "FileName": "fiddler-file.saz",
-                    "ImporterType": "Fiddler",
-                    "Type": "LinkImportFile"
-                  }
-                ]
-              },
-              "examples": [
-                [
-                  {
-                    "Content": "BASE64-encoded content of fiddler-file.saz(max 10MB) e.g. U29tZSBmaFOOIGNvbnRlbnQ=",
-                    "FileName": "fiddler-file.saz",
-                    "ImporterType": "Fiddler",
-                    "Type": "LinkImportFile"
-                  },
-                  {
-                    "ImporterType": "Swagger",
-                    "URL": "The URL of the definition file. i.e. https://site.com/wsdl/definition.wsdl",
-                    "Type": "LinkImportUrl"
-                  },
-                  {
-                    "ImporterType": "GraphQl",
-                    "URL": "The URL of the definition file. i.e. https://site.com/wsdl/definition.wsdl",
-                    "ApiURL": "The location of the web service. (This is required if the service is hosted on a different address specified with the 'URL')",
-                    "Type": "LinkImportUrl"
-                  }
-                ]
-              ]
+              "type": "array"
             },
             "IsMaxScanDurationEnabled": {
-              "title": "Is Max Scan Duration Enabled",
-              "description": "Gets or sets a value indicating whether max scan duration is enabled. This is only used for scheduled group scan and regular group scan.",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
+              "type": "boolean"
             },
             "MaxDynamicSignatures": {
-              "title": "Max Dynamic Signatures",
-              "description": "Gets or sets the root path maximum dynamic signatures for heuristic URL Rewrite detection. Default: 60",
               "type": "integer",
               "minimum": 1,
-              "maximum": 10000,
-              "examples": [
-                60
-              ]
+              "maximum": 10000
             },
             "MaxScanDuration": {
-              "title": "Max Scan Duration",
-              "description": "Gets or sets the maximum duration of the scan in hours. Default: 48 hours",
-              "type": "integer",
-              "examples": [
-                48
-              ]
+              "type": "integer"
             },
             "PolicyId": {
-              "title": "Policy Id",
-              "description": "Gets or sets the scan policy identifier. Default: Default Security Checks",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
+              "type": "string"
             },
             "ReportPolicyId": {
-              "title": "Report Policy Id",
-              "description": "Gets or sets the report policy identifier. Default: Default Report Policy",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
+              "type": "string"
             },
             "Scope": {
-              "title": "Scope",
-              "description": "Gets or sets the scan scope. Default: {Invicti.Cloud.Core.Models.ScanTaskScope.EnteredPathAndBelow}",
               "type": "string",
               "enum": [
                 "EnteredPathAndBelow",
                 "OnlyEnteredUrl",
                 "WholeDomain"
-              ],
-              "examples": [
-                "EnteredPathAndBelow"
               ]
             },
             "SubPathMaxDynamicSignatures": {
-              "title": "Sub Path Max Dynamic Signatures",
-              "description": "Gets or sets the sub path maximum dynamic signatures for heuristic URL Rewrite detection. Default: 30",
               "type": "integer",
               "minimum": 1,
-              "maximum": 10000,
-              "examples": [
-                30
-              ]
+              "maximum": 10000
             },
             "TimeWindow": {
-              "title": "Time Window",
-              "description": "Gets or sets the scan time window API model. You can use it for configuring time periods when scanning is allowed/disallowed.",
-              "type": "object",
-              "additionalProperties": false,
-              "properties": {
-                "Items": {
-                  "title": "Items",
-                  "description": "Items.",
-                  "type": "array",
-                  "maxItems": 10000,
-                  "items": {
-                    "title": "Item",
-                    "description": "Item.",
-                    "type": "object",
-                    "additionalProperties": false,
-                    "properties": {
-                      "Day": {
-                        "title": "Day",
-                        "description": "Day.",
-                        "type": "string",
-                        "enum": [
-                          "Sunday",
-                          "Monday",
-                          "Tuesday",
-                          "Wednesday",
-                          "Thursday",
-                          "Friday",
-                          "Saturday"
-                        ],
-                        "examples": [
-                          "Monday"
-                        ]
-                      },
-                      "From": {
-                        "title": "From",
-                        "description": "From.",
-                        "type": "string",
-                        "examples": [
-                          "09:00"
-                        ]
-                      },
-                      "ScanningAllowed": {
-                        "title": "Scanning Allowed",
-                        "description": "Scanning Allowed.",
-                        "type": "boolean",
-                        "examples": [
-                          false
-                        ]
-                      },
-                      "To": {
-                        "title": "To",
-                        "description": "To.",
-                        "type": "string",
-                        "examples": [
-                          "18:00"
-                        ]
-                      }
-                    },
-                    "examples": [
-                      {
-                        "Day": "Monday",
-                        "From": "09:00",
-                        "ScanningAllowed": false,
-                        "To": "18:00"
-                      }
-                    ]
-                  },
-                  "examples": [
-                    [
-                      {
-                        "Day": "Monday",
-                        "From": "09:00",
-                        "ScanningAllowed": false,
-                        "To": "18:00"
-                      }
-                    ]
-                  ]
-                }
-              },
-              "examples": [
-                {
-                  "Items": [
-                    {
-                      "Day": "Monday",
-                      "From": "09:00",
-                      "ScanningAllowed": false,
-                      "To": "18:00"
-                    }
-                  ]
-                }
-              ]
+              "type": "object"
             },
             "UrlRewriteAnalyzableExtensions": {
-              "title": "Url Rewrite Analyzable Extensions",
-              "description": "Gets or sets the extensions that will be analyzed for heuristic URL Rewrite detection. Default: htm,html",
-              "type": "string",
-              "examples": [
-                "htm,html"
-              ]
+              "type": "string"
             },
             "UrlRewriteBlockSeparators": {
-              "title": "Url Rewrite Block Separators",
-              "description": "Gets or sets the block separators for heuristic URL Rewrite detection. Default: /_ $.,;|:",
-              "type": "string",
-              "examples": [
-                "/$.,;|:"
-              ]
+              "type": "string"
             },
             "UrlRewriteMode": {
-              "title": "Url Rewrite Mode",
-              "description": "Gets or sets the URL Rewrite mode. Default: Heuristic",
               "type": "string",
               "enum": [
                 "None",
                 "Heuristic",
                 "Custom"
-              ],
-              "examples": [
-                "Custom"
               ]
             },
             "UrlRewriteRules": {
-              "title": "Url Rewrite Rules",
-              "description": "Gets or sets the URL Rewrite rules.",
-              "type": "array",
-              "maxItems": 10000,
-              "items": {
-                "title": "Url Rewrite Rule",
-                "description": "Url Rewrite Rule.",
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                  "PlaceholderPattern": {
-                    "title": "Placeholder Pattern",
-                    "description": "Gets or sets the path placeholders.",
-                    "type": "string",
-                    "examples": [
-                      "/blog/{category}/{title}"
-                    ]
-                  },
-                  "RegexPattern": {
-                    "title": "Regex Pattern",
-                    "description": "Gets or sets the pattern.",
-                    "type": "string",
-                    "examples": [
-                      "string"
-                    ]
-                  }
-                },
-                "examples": [
-                  {
-                    "PlaceholderPattern": "/blog/{category}/{title}"
-                  }
-                ]
-              },
-              "examples": [
-                [
-                  {
-                    "PlaceholderPattern": "/blog/{category}/{title}"
-                  }
-                ]
-              ]
+              "type": "array"
             },
             "PreRequestScriptSetting": {
-              "title": "Pre Request Script Setting",
-              "description": "Gets or sets the Pre-Request Script Setting.",
-              "type": "object",
-              "additionalProperties": false,
-              "properties": {
-                "IsEnabled": {
-                  "title": "Is Enabled",
-                  "description": "Gets or sets whether the pre-request script is enabled.",
-                  "type": "boolean",
-                  "examples": [
-                    false
-                  ]
-                },
-                "Content": {
-                  "title": "Content",
-                  "description": "Gets or sets whether the pre-request script content.",
-                  "type": "string",
-                  "examples": [
-                    "string"
-                  ]
-                }
-              },
-              "examples": [
-                {
-                  "IsEnabled": false
-                }
-              ]
+              "type": "object"
             },
             "DoNotDifferentiateProtocols": {
-              "title": "Do Not Differentiate Protocols",
-              "description": "Gets or sets a value indicating whether http and https protocols are differentiated.",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
+              "type": "boolean"
             },
             "UrlRewriteExcludedLinks": {
-              "title": "Url Rewrite Excluded Links",
-              "description": "Gets or sets the URL rewrite excluded links.",
-              "type": "array",
-              "maxItems": 10000,
-              "items": {
-                "title": "Url Rewrite Excluded Link",
-                "description": "Url Rewrite Excluded Link.",
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                  "ExcludedPath": {
-                    "title": "Excluded Path",
-                    "description": "Gets or sets the excluded path.",
-                    "type": "string",
-                    "examples": [
-                      "string"
-                    ]
-                  },
-                  "IsRegex": {
-                    "title": "Is Regex",
-                    "description": "Gets or sets a value indicating whether this instance is regex.",
-                    "type": "boolean",
-                    "examples": [
-                      true
-                    ]
-                  }
-                },
-                "examples": [
-                  {}
-                ]
-              },
-              "examples": [
-                [
-                  {}
-                ]
-              ]
+              "type": "array"
             },
             "OAuth2SettingModel": {
-              "title": "OAuth2 Setting Model",
-              "description": "Gets or sets the OAuth2 authentication setting model. (OAuth2SettingApiModel: passed to Invicti as given; see the vendor's Swagger for its fields.)",
               "type": "object",
-              "additionalProperties": true,
-              "examples": [
-                {
-                  "FlowType": "Custom",
-                  "AuthenticationType": "None",
-                  "AccessTokenEndpoint": {
-                    "Url": "https://localhost/oauth/token",
-                    "ContentType": "application/x-www-form-urlencoded",
-                    "Method": "POST"
-                  },
-                  "AuthorizationCodeEndpoint": {
-                    "Url": "https://localhost/oauth/token",
-                    "ContentType": "application/x-www-form-urlencoded",
-                    "Method": "POST"
-                  },
-                  "AccessTokenItems": [
-                    {
-                      "Name": "grant_type",
-                      "Value": "password",
-                      "IsEncoded": false,
-                      "IsEncrypted": false
-                    },
-                    {
-                      "Name": "username",
-                      "Value": "pedroetb",
-                      "IsEncoded": false,
-                      "IsEncrypted": false
-                    },
-                    {
-                      "Name": "password",
-                      "Value": "password",
-                      "IsEncoded": false,
-                      "IsEncrypted": false
-                    }
-                  ],
-                  "AuthorizationCodeItems": [
-                    {
-                      "Name": "grant_type",
-                      "Value": "password",
-                      "IsEncoded": false,
-                      "IsEncrypted": false
-                    },
-                    {
-                      "Name": "username",
-                      "Value": "pedroetb",
-                      "IsEncoded": false,
-                      "IsEncrypted": false
-                    },
-                    {
-                      "Name": "password",
-                      "Value": "password",
-                      "IsEncoded": false,
-                      "IsEncrypted": false
-                    }
-                  ],
-                  "ResponseFields": {
-                    "AccessToken": "accessToken",
-                    "RefreshToken": "refreshToken",
-                    "Expire": "accessTokenExpiresAt",
-                    "TokenType": "token_type",
-                    "IsTokenTypeFixed": true
-                  },
-                  "ThreeLeggedFields": {
-                    "Enabled": true,
-                    "Username": "user",
-                    "Password": "pwd",
-                    "CustomScripts": []
-                  },
-                  "Enabled": false
-                }
-              ]
+              "additionalProperties": true
             },
             "EnablePciScanTask": {
-              "title": "Enable Pci Scan Task",
-              "description": "Defines whether a pci scan task going to be started.",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
+              "type": "boolean"
             },
             "BusinessLogicRecorderSetting": {
-              "title": "Business Logic Recorder Setting",
-              "description": "Gets or sets the business logic recorder setting.",
-              "type": "object",
-              "additionalProperties": false,
-              "properties": {
-                "SequenceModelList": {
-                  "title": "Sequence Model List",
-                  "description": "Gets or sets the sequence model list.",
-                  "type": "array",
-                  "maxItems": 10000,
-                  "items": {
-                    "title": "Sequence Model List item",
-                    "description": "Sequence Model List item.",
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": [
-                      "Name",
-                      "BusinessLogicRecorderSettings"
-                    ],
-                    "properties": {
-                      "Name": {
-                        "title": "Name",
-                        "description": "Gets or sets the BLR file name",
-                        "type": "string",
-                        "examples": [
-                          "string"
-                        ]
-                      },
-                      "BusinessLogicRecorderSettings": {
-                        "title": "Business Logic Recorder Settings",
-                        "description": "Gets or sets the BLR sequence list as a json string.",
-                        "type": "string",
-                        "examples": [
-                          "string"
-                        ]
-                      }
-                    },
-                    "examples": [
-                      {
-                        "Name": "string",
-                        "BusinessLogicRecorderSettings": "string"
-                      }
-                    ]
-                  },
-                  "examples": [
-                    [
-                      {
-                        "Name": "string",
-                        "BusinessLogicRecorderSettings": "string"
-                      }
-                    ]
-                  ]
-                }
-              },
-              "examples": [
-                {}
-              ]
+              "type": "object"
             },
             "Tags": {
-              "title": "Tags",
-              "description": "Gets or sets the tags",
               "type": "array",
-              "maxItems": 10000,
               "items": {
-                "title": "Tag",
                 "description": "Tag.",
-                "type": "string",
-                "examples": [
-                  "TagWithNoValue"
-                ]
-              },
-              "examples": [
-                [
-                  "TagWithNoValue",
-                  "TagWithValue:Value"
-                ]
-              ]
+                "type": "string"
+              }
             },
             "Comments": {
-              "title": "Comments",
-              "description": "Gets or sets the Comments",
-              "type": "string",
-              "examples": [
-                "comments"
-              ]
+              "type": "string"
             }
-          },
-          "examples": [
-            {
-              "TargetUri": "http://php.testinvicti.com/",
-              "Scope": "EnteredPathAndBelow"
-            }
-          ]
+          }
         }
       }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Launch New Scan output",
-      "description": "The envelope; on 201 json_body is an ARRAY of the new ScanTaskModel(s) (Invicti answers POST /scans/new with a list), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
-        },
-        {
           "type": "object",
-          "properties": {
-            "json_body": {
-              "anyOf": [
-                {
-                  "type": "array",
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel"
-                  }
-                },
-                {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            }
-          },
-          "required": [
-            "json_body"
-          ]
-        },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/definitions/invicti.ScanTaskModel"
-                },
-                "minItems": 1
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 201,
-          "reason": "Created",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": [
-            {
-              "AdditionalWebsites": null,
-              "AgentId": null,
-              "AgentName": null,
-              "Cookies": null,
-              "CrawlAndAttack": true,
-              "DeletedOn": null,
-              "EnableHeuristicChecksInCustomUrlRewrite": true,
-              "ExcludedLinks": "[\"gtm\\\\.js\",\"WebResource\\\\.axd\",\"ScriptResource\\\\.axd\"]",
-              "ExcludeLinks": true,
-              "DisallowedHttpMethods": "[]",
-              "FindAndFollowNewLinks": true,
-              "ImportedLinks": null,
-              "AllImportedLinks": "",
-              "DesktopScanId": null,
-              "InitiatedTime": "28/03/2024 03:53 AM",
-              "InitiatedDate": "28/03/2024",
-              "InitiatedAt": "2024-03-28T09:53:50.5351532+00:00",
-              "MaxDynamicSignatures": 60,
-              "MaxScanDuration": 48,
-              "Duration": "00:00:00",
-              "PolicyDescription": "Performs recommended security checks",
-              "PolicyId": "b2018666-2a01-e411-976c-0a45dbb897e8",
-              "PolicyUserId": "3f2e0a60-a5ec-e311-80bc-000c29e428b5",
-              "PolicyIsDefault": true,
-              "PolicyIsShared": true,
-              "PolicyName": "Default Security Checks",
-              "AuthenticationProfileId": null,
-              "AuthenticationProfileOption": "DontUse",
-              "ReportPolicyDescription": "Default report policy.",
-              "ReportPolicyId": "013660af-56b7-4176-85be-cf2b84966816",
-              "ReportPolicyUserId": "3f2e0a60-a5ec-e311-80bc-000c29e428b5",
-              "ReportPolicyIsDefault": true,
-              "ReportPolicyIsShared": true,
-              "ReportPolicyName": "Default Report Policy",
-              "Scope": "EnteredPathAndBelow",
-              "SubPathMaxDynamicSignatures": 30,
-              "TargetPath": "/",
-              "TargetUrl": "http://php.testinvicti.com/",
-              "TargetUrlRoot": "http://php.testinvicti.com/",
-              "TimeWindow": null,
-              "TotalVulnerabilityCount": 0,
-              "UrlRewriteAnalyzableExtensions": "htm,html",
-              "UrlRewriteBlockSeparators": "/$.,;|:",
-              "UrlRewriteMode": "Heuristic",
-              "UrlRewriteRules": null,
-              "UrlRewriteExcludedLinks": null,
-              "UserId": "7d85ab71-641d-4fed-096f-b11404a17c3d",
-              "VcsCommitInfo": {
-                "CiBuildConfigurationName": null,
-                "CiBuildHasChange": null,
-                "CiBuildId": null,
-                "CiBuildServerName": "",
-                "CiBuildServerVersion": null,
-                "CiBuildUrl": null,
-                "CiNcPluginVersion": null,
-                "CiTimestamp": null,
-                "ComitterId": null,
-                "Committer": null,
-                "CommitterName": null,
-                "CommitterOverride": null,
-                "IntegrationSystem": null,
-                "IsCommiterExistAndAuthorizedInNc": null,
-                "VcsName": null,
-                "VcsVersion": null
-              },
-              "WebsiteName": "Sample",
-              "WebsiteUrl": "http://php.testinvicti.com/",
-              "WebsiteDescription": null,
-              "WebsiteProtocol": "Http",
-              "WebsiteIsDeleted": false,
-              "IsWebsiteLatestCompletedFullScanTask": false,
-              "EnablePciScanTask": false,
-              "PciScanTask": null,
-              "UserName": "Greg Sherman",
-              "QueuedScanTaskExist": false,
-              "ScanTaskProfileId": null,
-              "ScanTaskProfile": null,
-              "WebsiteGroupIds": [
-                "dafa9879-4ce8-4e74-0973-b11404a17c78"
-              ],
-              "Comments": null,
-              "BusinessLogicRecorderSetting": null,
-              "ScanProfileChanged": false,
-              "CompletedSteps": 0,
-              "EstimatedLaunchTime": null,
-              "EstimatedSteps": 0,
-              "FailureReason": null,
-              "FailureReasonDescription": null,
-              "FailureReasonString": null,
-              "GlobalThreatLevel": "Unknown",
-              "GlobalVulnerabilityCriticalCount": 0,
-              "GlobalVulnerabilityHighCount": 0,
-              "GlobalVulnerabilityInfoCount": 0,
-              "GlobalVulnerabilityBestPracticeCount": 0,
-              "GlobalVulnerabilityLowCount": 0,
-              "GlobalVulnerabilityMediumCount": 0,
-              "Id": "4b7d2e90-1c3a-4f58-a6e2-9d0b8c7f5e13",
-              "IsCompleted": false,
-              "Percentage": 0,
-              "Phase": "Pending",
-              "ScanTaskGroupId": "9725ef27-50d8-4f96-e85f-b13b04474c98",
-              "ScanType": "Full",
-              "ScheduledScanId": null,
-              "State": "Queued",
-              "StateChanged": null,
-              "ThreatLevel": "Unknown",
-              "VulnerabilityCriticalCount": 0,
-              "VulnerabilityHighCount": 0,
-              "VulnerabilityInfoCount": 0,
-              "VulnerabilityBestPracticeCount": 0,
-              "VulnerabilityLowCount": 0,
-              "VulnerabilityMediumCount": 0,
-              "WebsiteId": "f3a1c84e-bf9f-452d-1525-b11d048449cf",
-              "Initiated": "2024-03-28T09:53:50.5351532+00:00",
-              "Tags": []
-            }
-          ]
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
           "required": [
             "status_code",
             "reason",
@@ -11458,1416 +1464,72 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
+              "type": "integer"
             },
             "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
               "type": "string"
             },
             "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
               "type": "object",
               "additionalProperties": {
                 "type": "string"
               }
             },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
+            "json_body": {}
           }
         },
-        "invicti.ScanTaskModel": {
-          "title": "ScanTaskModel",
-          "description": "Invicti ScanTaskModel, as returned by POST /api/1.0/scans/retest, /api/1.0/scans/newfromscan and /api/1.0/scans/new (an array of them), GET /api/1.0/scans/detail/{id} and in the List of GET /api/1.0/scans/list. All 96 properties of the vendor's Swagger model with its enums. Id (a GUID) and State (one of the vendor's states) are required and never null: a scan task without its identifier or its state is not a scan task, so a body of another shape (drift, an error, another model) fails validation. Every other property also accepts null, because real responses carry null where the Swagger declares none. Unknown properties are allowed so a newer API version does not break playbooks.",
+        {
           "type": "object",
-          "required": [
-            "Id",
-            "State"
-          ],
           "properties": {
-            "AdditionalWebsites": {
-              "description": "Gets or sets the additional websites to scan.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/AdditionalWebsiteModel"
-              }
-            },
-            "AgentId": {
-              "description": "Gets or sets the agent id.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AgentName": {
-              "description": "Gets or sets the agent name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cookies": {
-              "description": "Gets or sets the cookies.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CrawlAndAttack": {
-              "description": "Gets or sets a value indicating whether parallel attacker is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DeletedOn": {
-              "description": "Gets or sets deleted date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "EnableHeuristicChecksInCustomUrlRewrite": {
-              "description": "Gets or sets a value indicating whether Heuristic URL Rewrite support is enabled together with custom URL Rewrite support.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ExcludedLinks": {
-              "description": "Gets or sets the excluded links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExcludeLinks": {
-              "description": "Gets or sets a value indicating whether links should be excluded/included.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "DisallowedHttpMethods": {
-              "description": "Gets or sets the disallowed HTTP methods.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FindAndFollowNewLinks": {
-              "description": "Gets or sets a value indicating whether automatic crawling is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ImportedLinks": {
-              "description": "Gets or sets the imported links.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AllImportedLinks": {
-              "description": "Gets or sets the all imported links which might be added via manually or via importing a file. This property is used for status/reports pages.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "DesktopScanId": {
-              "description": "Gets the desktop scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "InitiatedTime": {
-              "description": "Gets or sets initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedDate": {
-              "description": "Gets or sets the initiated date in user's preferred format.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "InitiatedAt": {
-              "description": "Gets or sets the initiated date.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "MaxDynamicSignatures": {
-              "description": "Gets or sets the root path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "MaxScanDuration": {
-              "description": "Gets or sets the maximum duration of the scan in hours.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Duration": {
-              "description": "Gets or sets the duration",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyDescription": {
-              "description": "Gets or sets the description of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "PolicyId": {
-              "description": "Gets or sets the foreign key reference to the related Policy instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related Policy User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "PolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related Policy IsShared instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PolicyName": {
-              "description": "Gets or sets the name of the policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "AuthenticationProfileId": {
-              "description": "Gets or sets the foreign key reference to the related Authentication Profile instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "AuthenticationProfileOption": {
-              "description": "Gets or sets the the authentication profile option.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "DontUse",
-                "UseMatchedProfile",
-                "SelectedProfile",
-                null
-              ]
-            },
-            "ReportPolicyDescription": {
-              "description": "Gets or sets the description of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ReportPolicyId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyUserId": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} User instance.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ReportPolicyIsDefault": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyIsShared": {
-              "description": "Gets or sets the foreign key reference to the related {Invicti.Enterprise.Reporting.ReportPolicySetting} IsDefault instance.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ReportPolicyName": {
-              "description": "Gets or sets the name of the report policy.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Scope": {
-              "description": "Gets or sets the scan scope.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "EnteredPathAndBelow",
-                "OnlyEnteredUrl",
-                "WholeDomain",
-                null
-              ]
-            },
-            "SubPathMaxDynamicSignatures": {
-              "description": "Gets or sets the sub path maximum dynamic signatures for heuristic URL Rewrite detection.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "TargetPath": {
-              "description": "Gets or sets target path.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrl": {
-              "description": "Gets or sets TargetUrl.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TargetUrlRoot": {
-              "description": "Gets or sets the target URL root.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "TimeWindow": {
-              "description": "Gets or sets the scan time window.",
+            "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowModel"
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "Id",
+                      "State"
+                    ],
+                    "properties": {
+                      "TargetUrl": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      },
+                      "Id": {
+                        "type": "string"
+                      },
+                      "State": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
                 }
               ]
-            },
-            "TotalVulnerabilityCount": {
-              "description": "Gets or sets the total vulnerability count without information vulnerabilities.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "UrlRewriteAnalyzableExtensions": {
-              "description": "Gets or sets the extensions that will be analyzed for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteBlockSeparators": {
-              "description": "Gets or sets the block separators for heuristic URL Rewrite detection.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UrlRewriteMode": {
-              "description": "Gets or sets the URL Rewrite mode.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Heuristic",
-                "Custom",
-                null
-              ]
-            },
-            "UrlRewriteRules": {
-              "description": "Gets or sets the URL Rewrite rules.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteRuleModel"
-              }
-            },
-            "UrlRewriteExcludedLinks": {
-              "description": "Gets or sets the URL rewrite excluded links.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.ScanTaskModel/definitions/UrlRewriteExcludedPathModel"
-              }
-            },
-            "UserId": {
-              "description": "Gets or sets the user identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "VcsCommitInfo": {
-              "description": "Gets or sets a value that represents VCS commit info",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/VcsCommitInfo"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteUrl": {
-              "description": "Gets or sets the website URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteDescription": {
-              "description": "Gets or sets the description of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteProtocol": {
-              "description": "Gets or sets the description of the website protocol.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Http",
-                "Https",
-                null
-              ]
-            },
-            "WebsiteIsDeleted": {
-              "description": "Determines whether if the website is deleted.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsWebsiteLatestCompletedFullScanTask": {
-              "description": "gets or sets is latest completed full scan task of website",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "EnablePciScanTask": {
-              "description": "Gets or sets the pci scan task is enabled.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "PciScanTask": {
-              "description": "Gets or sets the Pci scan task view model.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/PciScanTaskViewModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "UserName": {
-              "description": "Gets or sets the user's name.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "QueuedScanTaskExist": {
-              "description": "Determines whether if the scan task model has initiated queued scan.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "ScanTaskProfileId": {
-              "description": "Gets or sets the scan task profile id",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanTaskProfile": {
-              "description": "Gets or sets the scan task profile name",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ReducedScanTaskProfile"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "WebsiteGroupIds": {
-              "description": "The group ids of website in it",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string",
-                "examples": [
-                  "00000000-0000-0000-0000-000000000000"
-                ]
-              }
-            },
-            "Comments": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "BusinessLogicRecorderSetting": {
-              "description": "Gets or sets the business logic recorder setting.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.ScanTaskModel/definitions/BusinessLogicRecorderSettingModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            },
-            "ScanProfileChanged": {
-              "description": "Gets or sets the scan task launch setting comments",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "CompletedSteps": {
-              "description": "Gets or sets the number of steps (HTTP requests) completed thus far.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedLaunchTime": {
-              "description": "Gets or sets the estimated launch time in minutes for queued scans.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "EstimatedSteps": {
-              "description": "Gets or sets the estimated total number of steps (HTTP requests) that this scan will undertake.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "FailureReason": {
-              "description": "Gets or sets FailureReason",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "None",
-                "Request",
-                "HeadRequest",
-                "RedirectDetected",
-                "TimeoutDetected",
-                "MaxLogoutExceeded",
-                "RequestFailed",
-                "Response",
-                "CrawlerRequest",
-                "AttackerRequest",
-                "ReCrawlerRequest",
-                "Finished",
-                "LinkNotFound",
-                "RecalculateAttackPossibilities",
-                "PhaseCrawlStarted",
-                "PhaseAttackStarted",
-                "PhaseReCrawlStarted",
-                "CrawlerPossibility",
-                "ReCrawlerPossibilities",
-                "HostUnavailable",
-                "NameResolutionFailure",
-                "ProxyFailure",
-                "OutOfDiskSpace",
-                "ProxyAuthenticationRequired",
-                "OAuth2EndpointError",
-                "TargetLinkTimeoutDetected",
-                "LoginFailed",
-                "ScanTargetNotReachable",
-                "ScanPolicyNotFound",
-                "ReportPolicyNotFound",
-                "SecurityProtocolTypeNotSupported",
-                "UnableToLoadScanSession",
-                "AgentNotAvailable",
-                "ScanNotAllowed",
-                "UnableToFindAutoSaveNdb",
-                "ErrorOccurredOnScanFailed",
-                "ErrorOccurredOnPause",
-                "ErrorOccurredOnCancel",
-                "ErrorOccurredOnScanCompleted",
-                "SevenZipNotFoundOrInstalled",
-                "ErrorOccurredOnLaunchScan",
-                "InvalidHeader",
-                "ErrorOccurredOnPreScanValidation",
-                "RawScanFileExpired",
-                "SecretsAndEncryptionIntegration",
-                "ArchiveMethodUnavailable",
-                null
-              ]
-            },
-            "FailureReasonDescription": {
-              "description": "Gets the failure reason description.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FailureReasonString": {
-              "description": "Gets the failure reason string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "GlobalThreatLevel": {
-              "description": "Gets or sets the global threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "GlobalVulnerabilityCriticalCount": {
-              "description": "Gets the global vulnerability critical count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityHighCount": {
-              "description": "Gets the global vulnerability high count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityInfoCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityBestPracticeCount": {
-              "description": "Gets the global vulnerability information count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityLowCount": {
-              "description": "Gets the global vulnerability low count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "GlobalVulnerabilityMediumCount": {
-              "description": "Gets the global vulnerability medium count.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Id": {
-              "description": "Gets or sets Id. Required, never null: a GUID (Invicti's ids are 8-4-4-4-12 hex digits), so a body of another shape is not taken for a scan task.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ],
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "IsCompleted": {
-              "description": "Gets a value indicating whether scan is completed  with any state.",
-              "type": [
-                "boolean",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Percentage": {
-              "description": "Gets the completed percentage.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32",
-              "readOnly": true
-            },
-            "Phase": {
-              "description": "Gets or sets the Phase.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Pending",
-                "Crawling",
-                "CrawlingAndAttacking",
-                "Attacking",
-                "ReCrawling",
-                "Complete",
-                null
-              ]
-            },
-            "ScanTaskGroupId": {
-              "description": "Gets or sets the scan group identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "ScanType": {
-              "description": "Gets or sets the type of the scan.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Full",
-                "Retest",
-                "Incremental",
-                null
-              ]
-            },
-            "ScheduledScanId": {
-              "description": "Gets or sets the scheduled scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "State": {
-              "description": "Gets or sets State. Required, never null: every scan task has a state.",
-              "type": "string",
-              "enum": [
-                "Queued",
-                "Scanning",
-                "Archiving",
-                "Complete",
-                "Failed",
-                "Cancelled",
-                "Delayed",
-                "Pausing",
-                "Paused",
-                "Resuming",
-                "AsyncArchiving"
-              ]
-            },
-            "StateChanged": {
-              "description": "Gets or sets the date and time at which this task state was last changed.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "ThreatLevel": {
-              "description": "Gets or sets the threat level.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Unknown",
-                "Secure",
-                "NeedsAttention",
-                "Insecure",
-                "Critical",
-                null
-              ]
-            },
-            "VulnerabilityCriticalCount": {
-              "description": "Gets or sets the count of vulnerabilities with critical level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityHighCount": {
-              "description": "Gets or sets the count of vulnerabilities with high level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityInfoCount": {
-              "description": "Gets or sets the count of vulnerabilities with information level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityBestPracticeCount": {
-              "description": "Gets or sets the count of vulnerabilities with best practice level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityLowCount": {
-              "description": "Gets or sets the count of vulnerabilities with low level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "VulnerabilityMediumCount": {
-              "description": "Gets or sets the count of vulnerabilities with medium level severity.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "WebsiteId": {
-              "description": "Gets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "Initiated": {
-              "description": "Date and time at which this task was initiated.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "format": "date-time"
-            },
-            "Tags": {
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
             }
           },
-          "definitions": {
-            "AdditionalWebsiteModel": {
-              "title": "AdditionalWebsiteModel",
-              "type": "object",
-              "properties": {
-                "Canonical": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "ScanTimeWindowModel": {
-              "title": "ScanTimeWindowModel",
-              "type": "object",
-              "properties": {
-                "Items": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/ScanTimeWindowItemModel"
-                  }
-                }
-              }
-            },
-            "ScanTimeWindowItemModel": {
-              "title": "ScanTimeWindowItemModel",
-              "type": "object",
-              "properties": {
-                "Day": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Sunday",
-                    "Monday",
-                    "Tuesday",
-                    "Wednesday",
-                    "Thursday",
-                    "Friday",
-                    "Saturday",
-                    null
-                  ]
-                },
-                "From": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanningAllowed": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "To": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteRuleModel": {
-              "title": "UrlRewriteRuleModel",
-              "description": "Represents an URL Rewrite rule.",
-              "type": "object",
-              "properties": {
-                "PlaceholderPattern": {
-                  "description": "Gets or sets the path placeholders.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "RegexPattern": {
-                  "description": "Gets or sets the pattern.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "UrlRewriteExcludedPathModel": {
-              "title": "UrlRewriteExcludedPathModel",
-              "description": "Represents an URL Rewrite Exclude Path rule",
-              "type": "object",
-              "properties": {
-                "ExcludedPath": {
-                  "description": "Gets or sets the excluded path.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IsRegex": {
-                  "description": "Gets or sets a value indicating whether this instance is regex.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "VcsCommitInfo": {
-              "title": "VcsCommitInfo",
-              "type": "object",
-              "properties": {
-                "CiBuildConfigurationName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildHasChange": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "CiBuildId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildServerName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "readOnly": true
-                },
-                "CiBuildServerVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiBuildUrl": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiNcPluginVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CiTimestamp": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                },
-                "ComitterId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "Committer": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "CommitterOverride": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IntegrationSystem": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Teamcity",
-                    "Jenkins",
-                    "Bamboo",
-                    "GitLab",
-                    "AzureDevOps",
-                    "Jira",
-                    "CircleCI",
-                    "TravisCI",
-                    "UrbanCodeDeploy",
-                    "GitHubActions",
-                    null
-                  ]
-                },
-                "IsCommiterExistAndAuthorizedInNc": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "VcsName": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "VcsVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "PciScanTaskViewModel": {
-              "title": "PciScanTaskViewModel",
-              "description": "Pci Scan Task view model",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Progress": {
-                  "description": "Gets or sets the progress for scan task",
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "ScanState": {
-                  "description": "Gets or sets the scan state",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "New",
-                    "Running",
-                    "Stopped",
-                    "Deleted",
-                    "Done",
-                    null
-                  ]
-                },
-                "ComplianceStatus": {
-                  "description": "Gets or sets the compliance status. This will be setted when pci scan task is done",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Scanning",
-                    "Passed",
-                    "Failed",
-                    null
-                  ]
-                },
-                "EndDate": {
-                  "description": "Gets or sets the end date",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "format": "date-time"
-                }
-              }
-            },
-            "ReducedScanTaskProfile": {
-              "title": "ReducedScanTaskProfile",
-              "description": "Represents a class that carries out basic scan task profile data.",
-              "type": "object",
-              "properties": {
-                "Id": {
-                  "description": "Gets or sets the identifier.",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "examples": [
-                    "00000000-0000-0000-0000-000000000000"
-                  ]
-                },
-                "IsMine": {
-                  "description": "Gets or sets a value indicating whether this scan profile is user's profile.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsPrimary": {
-                  "description": "Gets or sets a value indicating whether this instance is primary scan profile for a website.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "IsShared": {
-                  "description": "Gets or sets a value indicating whether this scan profile is shared to other team members.",
-                  "type": [
-                    "boolean",
-                    "null"
-                  ]
-                },
-                "Name": {
-                  "description": "Gets or sets the name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "TargetUrl": {
-                  "description": "Gets or sets the target URL.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ScanPolicyName": {
-                  "description": "Gets or sets the Scan Policy name.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Tags": {
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "type": "string"
-                  }
-                }
-              }
-            },
-            "BusinessLogicRecorderSettingModel": {
-              "title": "BusinessLogicRecorderSettingModel",
-              "description": "Business Logic Recorder Setting Model",
-              "type": "object",
-              "properties": {
-                "SequenceModelList": {
-                  "description": "Gets or sets the sequence model list.",
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "$ref": "#/definitions/invicti.ScanTaskModel/definitions/SequenceViewModel"
-                  }
-                }
-              }
-            },
-            "SequenceViewModel": {
-              "title": "SequenceViewModel",
-              "description": "Represents the Sequence View Model",
-              "type": "object",
-              "required": [
-                "Name",
-                "BusinessLogicRecorderSettings"
-              ],
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the BLR file name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "BusinessLogicRecorderSettings": {
-                  "description": "Gets or sets the BLR sequence list as a json string.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
           "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+            "json_body"
+          ]
+        },
+        {}
+      ]
     },
     "annotations": {
       "title": "Launch New Scan",
@@ -12880,11 +1542,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_report",
     "title": "Scan Report",
-    "description": "Downloads a report of a scan as a file (PDF, HTML, CSV, XML, TXT or JSON). Invicti Enterprise: GET /api/1.0/scans/report/. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Downloads a report of a scan as a file (PDF, HTML, CSV, XML, TXT or JSON). Invicti Enterprise: GET /api/1.0/scans/report/. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Report input",
-      "description": "Downloads a report of a scan (Scans_Report) as a file: PDF, HTML, CSV, XML, TXT or JSON. The envelope's file member carries it; `retest-connectors run --save-file <dir>` writes it to disk. Reports may be large: this action reads up to 100 MiB unless max_response_bytes says otherwise.",
+      "description": "Downloads a report of a scan (Scans_Report) as a file: PDF, HTML, CSV, XML, TXT or JSON.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -12892,8 +1553,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "parameters": {
-          "title": "Query parameters",
-          "description": "Which scan, which report, in which format. Sent as the query string.",
+          "description": "Which scan, which report, in which format.",
           "type": "object",
           "additionalProperties": false,
           "required": [
@@ -12903,16 +1563,11 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Scan ID",
               "description": "Identifier (GUID) of the scan to report on.",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiId",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
+              "type": "string"
             },
             "type": {
-              "title": "Report type",
-              "description": "Gets or sets the report type. FullScanDetail option corresponds to \"Detailed Scan Report (Including addressed issues)\". ScanDetail option corresponds to \"Detailed Scan Report (Excluding addressed issues)\".",
+              "description": "The report type.",
               "type": "string",
               "enum": [
                 "Crawled",
@@ -12940,119 +1595,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "VulnerabilitiesPerWebsite",
                 "OwaspApiTopTen2023",
                 "PciDss40"
-              ],
-              "examples": [
-                "ScanDetail"
               ]
             },
             "format": {
-              "title": "Format",
-              "description": "Gets or sets the report format. Crawled URLs, scanned URLs and vulnerabilities can be exported as XML, CSV or JSON. Scan detail, SANS Top 25, Owasp Top Ten 2013, WASC Threat Classification, PCI Compliance, HIPAA Compliance, Executive Summary and Knowledge Base reports can be exported as HTML or PDF. ModSecurity WAF Rules report can be exported as TXT.",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiReportFormat",
-              "examples": [
-                "Pdf"
-              ]
-            },
-            "contentFormat": {
-              "title": "Content format",
-              "description": "Gets or sets the content format. This parameter can only be used for vulnerabilities XML and JSON report.",
-              "type": "string",
-              "enum": [
-                "Html",
-                "Markdown"
-              ],
-              "examples": [
-                "Html"
-              ]
-            },
-            "excludeResponseData": {
-              "title": "Exclude response data",
-              "description": "If set to true, HTTP response data will be excluded from the vulnerability detail. This parameter can only be used for vulnerabilities XML report. Default: false",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
-            },
-            "onlyConfirmedIssues": {
-              "title": "Only confirmed issues",
-              "description": "If this field set true then only the Confirmed Issues will be included to the report results. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
-            },
-            "onlyUnconfirmedIssues": {
-              "title": "Only unconfirmed issues",
-              "description": "If this field set true then only the Unconfirmed Issues will be included to the report results. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
-            },
-            "excludeAddressedIssues": {
-              "title": "Exclude addressed issues",
-              "description": "If this field set true then the Addressed Issues will be excluded from the report results. FullScanDetail and ScanDetail options override this field. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules report types. Default: null",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
-            },
-            "excludeHistoryOfIssues": {
-              "title": "Exclude history of issues",
-              "description": "If this field set true then the history of issues will be excluded from the report results. If this is unchecked, only the last 10 of the issues history logs will be displayed. This option not valid for KnowledgeBase, Crawled, Scanned, ModSecurityWafRules, F5BigIpAsmWafRules,Vulnerabilities report types. Default: null",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
-            }
-          },
-          "examples": [
-            {
-              "id": "af6d0ffd-529e-4056-b39f-b141021fae74",
-              "type": "ScanDetail",
-              "format": "Pdf"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "parameters": {
-            "id": "af6d0ffd-529e-4056-b39f-b141021fae74",
-            "type": "ScanDetail",
-            "format": "Pdf"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
+              "description": "The report format.",
               "type": "string",
               "enum": [
                 "Xml",
@@ -13063,22 +1609,33 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Json"
               ]
             },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
+            "contentFormat": {
+              "description": "The content format.",
               "type": "string",
               "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
+                "Html",
+                "Markdown"
               ]
             },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
+            "excludeResponseData": {
+              "description": "If set to true, HTTP response data will be excluded from the vulnerability detail.",
+              "type": "boolean"
+            },
+            "onlyConfirmedIssues": {
+              "description": "If this field set true then only the Confirmed Issues will be included to the report results.",
+              "type": "boolean"
+            },
+            "onlyUnconfirmedIssues": {
+              "description": "If this field set true then only the Unconfirmed Issues will be included to the report results.",
+              "type": "boolean"
+            },
+            "excludeAddressedIssues": {
+              "description": "If this field set true then the Addressed Issues will be excluded from the report results.",
+              "type": "boolean"
+            },
+            "excludeHistoryOfIssues": {
+              "description": "If this field set true then the history of issues will be excluded from the report results.",
+              "type": "boolean"
             }
           }
         }
@@ -13087,161 +1644,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Report output",
-      "description": "The envelope of GET /api/1.0/scans/report/: a report file (PDF, HTML, CSV, XML, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. On 2xx the file is required, and json_body is the parsed report when the file is JSON, else null; { Message }, a file on another status, or a json_body beside a non-JSON file fails validation: that is drift.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
-        },
-        {
           "type": "object",
-          "properties": {
-            "json_body": {
-              "anyOf": [
-                {
-                  "description": "A report in the Json format (any JSON value; Invicti documents no model for it)."
-                },
-                {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            }
-          },
-          "required": [
-            "json_body"
-          ]
-        },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "required": [
-              "file"
-            ],
-            "properties": {
-              "file": {
-                "description": "Required on 2xx: the report."
-              }
-            },
-            "if": {
-              "type": "object",
-              "required": [
-                "file"
-              ],
-              "properties": {
-                "file": {
-                  "type": "object",
-                  "required": [
-                    "content_type"
-                  ],
-                  "properties": {
-                    "content_type": {
-                      "type": "string",
-                      "pattern": "[Jj][Ss][Oo][Nn]"
-                    }
-                  }
-                }
-              }
-            },
-            "then": {
-              "properties": {
-                "json_body": {
-                  "description": "A Json report: the parsed file (Invicti documents no model for it).",
-                  "not": {
-                    "type": "null"
-                  }
-                }
-              }
-            },
-            "else": {
-              "properties": {
-                "json_body": {
-                  "description": "Any other report: the file carries it, json_body is null.",
-                  "type": "null"
-                }
-              }
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/pdf",
-            "Content-Disposition": "attachment; filename=\"Sample-Vulnerabilities-20261121.pdf\"",
-            "Content-Length": "125"
-          },
-          "json_body": null,
-          "file": {
-            "file_name": "Sample-Vulnerabilities-20261121.pdf",
-            "content_type": "application/pdf",
-            "size_bytes": 125,
-            "content_base64": "JVBERi0xLjQKMSAwIG9iajw8L1R5cGUvQ2F0YWxvZy9QYWdlcyAyIDAgUj4+ZW5kb2JqCjIgMCBvYmo8PC9UeXBlL1BhZ2VzL0tpZHNbXS9Db3VudCAwPj5lbmRvYmoKdHJhaWxlcjw8L1Jvb3QgMSAwIFI+PgolJUVPRgo="
-          }
-        },
-        {
-          "status_code": 404,
-          "reason": "Not Found",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "Message": "Scan not found."
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
           "required": [
             "status_code",
             "reason",
@@ -13250,31 +1655,19 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
+              "type": "integer"
             },
             "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
               "type": "string"
             },
             "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
               "type": "object",
               "additionalProperties": {
                 "type": "string"
               }
             },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
+            "json_body": {},
             "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
               "type": "object",
               "additionalProperties": false,
               "required": [
@@ -13285,79 +1678,32 @@ export const mcpTools: readonly McpToolDefinition[] = [
               ],
               "properties": {
                 "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
                   "type": "string"
                 },
                 "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
                   "type": "string"
                 },
                 "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
+                  "type": "integer"
                 },
                 "content_base64": {
-                  "description": "The body, base64-encoded.",
                   "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
                 }
               }
             }
           }
         },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
+        {
           "type": "object",
-          "required": [
-            "Message"
-          ],
           "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+            "json_body": {}
+          },
+          "required": [
+            "json_body"
+          ]
+        },
+        {}
+      ]
     },
     "annotations": {
       "title": "Scan Report",
@@ -13370,11 +1716,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_custom_report",
     "title": "Scan Custom Report",
-    "description": "Downloads a custom report of a scan as a file. Invicti Enterprise: GET /api/1.0/scans/custom-report/. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Downloads a custom report of a scan as a file. Invicti Enterprise: GET /api/1.0/scans/custom-report/. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Custom Report input",
-      "description": "Downloads a custom report of a scan (Scans_custom-report) as a file. The envelope's file member carries it; `retest-connectors run --save-file <dir>` writes it to disk. Reads up to 100 MiB unless max_response_bytes says otherwise.",
+      "description": "Downloads a custom report of a scan (Scans_custom-report) as a file.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -13382,8 +1727,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "parameters": {
-          "title": "Query parameters",
-          "description": "Which scan and which custom report. Sent as the query string.",
+          "description": "Which scan and which custom report.",
           "type": "object",
           "additionalProperties": false,
           "required": [
@@ -13392,103 +1736,15 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Scan ID",
               "description": "Identifier (GUID) of the scan to report on.",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiId",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
+              "type": "string"
             },
             "reportName": {
-              "title": "Report name",
-              "description": "Gets or sets report name. Report name also keeps report type in it.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 256,
-              "examples": [
-                "My Custom Report"
-              ]
+              "description": "Report name.",
+              "type": "string"
             },
             "reportFormat": {
-              "title": "Report format",
               "description": "Report file format (Invicti's default Xml).",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiReportFormat",
-              "examples": [
-                "Pdf"
-              ]
-            },
-            "excludeIgnoreds": {
-              "title": "Exclude ignored",
-              "description": "If set to true, HTTP response data will be excluded from the report results. This parameter can only be used for vulnerabilities XML report. Default: false",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
-            },
-            "onlyConfirmedVulnerabilities": {
-              "title": "Only confirmed vulnerabilities",
-              "description": "If set to true, HTTP response data will be included only confirmed vulnerabilities to report results. This parameter can only be used for vulnerabilities reports. Default: false",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
-            },
-            "onlyUnconfirmedVulnerabilities": {
-              "title": "Only unconfirmed vulnerabilities",
-              "description": "If set to true, HTTP response data will be included only unconfirmed vulnerabilities to report results. This parameter can only be used for vulnerabilities reports. Default: false",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
-            }
-          },
-          "examples": [
-            {
-              "id": "af6d0ffd-529e-4056-b39f-b141021fae74",
-              "reportName": "My Custom Report",
-              "reportFormat": "Pdf"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "parameters": {
-            "id": "af6d0ffd-529e-4056-b39f-b141021fae74",
-            "reportName": "My Custom Report",
-            "reportFormat": "Pdf"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
               "type": "string",
               "enum": [
                 "Xml",
@@ -13499,22 +1755,17 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Json"
               ]
             },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
+            "excludeIgnoreds": {
+              "description": "If set to true, HTTP response data will be excluded from the report results.",
+              "type": "boolean"
             },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
+            "onlyConfirmedVulnerabilities": {
+              "description": "If set to true, HTTP response data will be included only confirmed vulnerabilities to report…",
+              "type": "boolean"
+            },
+            "onlyUnconfirmedVulnerabilities": {
+              "description": "If set to true, HTTP response data will be included only unconfirmed vulnerabilities to report…",
+              "type": "boolean"
             }
           }
         }
@@ -13523,145 +1774,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Custom Report output",
-      "description": "The envelope of GET /api/1.0/scans/custom-report/: a custom report file (XML by default; PDF, HTML, CSV, TXT or JSON). On 2xx the envelope carries file { file_name, content_type, size_bytes, content_base64 } (required) and json_body is the report itself when its format is Json, else null (text formats may keep response_text); on other statuses json_body is Invicti's { Message } or null with response_text. On 2xx the file is required, and json_body is the parsed report when the file is JSON, else null; { Message }, a file on another status, or a json_body beside a non-JSON file fails validation: that is drift.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
-        },
-        {
           "type": "object",
-          "properties": {
-            "json_body": {
-              "anyOf": [
-                {
-                  "description": "A report in the Json format (any JSON value; Invicti documents no model for it)."
-                },
-                {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            }
-          },
-          "required": [
-            "json_body"
-          ]
-        },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "required": [
-              "file"
-            ],
-            "properties": {
-              "file": {
-                "description": "Required on 2xx: the report."
-              }
-            },
-            "if": {
-              "type": "object",
-              "required": [
-                "file"
-              ],
-              "properties": {
-                "file": {
-                  "type": "object",
-                  "required": [
-                    "content_type"
-                  ],
-                  "properties": {
-                    "content_type": {
-                      "type": "string",
-                      "pattern": "[Jj][Ss][Oo][Nn]"
-                    }
-                  }
-                }
-              }
-            },
-            "then": {
-              "properties": {
-                "json_body": {
-                  "description": "A Json report: the parsed file (Invicti documents no model for it).",
-                  "not": {
-                    "type": "null"
-                  }
-                }
-              }
-            },
-            "else": {
-              "properties": {
-                "json_body": {
-                  "description": "Any other report: the file carries it, json_body is null.",
-                  "type": "null"
-                }
-              }
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "text/html; charset=utf-8",
-            "Content-Disposition": "attachment; filename=\"Retest-Summary.html\"",
-            "Content-Length": "118"
-          },
-          "json_body": null,
-          "file": {
-            "file_name": "Retest-Summary.html",
-            "content_type": "text/html; charset=utf-8",
-            "size_bytes": 118,
-            "content_base64": "PCFET0NUWVBFIGh0bWw+PGh0bWw+PGhlYWQ+PHRpdGxlPlJldGVzdCByZXBvcnQ8L3RpdGxlPjwvaGVhZD48Ym9keT48aDE+U2FtcGxlPC9oMT48cD4xIGlzc3VlIGZpeGVkLjwvcD48L2JvZHk+PC9odG1sPg=="
-          },
-          "response_text": "<!DOCTYPE html><html><head><title>Retest report</title></head><body><h1>Sample</h1><p>1 issue fixed.</p></body></html>"
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
           "required": [
             "status_code",
             "reason",
@@ -13670,31 +1785,19 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
+              "type": "integer"
             },
             "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
               "type": "string"
             },
             "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
               "type": "object",
               "additionalProperties": {
                 "type": "string"
               }
             },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
+            "json_body": {},
             "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
               "type": "object",
               "additionalProperties": false,
               "required": [
@@ -13705,79 +1808,32 @@ export const mcpTools: readonly McpToolDefinition[] = [
               ],
               "properties": {
                 "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
                   "type": "string"
                 },
                 "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
                   "type": "string"
                 },
                 "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
+                  "type": "integer"
                 },
                 "content_base64": {
-                  "description": "The body, base64-encoded.",
                   "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
                 }
               }
             }
           }
         },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
+        {
           "type": "object",
-          "required": [
-            "Message"
-          ],
           "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+            "json_body": {}
+          },
+          "required": [
+            "json_body"
+          ]
+        },
+        {}
+      ]
     },
     "annotations": {
       "title": "Scan Custom Report",
@@ -13790,11 +1846,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_issue_update",
     "title": "Issue Update",
-    "description": "Updates an issue: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list; FixedCantRetest, AcceptedRisk, FalsePositive; Default resets it), assignee, note or tags. Not read-only: it changes the issue. Destructive: it overwrites the issue's state, assignee and tags (Default resets the state). Not idempotent: each call adds an entry to the issue's history (and its note again). Invicti Enterprise: POST /api/1.0/issues/update. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Updates an issue: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list; FixedCantRetest, AcceptedRisk, FalsePositive; Default resets it), assignee, note or tags. Not read-only: it changes the issue. Destructive: it overwrites the issue's state, assignee and tags (Default resets the state). Not idempotent: each call adds an entry to the issue's history (and its note again). Invicti Enterprise: POST /api/1.0/issues/update. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Issue Update input",
-      "description": "Updates an issue (Issues_Update) with an IssueApiUpdateModel: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list), assignee, note or tags. Besides IssueId at least one field is required, as the vendor requires.",
+      "description": "Updates an issue (Issues_Update) with an IssueApiUpdateModel: its state (FixedUnconfirmed claims a…",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -13802,27 +1857,19 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "json_body": {
-          "title": "Request body",
           "description": "IssueApiUpdateModel: the issue, and at least one of State, AssigneeId, Note, Tags.",
           "type": "object",
           "additionalProperties": false,
           "required": [
             "IssueId"
           ],
-          "minProperties": 2,
           "properties": {
             "IssueId": {
-              "title": "Issue ID",
               "description": "Identifier (GUID) of the issue to update.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "f3a1c84e-1551-4e0d-9a7b-000000000004"
-              ]
+              "type": "string"
             },
             "State": {
-              "title": "State",
-              "description": "The new state: FixedUnconfirmed (a fix is claimed; the issue waits for a retest), FixedCantRetest (fixed, but a retest cannot check it), AcceptedRisk, FalsePositive, or Default to reset the state.",
+              "description": "The new state: FixedUnconfirmed (a fix is claimed; the issue waits for a retest), FixedCantRetest…",
               "type": "string",
               "enum": [
                 "FixedUnconfirmed",
@@ -13830,75 +1877,54 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "AcceptedRisk",
                 "FalsePositive",
                 "Default"
-              ],
-              "examples": [
-                "FixedUnconfirmed"
               ]
             },
             "AssigneeId": {
-              "title": "Assignee ID",
               "description": "Identifier (GUID) of the team member to assign the issue to.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "9621aa0c-b29d-4b8b-8717-ab9c2c5956d5"
-              ]
+              "type": "string"
             },
             "Note": {
-              "title": "Note",
               "description": "A note added to the issue's history.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 4000,
-              "examples": [
-                "Fix deployed in release 2.4.1"
-              ]
+              "type": "string"
             },
             "Tags": {
-              "title": "Tags",
               "description": "Tags of the issue (\"Name\" or \"Name:Value\"); they replace the current ones.",
               "type": "array",
-              "maxItems": 100,
               "items": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 256
-              },
-              "examples": [
-                [
-                  "TagWithNoValue",
-                  "TagWithValue:Value"
-                ]
-              ]
+                "type": "string"
+              }
             }
-          },
-          "examples": [
-            {
-              "IssueId": "f3a1c84e-1551-4e0d-9a7b-000000000004",
-              "State": "FixedUnconfirmed",
-              "Note": "Fix deployed in release 2.4.1"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "json_body": {
-            "IssueId": "f3a1c84e-1551-4e0d-9a7b-000000000004",
-            "State": "FixedUnconfirmed",
-            "Note": "Fix deployed in release 2.4.1"
           }
         }
-      ]
+      }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Issue Update output",
-      "description": "The envelope; the Swagger documents no body for a 200 (the update was applied): json_body is null (an empty body, response_text \"\"), or Invicti's { Message }. On 400 (a State the issue cannot take, no field to update), 401 or 404 (no such issue) json_body is Invicti's { Message } or null with response_text. On 2xx json_body is null and the body empty (the Swagger documents none): { Message }, another JSON body or a text/HTML body on a 2xx fails validation: that is drift.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -13906,7 +1932,15 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
@@ -13918,218 +1952,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "description": "The Swagger documents no body for a 200.",
-                "type": "null"
-              },
-              "response_text": {
-                "type": "string",
-                "maxLength": 0
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": null,
-          "response_text": ""
-        },
-        {
-          "status_code": 404,
-          "reason": "Not Found",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "Message": "Issue f3a1c84e-1551-4e0d-9a7b-000000000099 was not found."
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Issue Update",
@@ -14142,11 +1966,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_issue_detail",
     "title": "Issue Detail",
-    "description": "Gets one issue: its State (the vendor's verdict: Present, FixedUnconfirmed, FixedConfirmed, Revived ...), history and details. Invicti Enterprise: GET /api/1.0/issues/get/{id}. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets one issue: its State (the vendor's verdict: Present, FixedUnconfirmed, FixedConfirmed, Revived ...), history and details. Invicti Enterprise: GET /api/1.0/issues/get/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Issue Detail input",
-      "description": "Gets one issue by its id (Issues_Get): its State (the vendor's verdict: FixedConfirmed, Revived, Present ...), its history and details.",
+      "description": "Gets one issue by its id (Issues_Get): its State (the vendor's verdict: FixedConfirmed, Revived,…",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -14154,7 +1977,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which issue to read.",
           "type": "object",
           "additionalProperties": false,
@@ -14163,208 +1985,19 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Issue ID",
-              "description": "Identifier (GUID) of the issue, e.g. an Id from Issues Waiting for Retest or Issues List.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "f3a1c84e-1551-4e0d-9a7b-000000000004"
-              ]
+              "description": "Identifier (GUID) of the issue, e.g.",
+              "type": "string"
             }
-          },
-          "examples": [
-            {
-              "id": "f3a1c84e-1551-4e0d-9a7b-000000000004"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "f3a1c84e-1551-4e0d-9a7b-000000000004"
           }
         }
-      ]
+      }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Issue Detail output",
-      "description": "The envelope; on 200 json_body is the AllIssuesApiModel of the issue (State, IsPresent, IsRetest, LatestScanId, LastRevivedDate, StateFixedConfirmedDate, History ...), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
-        },
-        {
           "type": "object",
-          "properties": {
-            "json_body": {
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.AllIssuesApiModel"
-                },
-                {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            }
-          },
-          "required": [
-            "json_body"
-          ]
-        },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.AllIssuesApiModel"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "AssigneeName": null,
-            "FirstSeenDate": "21/10/2026 09:12",
-            "Id": "2d0c5f38-6a17-4a3b-9b1e-0c6f1e2d7a10",
-            "IsAddressed": true,
-            "IsDetectedByShark": false,
-            "IsPresent": false,
-            "LastSeenDate": "20/11/2026 22:40",
-            "LastRevivedDate": null,
-            "StateFixedConfirmedDate": "21/11/2026 10:02",
-            "UpdatedDate": "21/11/2026 08:05",
-            "Severity": "High",
-            "State": "FixedConfirmed",
-            "Title": "Cross-site Scripting",
-            "Url": "http://php.testinvicti.com/artist.php?artist=1",
-            "LatestVulnerabilityIsConfirmed": true,
-            "WebsiteId": "e7d2c1b0-9a8f-4e6d-b5c4-a3f2e1d0c9b8",
-            "WebsiteName": "Sample",
-            "WebsiteRootUrl": "http://php.testinvicti.com/",
-            "FixTimeInMinutes": null,
-            "Certainty": 100,
-            "Parameters": [
-              {
-                "Name": "artist",
-                "Value": "1",
-                "TypeName": "Get",
-                "InputType": "Text"
-              }
-            ],
-            "VulnerabilityDetail": null,
-            "Impact": null,
-            "Actions": null,
-            "Skills": null,
-            "Remedy": null,
-            "RemedyReferences": null,
-            "ExternalReferences": null,
-            "ProofOfConcept": null,
-            "CustomData": null,
-            "CustomFields": [],
-            "ClassificationLinks": [],
-            "CvssVectorString": "CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N",
-            "Cvss31VectorString": null,
-            "Cvss40VectorString": null,
-            "Type": "Xss",
-            "Classification": {
-              "Cwe": "79",
-              "Capec": "591",
-              "Owasp2017": "A7",
-              "OwaspTopTen2021": "A3",
-              "Pci32": "6.5.7",
-              "IsEmpty": false
-            },
-            "CvssVector": null,
-            "Cvss31Vector": null,
-            "Cvss40Vector": null,
-            "VersionIssues": [],
-            "IsRetest": false,
-            "IsTodo": false,
-            "LatestScanId": "af6d0ffd-529e-4056-b39f-b141021fae74",
-            "History": [
-              {
-                "Message": "Marked as Fixed (Unconfirmed), waiting for retest",
-                "Note": null,
-                "Owner": "Jane Doe",
-                "Date": "21/11/2026 08:05"
-              },
-              {
-                "Message": "Fixed (Confirmed) by retest scan 5c3b2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e",
-                "Note": null,
-                "Owner": "Invicti",
-                "Date": "21/11/2026 10:02"
-              }
-            ],
-            "Tags": []
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
           "required": [
             "status_code",
             "reason",
@@ -14373,1265 +2006,77 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
+              "type": "integer"
             },
             "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
               "type": "string"
             },
             "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
               "type": "object",
               "additionalProperties": {
                 "type": "string"
               }
             },
+            "json_body": {}
+          }
+        },
+        {
+          "type": "object",
+          "properties": {
             "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.AllIssuesApiModel": {
-          "title": "AllIssuesApiModel",
-          "description": "Invicti AllIssuesApiModel, one issue as GET /api/1.0/issues/get/{id} returns it: all properties of the vendor's Swagger model with its enums (the IssueApiModel's plus LastRevivedDate and StateFixedConfirmedDate; the nested models are IssueApiModel's definitions); Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. State is typed as a string by the Swagger; expect Present, FixedUnconfirmed, FixedCantRetest, FixedConfirmed, Revived, Scanning, Ignored, AcceptedRisk or FalsePositive. Unknown properties are allowed.",
-          "type": "object",
-          "required": [
-            "Id"
-          ],
-          "properties": {
-            "AssigneeName": {
-              "description": "Gets or sets the name of the assignee.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FirstSeenDate": {
-              "description": "Gets or sets the first seen date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Id": {
-              "description": "Gets or sets the identifier.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "IsAddressed": {
-              "description": "Gets or sets a value indicating whether this vulnerability is addressed.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsDetectedByShark": {
-              "description": "Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsPresent": {
-              "description": "Gets or sets a value indicating whether this vulnerability is present.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LastSeenDate": {
-              "description": "Gets or sets the last seen date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "LastRevivedDate": {
-              "description": "Gets or sets the last revieved date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "StateFixedConfirmedDate": {
-              "description": "Gets or sets the last Fixed (Confirmed) date of the vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UpdatedDate": {
-              "description": "Gets or sets the update date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Severity": {
-              "description": "Gets or sets the severity.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "BestPractice",
-                "Information",
-                "Low",
-                "Medium",
-                "High",
-                "Critical",
-                null
-              ]
-            },
-            "State": {
-              "description": "Gets or sets the state.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Title": {
-              "description": "Gets or sets the title.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Url": {
-              "description": "Gets or sets the URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "LatestVulnerabilityIsConfirmed": {
-              "description": "Gets or sets a value indicating whether [vulnerability confirmed].",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "WebsiteId": {
-              "description": "Gets or sets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteRootUrl": {
-              "description": "Gets or sets the website root URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FixTimeInMinutes": {
-              "description": "Gets or sets the issue fix time.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Certainty": {
-              "description": "Gets or sets the certainty.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Parameters": {
-              "description": "Gets the issue parameters.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueRequestContentParametersApiModel"
-              },
-              "readOnly": true
-            },
-            "VulnerabilityDetail": {
-              "description": "Gets a detail of the vulerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Impact": {
-              "description": "Gets a description of the impact of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Actions": {
-              "description": "Gets a description of the actions of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Skills": {
-              "description": "Gets a description of the skills of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Remedy": {
-              "description": "Gets a description of the remedy of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "RemedyReferences": {
-              "description": "Gets a description of the remedy references of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExternalReferences": {
-              "description": "Gets a description of the external of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ProofOfConcept": {
-              "description": "Gets a description of the proof of concept for the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CustomData": {
-              "description": "Gets a description of the proof of concept for the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CustomFields": {
-              "description": "Gets a collection of the vulnerability.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CustomFieldModel"
-              },
-              "readOnly": true
-            },
-            "ClassificationLinks": {
-              "description": "Gets the classification links",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            },
-            "CvssVectorString": {
-              "description": "Gets the CVSS 3.0 vector string.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cvss31VectorString": {
-              "description": "Gets the CVSS 3.1 vector string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Cvss40VectorString": {
-              "description": "Gets the CVSS 4.0 vector string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Type": {
-              "description": "Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Classification": {
-              "description": "Gets the classification of the vulnerability.",
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.IssueApiModel/definitions/VulnerabilityClassification"
+                  "type": "object",
+                  "required": [
+                    "Id"
+                  ],
+                  "properties": {
+                    "Id": {
+                      "type": "string"
+                    },
+                    "State": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "Title": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "LatestScanId": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  }
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
                 }
-              ],
-              "readOnly": true
-            },
-            "CvssVector": {
-              "description": "Gets the parsed cvss vector",
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "Cvss31Vector": {
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "Cvss40Vector": {
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "VersionIssues": {
-              "description": "Gets the version issues",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/VersionIssue"
-              },
-              "readOnly": true
-            },
-            "IsRetest": {
-              "description": "Gets or sets a value indicating whether this vulnerability is waiting for retest",
-              "type": [
-                "boolean",
-                "null"
               ]
-            },
-            "IsTodo": {
-              "description": "Gets or sets a value indicating whether this vulnerability is todo.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LatestScanId": {
-              "description": "Gets or set the latest scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "History": {
-              "description": "Gets or sets the History.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueHistoryApiModel"
-              }
-            },
-            "Tags": {
-              "description": "Tags",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        },
-        "invicti.IssueApiModel": {
-          "title": "IssueApiModel",
-          "description": "Invicti IssueApiModel, one issue in the List of an IssueApiResult (GET /api/1.0/issues/waitingforretest): all properties of the vendor's Swagger model with its enums; Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. Unknown properties are allowed.",
-          "type": "object",
-          "required": [
-            "Id"
-          ],
-          "properties": {
-            "AssigneeName": {
-              "description": "Gets or sets the name of the assignee.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FirstSeenDate": {
-              "description": "Gets or sets the first seen date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Id": {
-              "description": "Gets or sets the identifier.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "IsAddressed": {
-              "description": "Gets or sets a value indicating whether this vulnerability is addressed.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsDetectedByShark": {
-              "description": "Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsPresent": {
-              "description": "Gets or sets a value indicating whether this vulnerability is present.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LastSeenDate": {
-              "description": "Gets or sets the last seen date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UpdatedDate": {
-              "description": "Gets or sets the update date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Severity": {
-              "description": "Gets or sets the severity.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "BestPractice",
-                "Information",
-                "Low",
-                "Medium",
-                "High",
-                "Critical",
-                null
-              ]
-            },
-            "State": {
-              "description": "Gets or sets the state.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Title": {
-              "description": "Gets or sets the title.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Url": {
-              "description": "Gets or sets the URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "LatestVulnerabilityIsConfirmed": {
-              "description": "Gets or sets a value indicating whether [vulnerability confirmed].",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "WebsiteId": {
-              "description": "Gets or sets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteRootUrl": {
-              "description": "Gets or sets the website root URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FixTimeInMinutes": {
-              "description": "Gets or sets the issue fix time.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Certainty": {
-              "description": "Gets or sets the certainty.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Parameters": {
-              "description": "Gets the issue parameters.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueRequestContentParametersApiModel"
-              },
-              "readOnly": true
-            },
-            "VulnerabilityDetail": {
-              "description": "Gets a detail of the vulerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Impact": {
-              "description": "Gets a description of the impact of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Actions": {
-              "description": "Gets a description of the actions of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Skills": {
-              "description": "Gets a description of the skills of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Remedy": {
-              "description": "Gets a description of the remedy of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "RemedyReferences": {
-              "description": "Gets a description of the remedy references of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExternalReferences": {
-              "description": "Gets a description of the external of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ProofOfConcept": {
-              "description": "Gets a description of the proof of concept for the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CustomData": {
-              "description": "Gets a description of the proof of concept for the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CustomFields": {
-              "description": "Gets a collection of the vulnerability.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CustomFieldModel"
-              },
-              "readOnly": true
-            },
-            "ClassificationLinks": {
-              "description": "Gets the classification links",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            },
-            "CvssVectorString": {
-              "description": "Gets the CVSS 3.0 vector string.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cvss31VectorString": {
-              "description": "Gets the CVSS 3.1 vector string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Cvss40VectorString": {
-              "description": "Gets the CVSS 4.0 vector string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Type": {
-              "description": "Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Classification": {
-              "description": "Gets the classification of the vulnerability.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.IssueApiModel/definitions/VulnerabilityClassification"
-                },
-                {
-                  "type": "null"
-                }
-              ],
-              "readOnly": true
-            },
-            "CvssVector": {
-              "description": "Gets the parsed cvss vector",
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "Cvss31Vector": {
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "Cvss40Vector": {
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "VersionIssues": {
-              "description": "Gets the version issues",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/VersionIssue"
-              },
-              "readOnly": true
-            },
-            "IsRetest": {
-              "description": "Gets or sets a value indicating whether this vulnerability is waiting for retest",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsTodo": {
-              "description": "Gets or sets a value indicating whether this vulnerability is todo.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LatestScanId": {
-              "description": "Gets or set the latest scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "History": {
-              "description": "Gets or sets the History.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueHistoryApiModel"
-              }
-            },
-            "Tags": {
-              "description": "Tags",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
             }
           },
-          "definitions": {
-            "CustomFieldModel": {
-              "title": "CustomFieldModel",
-              "description": "Represents a key/value pair of custom data associated with a vulnerability.",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the name of this instance.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Values": {
-                  "description": "Gets or sets the values associated with this custom field.",
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "type": "string"
-                  }
-                }
-              }
-            },
-            "CvssScoreValue": {
-              "title": "CvssScoreValue",
-              "type": "object",
-              "properties": {
-                "Severity": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "None",
-                    "Low",
-                    "Medium",
-                    "High",
-                    "Critical",
-                    null
-                  ],
-                  "readOnly": true
-                },
-                "Value": {
-                  "type": [
-                    "number",
-                    "null"
-                  ],
-                  "format": "double",
-                  "readOnly": true
-                }
-              }
-            },
-            "IssueHistoryApiModel": {
-              "title": "IssueHistoryApiModel",
-              "description": "Model for issue api history prop",
-              "type": "object",
-              "properties": {
-                "Message": {
-                  "description": "Message to display",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Note": {
-                  "description": "Note to display",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owner": {
-                  "description": "Owner of event",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Date": {
-                  "description": "Date of event",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "IssueRequestContentParametersApiModel": {
-              "title": "IssueRequestContentParametersApiModel",
-              "description": "Issue request content parameters api response mapping class.",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the parameter name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Value": {
-                  "description": "Gets or sets the parameter value",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "TypeName": {
-                  "description": "Gets or sets the parameter type name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "InputType": {
-                  "description": "Gets or sets the input type",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Hidden",
-                    "Text",
-                    "Textarea",
-                    "Submit",
-                    "Reset",
-                    "Button",
-                    "Image",
-                    "File",
-                    "Radio",
-                    "Select",
-                    "Checkbox",
-                    "Password",
-                    "Color",
-                    "Date",
-                    "Datetime",
-                    "DatetimeLocal",
-                    "Email",
-                    "Month",
-                    "Number",
-                    "Range",
-                    "Search",
-                    "Tel",
-                    "Time",
-                    "Url",
-                    "Week",
-                    "Output",
-                    null
-                  ]
-                }
-              }
-            },
-            "VersionIssue": {
-              "title": "VersionIssue",
-              "type": "object",
-              "properties": {
-                "Exploit": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ExternalReferences": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "FromVersionOrdinal": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "FromVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Id": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "Impact": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Remedy": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Severity": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "BestPractice",
-                    "Information",
-                    "Low",
-                    "Medium",
-                    "High",
-                    "Critical",
-                    null
-                  ]
-                },
-                "Summary": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Title": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ToVersionOrdinal": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "ToVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Vulnerability": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Application": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "Bdu": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Cvss": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwnerVulnerabilityType": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "description": "One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape."
-                }
-              }
-            },
-            "VulnerabilityClassification": {
-              "title": "VulnerabilityClassification",
-              "type": "object",
-              "properties": {
-                "Asvs40": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Capec": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Cwe": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "DisaStig": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Hipaa": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IsEmpty": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ],
-                  "readOnly": true
-                },
-                "Iso27001": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Iso27001At2022": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Nistsp80053": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owasp2013": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owasp2017": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspApiTop10": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspProactiveControls": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspTopTen2021": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspTopTen2023": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Pci32": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "PciDss40": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Wasc": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            }
-          }
-        }
-      }
+          "required": [
+            "json_body"
+          ]
+        },
+        {}
+      ]
     },
     "annotations": {
       "title": "Issue Detail",
@@ -15644,22 +2089,19 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_issues_list",
     "title": "Issues List",
-    "description": "Gets the list of all issues with their states (FixedConfirmed, Revived, Present ...), paged and optionally filtered by severity, website, group, last-seen date or integration. Invicti Enterprise: GET /api/1.0/issues/allissues. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets the list of all issues with their states (FixedConfirmed, Revived, Present ...), paged and optionally filtered by severity, website, group, last-seen date or integration. Invicti Enterprise: GET /api/1.0/issues/allissues. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Issues List input",
-      "description": "Gets the list of all issues (Issues_AllIssues) with their state (Present, FixedUnconfirmed, FixedConfirmed, Revived ...), paged and optionally filtered; every query parameter of the vendor operation, all optional.",
+      "description": "Gets the list of all issues (Issues_AllIssues) with their state (Present, FixedUnconfirmed,…",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "parameters": {
-          "title": "Query parameters",
-          "description": "Filters, order and paging; every one is optional. Sent as the query string, in this order.",
+          "description": "Filters, order and paging; every one is optional.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "severity": {
-              "title": "Severity",
               "description": "Only issues of this severity.",
               "type": "string",
               "enum": [
@@ -15669,80 +2111,46 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Medium",
                 "High",
                 "Critical"
-              ],
-              "examples": [
-                "High"
               ]
             },
             "webSiteName": {
-              "title": "Website name",
               "description": "Only issues of the website with this name.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 256,
-              "examples": [
-                "Sample"
-              ]
+              "type": "string"
             },
             "websiteGroupName": {
-              "title": "Website group name",
               "description": "Only issues of websites in the group with this name.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 256,
-              "examples": [
-                "Default"
-              ]
+              "type": "string"
             },
             "page": {
-              "title": "Page",
               "description": "Page number, from 1 (Invicti's default 1).",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiPage",
-              "examples": [
-                1
-              ]
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2147483647
             },
             "pageSize": {
-              "title": "Page size",
               "description": "Issues per page, 1 to 200 (Invicti's default 20).",
-              "$ref": "#/definitions/shared.inputs/definitions/InvictiPageSize",
-              "examples": [
-                20
-              ]
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 200
             },
             "sortType": {
-              "title": "Sort order",
               "description": "By LastSeenDate, Ascending (Invicti's default) or Descending.",
               "type": "string",
               "enum": [
                 "Ascending",
                 "Descending"
-              ],
-              "examples": [
-                "Descending"
               ]
             },
             "lastSeenDate": {
-              "title": "Last seen date",
-              "description": "Only issues last seen since this date, in the date format of the Invicti account (see /account/changesettings), e.g. 27/03/2024.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 64,
-              "examples": [
-                "27/03/2024"
-              ]
+              "description": "Only issues last seen since this date, in the date format of the Invicti account (see…",
+              "type": "string"
             },
             "rawDetails": {
-              "title": "Raw details",
-              "description": "true (Invicti's default): the vulnerability texts (Remedy, Impact ...) as raw HTML; false: without raw HTML.",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
+              "description": "true (Invicti's default): the vulnerability texts (Remedy, Impact ...) as raw HTML; false: without…",
+              "type": "boolean"
             },
             "integration": {
-              "title": "Integration",
-              "description": "Only issues with this issue-tracker integration configured (e.g. Jira).",
+              "description": "Only issues with this issue-tracker integration configured (e.g.",
               "type": "string",
               "enum": [
                 "Jira",
@@ -15778,87 +2186,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "JazzTeam",
                 "AzureKeyVault",
                 "ServiceNowVRM"
-              ],
-              "examples": [
-                "Jira"
               ]
-            }
-          },
-          "examples": [
-            {
-              "webSiteName": "Sample",
-              "sortType": "Descending",
-              "page": 1,
-              "pageSize": 50
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "parameters": {
-            "webSiteName": "Sample",
-            "sortType": "Descending",
-            "page": 1,
-            "pageSize": 50
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
-            },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
             }
           }
         }
@@ -15867,11 +2195,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Issues List output",
-      "description": "The envelope; on 200 json_body is the IssueApiResult page { List: [IssueApiModel], PageNumber, PageCount, TotalItemCount, ... } of all issues (State says each one's verdict: FixedConfirmed after a retest that no longer found it, Revived when it found it again), on errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -15879,10 +2226,47 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/invicti.IssueApiResult"
+                  "type": "object",
+                  "required": [
+                    "List"
+                  ],
+                  "properties": {
+                    "List": {
+                      "type": "array",
+                      "items": {
+                        "type": "object"
+                      }
+                    },
+                    "PageCount": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    },
+                    "PageNumber": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    },
+                    "TotalItemCount": {
+                      "type": [
+                        "integer",
+                        "null"
+                      ]
+                    }
+                  }
                 },
                 {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
@@ -15894,1128 +2278,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/invicti.IssueApiResult"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": {
-            "FirstItemOnPage": 1,
-            "HasNextPage": false,
-            "HasPreviousPage": false,
-            "IsFirstPage": true,
-            "IsLastPage": true,
-            "LastItemOnPage": 1,
-            "List": [
-              {
-                "AssigneeName": null,
-                "FirstSeenDate": "21/10/2026 09:12",
-                "Id": "2d0c5f38-6a17-4a3b-9b1e-0c6f1e2d7a10",
-                "IsAddressed": true,
-                "IsDetectedByShark": false,
-                "IsPresent": false,
-                "LastSeenDate": "20/11/2026 22:40",
-                "UpdatedDate": "21/11/2026 08:05",
-                "Severity": "High",
-                "State": "FixedConfirmed",
-                "Title": "Cross-site Scripting",
-                "Url": "http://php.testinvicti.com/artist.php?artist=1",
-                "LatestVulnerabilityIsConfirmed": true,
-                "WebsiteId": "e7d2c1b0-9a8f-4e6d-b5c4-a3f2e1d0c9b8",
-                "WebsiteName": "Sample",
-                "WebsiteRootUrl": "http://php.testinvicti.com/",
-                "FixTimeInMinutes": null,
-                "Certainty": 100,
-                "Parameters": [
-                  {
-                    "Name": "artist",
-                    "Value": "1",
-                    "TypeName": "Get",
-                    "InputType": "Text"
-                  }
-                ],
-                "VulnerabilityDetail": null,
-                "Impact": null,
-                "Actions": null,
-                "Skills": null,
-                "Remedy": null,
-                "RemedyReferences": null,
-                "ExternalReferences": null,
-                "ProofOfConcept": null,
-                "CustomData": null,
-                "CustomFields": [],
-                "ClassificationLinks": [],
-                "CvssVectorString": "CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N",
-                "Cvss31VectorString": null,
-                "Cvss40VectorString": null,
-                "Type": "Xss",
-                "Classification": {
-                  "Cwe": "79",
-                  "Capec": "591",
-                  "Owasp2017": "A7",
-                  "OwaspTopTen2021": "A3",
-                  "Pci32": "6.5.7",
-                  "IsEmpty": false
-                },
-                "CvssVector": null,
-                "Cvss31Vector": null,
-                "Cvss40Vector": null,
-                "VersionIssues": [],
-                "IsRetest": false,
-                "IsTodo": false,
-                "LatestScanId": "af6d0ffd-529e-4056-b39f-b141021fae74",
-                "History": [
-                  {
-                    "Message": "Marked as Fixed (Unconfirmed), waiting for retest",
-                    "Note": null,
-                    "Owner": "Jane Doe",
-                    "Date": "21/11/2026 08:05"
-                  },
-                  {
-                    "Message": "Fixed (Confirmed) by retest scan 5c3b2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e",
-                    "Note": null,
-                    "Owner": "Invicti",
-                    "Date": "21/11/2026 10:02"
-                  }
-                ],
-                "Tags": []
-              }
-            ],
-            "PageCount": 1,
-            "PageNumber": 1,
-            "PageSize": 20,
-            "TotalItemCount": 1
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.IssueApiResult": {
-          "title": "IssueApiResult",
-          "description": "Invicti IssueApiResult, the paged answer of GET /api/1.0/issues/waitingforretest: List (the IssueApiModel entries of this page) and the paging counters of the vendor's Swagger model. List is required and never null, so a body of another shape fails validation; the counters also accept null. Unknown properties are allowed.",
-          "type": "object",
-          "required": [
-            "List"
-          ],
-          "properties": {
-            "FirstItemOnPage": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "HasNextPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "HasPreviousPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsFirstPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsLastPage": {
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LastItemOnPage": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "List": {
-              "type": "array",
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel"
-              }
-            },
-            "PageCount": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "PageNumber": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "PageSize": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "TotalItemCount": {
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        },
-        "invicti.IssueApiModel": {
-          "title": "IssueApiModel",
-          "description": "Invicti IssueApiModel, one issue in the List of an IssueApiResult (GET /api/1.0/issues/waitingforretest): all properties of the vendor's Swagger model with its enums; Id is required and never null (an issue without an identifier is not an issue), every other property also accepts null. Unknown properties are allowed.",
-          "type": "object",
-          "required": [
-            "Id"
-          ],
-          "properties": {
-            "AssigneeName": {
-              "description": "Gets or sets the name of the assignee.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FirstSeenDate": {
-              "description": "Gets or sets the first seen date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Id": {
-              "description": "Gets or sets the identifier.",
-              "type": "string",
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "IsAddressed": {
-              "description": "Gets or sets a value indicating whether this vulnerability is addressed.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsDetectedByShark": {
-              "description": "Gets or sets a value indicating whether this vulnerability is detected by shark/acusensor.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsPresent": {
-              "description": "Gets or sets a value indicating whether this vulnerability is present.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LastSeenDate": {
-              "description": "Gets or sets the last seen date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "UpdatedDate": {
-              "description": "Gets or sets the update date.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Severity": {
-              "description": "Gets or sets the severity.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "BestPractice",
-                "Information",
-                "Low",
-                "Medium",
-                "High",
-                "Critical",
-                null
-              ]
-            },
-            "State": {
-              "description": "Gets or sets the state.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Title": {
-              "description": "Gets or sets the title.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Url": {
-              "description": "Gets or sets the URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "LatestVulnerabilityIsConfirmed": {
-              "description": "Gets or sets a value indicating whether [vulnerability confirmed].",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "WebsiteId": {
-              "description": "Gets or sets the website identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "WebsiteName": {
-              "description": "Gets or sets the name of the website.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "WebsiteRootUrl": {
-              "description": "Gets or sets the website root URL.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "FixTimeInMinutes": {
-              "description": "Gets or sets the issue fix time.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Certainty": {
-              "description": "Gets or sets the certainty.",
-              "type": [
-                "integer",
-                "null"
-              ],
-              "format": "int32"
-            },
-            "Parameters": {
-              "description": "Gets the issue parameters.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueRequestContentParametersApiModel"
-              },
-              "readOnly": true
-            },
-            "VulnerabilityDetail": {
-              "description": "Gets a detail of the vulerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Impact": {
-              "description": "Gets a description of the impact of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Actions": {
-              "description": "Gets a description of the actions of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Skills": {
-              "description": "Gets a description of the skills of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Remedy": {
-              "description": "Gets a description of the remedy of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "RemedyReferences": {
-              "description": "Gets a description of the remedy references of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ExternalReferences": {
-              "description": "Gets a description of the external of the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "ProofOfConcept": {
-              "description": "Gets a description of the proof of concept for the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CustomData": {
-              "description": "Gets a description of the proof of concept for the associated vulnerability.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "CustomFields": {
-              "description": "Gets a collection of the vulnerability.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CustomFieldModel"
-              },
-              "readOnly": true
-            },
-            "ClassificationLinks": {
-              "description": "Gets the classification links",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            },
-            "CvssVectorString": {
-              "description": "Gets the CVSS 3.0 vector string.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Cvss31VectorString": {
-              "description": "Gets the CVSS 3.1 vector string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Cvss40VectorString": {
-              "description": "Gets the CVSS 4.0 vector string.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "readOnly": true
-            },
-            "Type": {
-              "description": "Gets or sets the Vulnerability Type. This is an unique discriminator for vulnerabilities. One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape.",
-              "type": [
-                "string",
-                "null"
-              ]
-            },
-            "Classification": {
-              "description": "Gets the classification of the vulnerability.",
-              "anyOf": [
-                {
-                  "$ref": "#/definitions/invicti.IssueApiModel/definitions/VulnerabilityClassification"
-                },
-                {
-                  "type": "null"
-                }
-              ],
-              "readOnly": true
-            },
-            "CvssVector": {
-              "description": "Gets the parsed cvss vector",
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "Cvss31Vector": {
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "Cvss40Vector": {
-              "type": [
-                "object",
-                "null"
-              ],
-              "additionalProperties": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/CvssScoreValue"
-              },
-              "readOnly": true
-            },
-            "VersionIssues": {
-              "description": "Gets the version issues",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/VersionIssue"
-              },
-              "readOnly": true
-            },
-            "IsRetest": {
-              "description": "Gets or sets a value indicating whether this vulnerability is waiting for retest",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "IsTodo": {
-              "description": "Gets or sets a value indicating whether this vulnerability is todo.",
-              "type": [
-                "boolean",
-                "null"
-              ]
-            },
-            "LatestScanId": {
-              "description": "Gets or set the latest scan identifier.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "00000000-0000-0000-0000-000000000000"
-              ]
-            },
-            "History": {
-              "description": "Gets or sets the History.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "$ref": "#/definitions/invicti.IssueApiModel/definitions/IssueHistoryApiModel"
-              }
-            },
-            "Tags": {
-              "description": "Tags",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "string"
-              }
-            }
-          },
-          "definitions": {
-            "CustomFieldModel": {
-              "title": "CustomFieldModel",
-              "description": "Represents a key/value pair of custom data associated with a vulnerability.",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the name of this instance.",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Values": {
-                  "description": "Gets or sets the values associated with this custom field.",
-                  "type": [
-                    "array",
-                    "null"
-                  ],
-                  "items": {
-                    "type": "string"
-                  }
-                }
-              }
-            },
-            "CvssScoreValue": {
-              "title": "CvssScoreValue",
-              "type": "object",
-              "properties": {
-                "Severity": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "None",
-                    "Low",
-                    "Medium",
-                    "High",
-                    "Critical",
-                    null
-                  ],
-                  "readOnly": true
-                },
-                "Value": {
-                  "type": [
-                    "number",
-                    "null"
-                  ],
-                  "format": "double",
-                  "readOnly": true
-                }
-              }
-            },
-            "IssueHistoryApiModel": {
-              "title": "IssueHistoryApiModel",
-              "description": "Model for issue api history prop",
-              "type": "object",
-              "properties": {
-                "Message": {
-                  "description": "Message to display",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Note": {
-                  "description": "Note to display",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owner": {
-                  "description": "Owner of event",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Date": {
-                  "description": "Date of event",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            },
-            "IssueRequestContentParametersApiModel": {
-              "title": "IssueRequestContentParametersApiModel",
-              "description": "Issue request content parameters api response mapping class.",
-              "type": "object",
-              "properties": {
-                "Name": {
-                  "description": "Gets or sets the parameter name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Value": {
-                  "description": "Gets or sets the parameter value",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "TypeName": {
-                  "description": "Gets or sets the parameter type name",
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "InputType": {
-                  "description": "Gets or sets the input type",
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "Hidden",
-                    "Text",
-                    "Textarea",
-                    "Submit",
-                    "Reset",
-                    "Button",
-                    "Image",
-                    "File",
-                    "Radio",
-                    "Select",
-                    "Checkbox",
-                    "Password",
-                    "Color",
-                    "Date",
-                    "Datetime",
-                    "DatetimeLocal",
-                    "Email",
-                    "Month",
-                    "Number",
-                    "Range",
-                    "Search",
-                    "Tel",
-                    "Time",
-                    "Url",
-                    "Week",
-                    "Output",
-                    null
-                  ]
-                }
-              }
-            },
-            "VersionIssue": {
-              "title": "VersionIssue",
-              "type": "object",
-              "properties": {
-                "Exploit": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ExternalReferences": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "FromVersionOrdinal": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "FromVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Id": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "Impact": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Remedy": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Severity": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "enum": [
-                    "BestPractice",
-                    "Information",
-                    "Low",
-                    "Medium",
-                    "High",
-                    "Critical",
-                    null
-                  ]
-                },
-                "Summary": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Title": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "ToVersionOrdinal": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "ToVersion": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Vulnerability": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Application": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ],
-                  "format": "int32"
-                },
-                "Bdu": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Cvss": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwnerVulnerabilityType": {
-                  "type": [
-                    "string",
-                    "null"
-                  ],
-                  "description": "One of the Swagger's 1552 vulnerability types (e.g. Xss, ConfirmedSqlInjection); the list is not enforced here because it grows with every scanner release, and a new type is not a change of shape."
-                }
-              }
-            },
-            "VulnerabilityClassification": {
-              "title": "VulnerabilityClassification",
-              "type": "object",
-              "properties": {
-                "Asvs40": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Capec": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Cwe": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "DisaStig": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Hipaa": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "IsEmpty": {
-                  "type": [
-                    "boolean",
-                    "null"
-                  ],
-                  "readOnly": true
-                },
-                "Iso27001": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Iso27001At2022": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Nistsp80053": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owasp2013": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Owasp2017": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspApiTop10": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspProactiveControls": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspTopTen2021": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "OwaspTopTen2023": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Pci32": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "PciDss40": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "Wasc": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Issues List",
@@ -17028,11 +2292,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_cancel",
     "title": "Scan Cancel",
-    "description": "Stops a scan in progress; answers with a CancelResult (Ok, ScanNotFound, ScanCompleted ...). Not read-only: it ends the scan. Destructive: a cancelled scan cannot be resumed and its work is lost. Idempotent: cancelling a scan that is already cancelled changes nothing (the answer says ScanCancelled). Invicti Enterprise: POST /api/1.0/scans/cancel. Changes state at the vendor; repeating the call has no further effect. Destructive: it may discard or close existing work. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Stops a scan in progress; answers with a CancelResult (Ok, ScanNotFound, ScanCompleted ...). Not read-only: it ends the scan. Destructive: a cancelled scan cannot be resumed and its work is lost. Idempotent: cancelling a scan that is already cancelled changes nothing (the answer says ScanCancelled). Invicti Enterprise: POST /api/1.0/scans/cancel. Changes state at the vendor; repeating the call has no further effect. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Cancel input",
-      "description": "Stops a scan in progress (Scans_Cancel). data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares (the same input shape as Launch New Scan from Scan).",
+      "description": "Stops a scan in progress (Scans_Cancel).",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -17040,7 +2303,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "data_body": {
-          "title": "Request data",
           "description": "The scan to cancel.",
           "type": "object",
           "additionalProperties": false,
@@ -17049,38 +2311,40 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Scan ID",
               "description": "Identifier (GUID) of the scan to cancel.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-              "examples": [
-                "af6d0ffd-529e-4056-b39f-b141021fae74"
-              ]
+              "type": "string"
             }
-          },
-          "examples": [
-            {
-              "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "data_body": {
-            "id": "af6d0ffd-529e-4056-b39f-b141021fae74"
           }
         }
-      ]
+      }
     },
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "Scan Cancel output",
-      "description": "The envelope; on 200 json_body is the Swagger's CancelResult, a JSON string: Ok (the scan was cancelled), ScanNotFound, ScanCompleted, ScanNotRunning, ScanNotPaused, ScanCancelled, ScanFailed or ScanQueued (the scan was not cancelled, and why). On errors Invicti's { Message } or null with response_text. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -17088,8 +2352,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "title": "CancelResult",
-                  "description": "api/1.0/Scans/CancelResult: how the cancel request ended.",
                   "type": "string",
                   "enum": [
                     "Ok",
@@ -17103,7 +2365,15 @@ export const mcpTools: readonly McpToolDefinition[] = [
                   ]
                 },
                 {
-                  "$ref": "#/definitions/invicti.BaseResponseApiModel"
+                  "type": "object",
+                  "required": [
+                    "Message"
+                  ],
+                  "properties": {
+                    "Message": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "null"
@@ -17115,223 +2385,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "title": "CancelResult",
-                "description": "api/1.0/Scans/CancelResult: how the cancel request ended.",
-                "type": "string",
-                "enum": [
-                  "Ok",
-                  "ScanNotFound",
-                  "ScanCompleted",
-                  "ScanNotRunning",
-                  "ScanNotPaused",
-                  "ScanCancelled",
-                  "ScanFailed",
-                  "ScanQueued"
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/invicti.BaseResponseApiModel"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": "Ok"
-        },
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload"
-          },
-          "json_body": "ScanCompleted"
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "invicti.BaseResponseApiModel": {
-          "title": "BaseResponseApiModel",
-          "description": "Invicti's error model (the only one its Swagger declares), e.g. { \"Message\": \"The base scan is running.\" }. Message is required and is a string: an object without it is not an Invicti error, so a body that is neither the action's model nor this fails validation. Other properties are allowed.",
-          "type": "object",
-          "required": [
-            "Message"
-          ],
-          "properties": {
-            "Message": {
-              "description": "Gets or sets the message field.",
-              "type": "string",
-              "examples": [
-                "The base scan is running."
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "Scan Cancel",
@@ -17344,11 +2399,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "attackforge_get_project_vulnerabilities",
     "title": "GetProjectVulnerabilitiesById",
-    "description": "Gets the vulnerabilities of a project, optionally filtered and paged. AttackForge Self-Service API: GET /api/ss/project/{id}/vulnerabilities. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets the vulnerabilities of a project, optionally filtered and paged. AttackForge Self-Service API: GET /api/ss/project/{id}/vulnerabilities. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "GetProjectVulnerabilitiesById input",
-      "description": "Gets the vulnerabilities of a project, optionally filtered (by creation date, priority or a q filter) and paged with skip/limit.",
+      "description": "Gets the vulnerabilities of a project, optionally filtered (by creation date, priority or a q…",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -17356,7 +2410,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which project.",
           "type": "object",
           "additionalProperties": false,
@@ -17365,153 +2418,29 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Project ID",
               "description": "Id of the project (24 hexadecimal digits).",
-              "$ref": "#/definitions/shared.inputs/definitions/AttackforgeObjectId",
-              "examples": [
-                "66333e1d110ab5acf8a4354e"
-              ]
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{24}$"
             }
-          },
-          "examples": [
-            {
-              "id": "66333e1d110ab5acf8a4354e"
-            }
-          ]
+          }
         },
         "parameters": {
-          "title": "Query parameters",
-          "description": "Filters and paging; every one is optional. Sent as the query string, each value percent-encoded.",
+          "description": "Filters and paging; every one is optional.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "startDate": {
-              "title": "Start date",
-              "description": "Only vulnerabilities created at or after this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset).",
+              "description": "Only vulnerabilities created at or after this UTC date-time (ISO 8601 / RFC 3339 with an explicit…",
               "type": "string",
-              "format": "date-time",
-              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+]([01][0-9]|2[0-3]):[0-5][0-9]|[\\-]([01][0-9]|2[0-3]):[0-5][0-9])$",
-              "examples": [
-                "2025-01-01T00:00:00.000Z"
-              ]
+              "format": "date-time"
             },
             "endDate": {
-              "title": "End date",
-              "description": "Only vulnerabilities created at or before this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset).",
+              "description": "Only vulnerabilities created at or before this UTC date-time (ISO 8601 / RFC 3339 with an explicit…",
               "type": "string",
-              "format": "date-time",
-              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+]([01][0-9]|2[0-3]):[0-5][0-9]|[\\-]([01][0-9]|2[0-3]):[0-5][0-9])$",
-              "examples": [
-                "2025-12-31T23:59:59.999Z"
-              ]
+              "format": "date-time"
             },
             "priority": {
-              "title": "Priority",
               "description": "Only vulnerabilities of this priority.",
-              "$ref": "#/definitions/shared.inputs/definitions/AttackforgePriority",
-              "examples": [
-                "Critical"
-              ]
-            },
-            "skip": {
-              "title": "Skip",
-              "description": "Number of vulnerabilities to skip (paging; AttackForge's default 0).",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 2147483647,
-              "examples": [
-                0
-              ]
-            },
-            "limit": {
-              "title": "Limit",
-              "description": "Number of vulnerabilities to return, 1 to 500 (AttackForge's default and maximum 500).",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 500,
-              "examples": [
-                500
-              ]
-            },
-            "q": {
-              "title": "Filter (q)",
-              "description": "A filter in AttackForge's query syntax, e.g. { is_retest: { $eq: \"Yes\" } } or { $and: [ { priority: { $in: [\"Critical\",\"High\"] } }, { status: { $eq: \"Open\" } } ] }. Sent percent-encoded; arrives intact.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 4096,
-              "examples": [
-                "{ is_retest: { $eq: \"Yes\" } }"
-              ]
-            },
-            "pendingVulnerabilities": {
-              "title": "Pending vulnerabilities",
-              "description": "Include vulnerabilities pending approval.",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
-            }
-          },
-          "examples": [
-            {
-              "q": "{ is_retest: { $eq: \"Yes\" } }",
-              "limit": 500
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "66333e1d110ab5acf8a4354e"
-          },
-          "parameters": {
-            "q": "{ is_retest: { $eq: \"Yes\" } }",
-            "limit": 500
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
               "type": "string",
               "enum": [
                 "Critical",
@@ -17521,11 +2450,25 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Info"
               ]
             },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
+            "skip": {
+              "description": "Number of vulnerabilities to skip (paging; AttackForge's default 0).",
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 2147483647
+            },
+            "limit": {
+              "description": "Number of vulnerabilities to return, 1 to 500 (AttackForge's default and maximum 500).",
               "type": "integer",
               "minimum": 1,
-              "maximum": 2147483647
+              "maximum": 500
+            },
+            "q": {
+              "description": "A filter in AttackForge's query syntax, e.g.",
+              "type": "string"
+            },
+            "pendingVulnerabilities": {
+              "description": "Include vulnerabilities pending approval.",
+              "type": "boolean"
             }
           }
         }
@@ -17534,11 +2477,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "GetProjectVulnerabilitiesById output",
-      "description": "The envelope; on 200 json_body is { count, vulnerabilities: [...] } with the vulnerability_* fields typed and any other field allowed. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -17546,11 +2508,25 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/attackforge.ProjectVulnerabilitiesResponse"
+                  "type": "object",
+                  "required": [
+                    "count",
+                    "vulnerabilities"
+                  ],
+                  "properties": {
+                    "count": {
+                      "type": "integer"
+                    },
+                    "vulnerabilities": {
+                      "type": "array",
+                      "items": {
+                        "type": "object"
+                      }
+                    }
+                  }
                 },
                 {
                   "type": "object",
-                  "description": "An error body; AttackForge does not document its shape.",
                   "additionalProperties": true
                 },
                 {
@@ -17563,348 +2539,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/attackforge.ProjectVulnerabilitiesResponse"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "type": "object",
-                    "description": "An error body; AttackForge does not document its shape.",
-                    "additionalProperties": true
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains"
-          },
-          "json_body": {
-            "count": 2,
-            "vulnerabilities": [
-              {
-                "vulnerability_id": "6639508f50523053f459d29f",
-                "vulnerability_title": "SQL Injection",
-                "vulnerability_priority": "Critical",
-                "vulnerability_status": "Retest",
-                "vulnerability_retest": "Yes",
-                "vulnerability_project_id": "66333e1d110ab5acf8a4354e",
-                "vulnerability_affected_asset_name": "shop.example.com",
-                "vulnerability_created": "2024-05-06T21:50:39.512Z",
-                "vulnerability_modified": "2024-05-07T08:12:00.000Z",
-                "vulnerability_custom_fields": [],
-                "vulnerability_likelihood_of_exploitation": 8
-              },
-              {
-                "vulnerability_id": "6639508f50523053f459d2a0",
-                "vulnerability_title": "Stored Cross-site Scripting",
-                "vulnerability_priority": "High",
-                "vulnerability_status": "Retest",
-                "vulnerability_retest": "Yes",
-                "vulnerability_project_id": "66333e1d110ab5acf8a4354e",
-                "vulnerability_affected_asset_name": null,
-                "vulnerability_created": "2024-05-06T21:51:02.118Z",
-                "vulnerability_modified": "2024-05-07T08:12:00.000Z",
-                "vulnerability_custom_fields": null
-              }
-            ]
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "attackforge.ProjectVulnerabilitiesResponse": {
-          "title": "ProjectVulnerabilitiesResponse",
-          "description": "AttackForge's answer to GET /api/ss/project/{id}/vulnerabilities: { count, vulnerabilities: [...] }. Both are required, so a body of another shape fails validation; other fields are allowed.",
-          "type": "object",
-          "required": [
-            "count",
-            "vulnerabilities"
-          ],
-          "properties": {
-            "count": {
-              "description": "Number of vulnerabilities in this answer.",
-              "type": "integer",
-              "minimum": 0,
-              "examples": [
-                2
-              ]
-            },
-            "vulnerabilities": {
-              "description": "The vulnerabilities (at most the limit asked for).",
-              "type": "array",
-              "items": {
-                "$ref": "#/definitions/attackforge.Vulnerability"
-              }
-            }
-          }
-        },
-        "attackforge.Vulnerability": {
-          "title": "AttackForgeVulnerability",
-          "description": "One vulnerability as GET /api/ss/project/{id}/vulnerabilities lists it. AttackForge documents no schema: the vulnerability_* fields public clients read are typed here, vulnerability_id is required (an entry without it is not a vulnerability), the others also accept null, and every other field is allowed.",
-          "type": "object",
-          "required": [
-            "vulnerability_id"
-          ],
-          "properties": {
-            "vulnerability_id": {
-              "description": "Identifier of the vulnerability (24 hex digits).",
-              "type": "string",
-              "examples": [
-                "6639508f50523053f459d29f"
-              ]
-            },
-            "vulnerability_title": {
-              "description": "Title.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "SQL Injection"
-              ]
-            },
-            "vulnerability_priority": {
-              "description": "Priority, one of the values the vendor documents.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info",
-                null
-              ]
-            },
-            "vulnerability_status": {
-              "description": "Status, e.g. Open, Retest or Closed (the values UpdateVulnerabilityById sets); not enforced, since the vendor does not document the values it reads back.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "Open",
-                "Retest",
-                "Closed"
-              ]
-            },
-            "vulnerability_retest": {
-              "description": "Whether the vulnerability is flagged for retest (\"Yes\"/\"No\", the values the q filter is_retest compares with; a boolean is accepted too).",
-              "type": [
-                "string",
-                "boolean",
-                "null"
-              ],
-              "examples": [
-                "Yes"
-              ]
-            },
-            "vulnerability_project_id": {
-              "description": "Identifier of the project.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "66333e1d110ab5acf8a4354e"
-              ]
-            },
-            "vulnerability_affected_asset_name": {
-              "description": "Name of the affected asset.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "shop.example.com"
-              ]
-            },
-            "vulnerability_created": {
-              "description": "When it was created (UTC ISO 8601).",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "2024-05-06T21:50:39.512Z"
-              ]
-            },
-            "vulnerability_modified": {
-              "description": "When it was last modified (UTC ISO 8601).",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "2024-05-07T08:12:00.000Z"
-              ]
-            },
-            "vulnerability_custom_fields": {
-              "description": "Custom fields, as the tenant defines them.",
-              "type": [
-                "array",
-                "null"
-              ],
-              "items": {
-                "type": "object"
-              }
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "GetProjectVulnerabilitiesById",
@@ -17917,10 +2553,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "attackforge_get_project",
     "title": "GetProjectById",
-    "description": "Gets a project the user has access to. AttackForge Self-Service API: GET /api/ss/project/{id}. Read-only. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Gets a project the user has access to. AttackForge Self-Service API: GET /api/ss/project/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "GetProjectById input",
       "description": "Gets a project the user has access to, with its status and retest rounds.",
       "type": "object",
       "additionalProperties": false,
@@ -17929,7 +2564,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which project.",
           "type": "object",
           "additionalProperties": false,
@@ -17938,83 +2572,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Project ID",
               "description": "Id of the project (24 hexadecimal digits).",
-              "$ref": "#/definitions/shared.inputs/definitions/AttackforgeObjectId",
-              "examples": [
-                "66333e1d110ab5acf8a4354e"
-              ]
-            }
-          },
-          "examples": [
-            {
-              "id": "66333e1d110ab5acf8a4354e"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "66333e1d110ab5acf8a4354e"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
               "type": "string",
               "pattern": "^[0-9A-Fa-f]{24}$"
-            },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
-            },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
             }
           }
         }
@@ -18023,11 +2583,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "GetProjectById output",
-      "description": "The envelope; on 200 json_body is { project: {...} } as the vendor's page shows it (a bare project object is accepted too, since the vendor's method list calls the answer \"a project object\"): project_id required, project_status one of the documented values, the retest rounds in project_retest_rounds, any other field allowed. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -18035,14 +2614,63 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/attackforge.ProjectResponse"
-                },
-                {
-                  "$ref": "#/definitions/attackforge.Project"
+                  "type": "object",
+                  "required": [
+                    "project"
+                  ],
+                  "properties": {
+                    "project": {
+                      "type": "object",
+                      "required": [
+                        "project_id"
+                      ],
+                      "properties": {
+                        "project_id": {
+                          "type": "string"
+                        },
+                        "project_name": {
+                          "type": [
+                            "string",
+                            "null"
+                          ]
+                        },
+                        "project_status": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
                 },
                 {
                   "type": "object",
-                  "description": "An error body; AttackForge does not document its shape.",
+                  "required": [
+                    "project_id"
+                  ],
+                  "properties": {
+                    "project_id": {
+                      "type": "string"
+                    },
+                    "project_name": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "project_status": {
+                      "type": "string",
+                      "enum": [
+                        "Waiting to Start",
+                        "Testing",
+                        "On-Hold",
+                        "Overrun",
+                        "Retest",
+                        "Completed"
+                      ]
+                    }
+                  }
+                },
+                {
+                  "type": "object",
                   "additionalProperties": true
                 },
                 {
@@ -18055,285 +2683,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "$ref": "#/definitions/attackforge.ProjectResponse"
-                  },
-                  {
-                    "$ref": "#/definitions/attackforge.Project"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "type": "object",
-                    "description": "An error body; AttackForge does not document its shape.",
-                    "additionalProperties": true
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains"
-          },
-          "json_body": {
-            "project": {
-              "project_id": "66333e1d110ab5acf8a4354e",
-              "project_name": "Demo Shop Pentest",
-              "project_code": "DEMO-001",
-              "project_status": "Retest",
-              "project_start_date": "2024-05-01T00:00:00.000Z",
-              "project_end_date": "2024-05-31T00:00:00.000Z",
-              "project_retest_rounds": [
-                {
-                  "round_number": 1,
-                  "status": "Requested",
-                  "retesting_window_start": "2025-03-23T00:00:00.000Z",
-                  "retesting_window_end": "2025-03-30T00:00:00.000Z",
-                  "vulnerability_ids": [
-                    "6639508f50523053f459d29f"
-                  ]
-                }
-              ]
-            }
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "attackforge.ProjectResponse": {
-          "title": "ProjectResponse",
-          "description": "AttackForge's answer to GET /api/ss/project/{id}: the vendor's page shows the project under \"project\". Required, so a body of another shape fails validation.",
-          "type": "object",
-          "required": [
-            "project"
-          ],
-          "properties": {
-            "project": {
-              "$ref": "#/definitions/attackforge.Project"
-            }
-          }
-        },
-        "attackforge.Project": {
-          "title": "AttackForgeProject",
-          "description": "A project as GET /api/ss/project/{id} returns it. AttackForge documents \"a project object\" with project_id, project_name, project_code and project_status; the retest rounds are part of it. project_id is required; project_status takes the documented values; every other field is allowed.",
-          "type": "object",
-          "required": [
-            "project_id"
-          ],
-          "properties": {
-            "project_id": {
-              "description": "Identifier of the project (24 hex digits).",
-              "type": "string",
-              "examples": [
-                "66333e1d110ab5acf8a4354e"
-              ]
-            },
-            "project_name": {
-              "description": "Name.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "Demo Shop Pentest"
-              ]
-            },
-            "project_code": {
-              "description": "Project code.",
-              "type": [
-                "string",
-                "null"
-              ],
-              "examples": [
-                "DEMO-001"
-              ]
-            },
-            "project_status": {
-              "description": "Status, one of the values the vendor documents.",
-              "type": "string",
-              "enum": [
-                "Waiting to Start",
-                "Testing",
-                "On-Hold",
-                "Overrun",
-                "Retest",
-                "Completed"
-              ]
-            },
-            "project_retest_rounds": {
-              "description": "The retest rounds of the project, numbered from 1. The vendor does not document their fields: round_number and status are typed, the rest is allowed.",
-              "type": "array",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "round_number": {
-                    "description": "The round's number, as the cancel and complete calls take it.",
-                    "type": "integer",
-                    "minimum": 1
-                  },
-                  "status": {
-                    "description": "State of the round, e.g. Requested, Completed or Cancelled.",
-                    "type": "string"
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "GetProjectById",
@@ -18346,11 +2697,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "attackforge_update_vulnerability",
     "title": "UpdateVulnerabilityById",
-    "description": "Updates a project vulnerability (e.g. its status: Open, Closed or Retest). AttackForge Self-Service API: PUT /api/ss/vulnerability/{id}. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Updates a project vulnerability (e.g. its status: Open, Closed or Retest). AttackForge Self-Service API: PUT /api/ss/vulnerability/{id}. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "UpdateVulnerabilityById input",
-      "description": "Updates a project vulnerability: e.g. sets its status to Retest after a fix, or to Closed/Open after a retest. projectId is required; every other field is optional and only the fields given are changed.",
+      "description": "Updates a project vulnerability: e.g.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -18359,7 +2709,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which vulnerability.",
           "type": "object",
           "additionalProperties": false,
@@ -18368,22 +2717,13 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Vulnerability ID",
               "description": "Id of the project vulnerability (24 hexadecimal digits).",
-              "$ref": "#/definitions/shared.inputs/definitions/AttackforgeObjectId",
-              "examples": [
-                "6639508f50523053f459d29f"
-              ]
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{24}$"
             }
-          },
-          "examples": [
-            {
-              "id": "6639508f50523053f459d29f"
-            }
-          ]
+          }
         },
         "json_body": {
-          "title": "Request body",
           "description": "The project the vulnerability belongs to, and the fields to change.",
           "type": "object",
           "additionalProperties": false,
@@ -18392,390 +2732,14 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "projectId": {
-              "title": "Project ID",
-              "description": "Id of the project the vulnerability belongs to (24 hexadecimal digits). The vendor's page names it projectId (camelCase).",
-              "$ref": "#/definitions/shared.inputs/definitions/AttackforgeObjectId",
-              "examples": [
-                "66333e1d110ab5acf8a4354e"
-              ]
-            },
-            "title": {
-              "title": "Title",
-              "description": "The vulnerability's title.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 1024,
-              "examples": [
-                "Reflected Cross-Site Scripting"
-              ]
-            },
-            "priority": {
-              "title": "Priority",
-              "description": "The vulnerability's priority.",
-              "$ref": "#/definitions/shared.inputs/definitions/AttackforgePriority",
-              "examples": [
-                "High"
-              ]
-            },
-            "status": {
-              "title": "Status",
-              "description": "Open, Closed or Retest. Set Retest after a fix so a retest round can include it.",
-              "type": "string",
-              "enum": [
-                "Open",
-                "Closed",
-                "Retest"
-              ],
-              "examples": [
-                "Retest"
-              ]
-            },
-            "likelihood_of_exploitation": {
-              "title": "Likelihood of exploitation",
-              "description": "From 1 (unlikely) to 10 (almost certain).",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 10,
-              "examples": [
-                5
-              ]
-            },
-            "description": {
-              "title": "Description",
-              "description": "The vulnerability's description.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 65536,
-              "examples": [
-                "The search parameter is reflected without encoding."
-              ]
-            },
-            "attack_scenario": {
-              "title": "Attack scenario",
-              "description": "How an attacker would exploit it.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 65536,
-              "examples": [
-                "A crafted link runs script in the victim's session."
-              ]
-            },
-            "remediation_recommendation": {
-              "title": "Remediation recommendation",
-              "description": "How to fix it.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 65536,
-              "examples": [
-                "Encode output in the HTML context."
-              ]
-            },
-            "steps_to_reproduce": {
-              "title": "Steps to reproduce",
-              "description": "How to reproduce it.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 65536,
-              "examples": [
-                "1. Open /search?q=<script>alert(1)</script>"
-              ]
-            },
-            "cvssv4_vector": {
-              "title": "CVSS v4 vector",
-              "description": "The CVSS v4.0 vector string.",
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 512,
-              "examples": [
-                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:A/VC:L/VI:L/VA:N/SC:N/SI:N/SA:N"
-              ]
-            },
-            "tags": {
-              "title": "Tags",
-              "description": "Tags of the vulnerability (the list replaces the current one).",
-              "type": "array",
-              "maxItems": 1000,
-              "items": {
-                "title": "Tag",
-                "description": "A tag.",
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 256,
-                "examples": [
-                  "xss"
-                ]
-              },
-              "examples": [
-                [
-                  "xss",
-                  "retest"
-                ]
-              ]
-            },
-            "notes": {
-              "title": "Notes",
-              "description": "Notes to add, each { note, type: PLAINTEXT | RICHTEXT }.",
-              "type": "array",
-              "maxItems": 1000,
-              "items": {
-                "title": "Note",
-                "description": "A note to add to the vulnerability.",
-                "type": "object",
-                "additionalProperties": false,
-                "required": [
-                  "note",
-                  "type"
-                ],
-                "properties": {
-                  "note": {
-                    "title": "Note",
-                    "description": "The note's text.",
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 65536,
-                    "examples": [
-                      "Fix deployed in release 4.2; ready for retest."
-                    ]
-                  },
-                  "type": {
-                    "title": "Type",
-                    "description": "How the note's text is formatted.",
-                    "type": "string",
-                    "enum": [
-                      "PLAINTEXT",
-                      "RICHTEXT"
-                    ],
-                    "examples": [
-                      "PLAINTEXT"
-                    ]
-                  }
-                },
-                "examples": [
-                  {
-                    "note": "Fix deployed in release 4.2; ready for retest.",
-                    "type": "PLAINTEXT"
-                  }
-                ]
-              },
-              "examples": [
-                [
-                  {
-                    "note": "Fix deployed in release 4.2; ready for retest.",
-                    "type": "PLAINTEXT"
-                  }
-                ]
-              ]
-            },
-            "is_zeroday": {
-              "title": "Zero-day",
-              "description": "Whether the vulnerability is a zero-day.",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
-            },
-            "is_visible": {
-              "title": "Visible",
-              "description": "Whether the vulnerability is visible to the customer.",
-              "type": "boolean",
-              "examples": [
-                true
-              ]
-            },
-            "is_deleted": {
-              "title": "Deleted",
-              "description": "Marks the vulnerability deleted (true) or restores it (false).",
-              "type": "boolean",
-              "examples": [
-                false
-              ]
-            },
-            "custom_tags": {
-              "title": "Custom tags",
-              "description": "Custom tags, each { name, value }.",
-              "type": "array",
-              "maxItems": 1000,
-              "items": {
-                "title": "Custom tag",
-                "description": "A custom tag.",
-                "type": "object",
-                "additionalProperties": false,
-                "required": [
-                  "name",
-                  "value"
-                ],
-                "properties": {
-                  "name": {
-                    "title": "Name",
-                    "description": "The custom tag's name.",
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 256,
-                    "examples": [
-                      "component"
-                    ]
-                  },
-                  "value": {
-                    "title": "Value",
-                    "description": "The custom tag's value.",
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 65536,
-                    "examples": [
-                      "search"
-                    ]
-                  }
-                },
-                "examples": [
-                  {
-                    "name": "component",
-                    "value": "search"
-                  }
-                ]
-              },
-              "examples": [
-                [
-                  {
-                    "name": "component",
-                    "value": "search"
-                  }
-                ]
-              ]
-            },
-            "custom_fields": {
-              "title": "Custom fields",
-              "description": "Custom fields, each { key, value }.",
-              "type": "array",
-              "maxItems": 1000,
-              "items": {
-                "title": "Custom field",
-                "description": "A custom field.",
-                "type": "object",
-                "additionalProperties": false,
-                "required": [
-                  "key",
-                  "value"
-                ],
-                "properties": {
-                  "key": {
-                    "title": "Key",
-                    "description": "The custom field's key.",
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 256,
-                    "examples": [
-                      "ticket"
-                    ]
-                  },
-                  "value": {
-                    "title": "Value",
-                    "description": "The custom field's value.",
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 65536,
-                    "examples": [
-                      "SEC-1234"
-                    ]
-                  }
-                },
-                "examples": [
-                  {
-                    "key": "ticket",
-                    "value": "SEC-1234"
-                  }
-                ]
-              },
-              "examples": [
-                [
-                  {
-                    "key": "ticket",
-                    "value": "SEC-1234"
-                  }
-                ]
-              ]
-            },
-            "linked_testcases": {
-              "title": "Linked test cases",
-              "description": "Ids of the test cases linked to the vulnerability.",
-              "type": "array",
-              "maxItems": 1000,
-              "items": {
-                "title": "Test case ID",
-                "description": "A test case id.",
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 256,
-                "examples": [
-                  "6639508f50523053f459d3a0"
-                ]
-              },
-              "examples": [
-                [
-                  "6639508f50523053f459d3a0"
-                ]
-              ]
-            }
-          },
-          "examples": [
-            {
-              "projectId": "66333e1d110ab5acf8a4354e",
-              "status": "Retest"
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "6639508f50523053f459d29f"
-          },
-          "json_body": {
-            "projectId": "66333e1d110ab5acf8a4354e",
-            "status": "Retest"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
+              "description": "Id of the project the vulnerability belongs to (24 hexadecimal digits).",
               "type": "string",
               "pattern": "^[0-9A-Fa-f]{24}$"
             },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
+            "title": {
+              "type": "string"
             },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
+            "priority": {
               "type": "string",
               "enum": [
                 "Critical",
@@ -18785,11 +2749,65 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "Info"
               ]
             },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
+            "status": {
+              "type": "string",
+              "enum": [
+                "Open",
+                "Closed",
+                "Retest"
+              ]
+            },
+            "likelihood_of_exploitation": {
               "type": "integer",
               "minimum": 1,
-              "maximum": 2147483647
+              "maximum": 10
+            },
+            "description": {
+              "type": "string"
+            },
+            "attack_scenario": {
+              "type": "string"
+            },
+            "remediation_recommendation": {
+              "type": "string"
+            },
+            "steps_to_reproduce": {
+              "type": "string"
+            },
+            "cvssv4_vector": {
+              "type": "string"
+            },
+            "tags": {
+              "type": "array",
+              "items": {
+                "description": "A tag.",
+                "type": "string"
+              }
+            },
+            "notes": {
+              "type": "array"
+            },
+            "is_zeroday": {
+              "type": "boolean"
+            },
+            "is_visible": {
+              "type": "boolean"
+            },
+            "is_deleted": {
+              "type": "boolean"
+            },
+            "custom_tags": {
+              "type": "array"
+            },
+            "custom_fields": {
+              "type": "array"
+            },
+            "linked_testcases": {
+              "type": "array",
+              "items": {
+                "description": "A test case id.",
+                "type": "string"
+              }
             }
           }
         }
@@ -18798,11 +2816,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "UpdateVulnerabilityById output",
-      "description": "The envelope; on 200 json_body is AttackForge's \"result object\" (undocumented: any non-empty JSON object; the example is illustrative). On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -18810,11 +2847,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/attackforge.UpdateVulnerabilityResult"
+                  "type": "object"
                 },
                 {
                   "type": "object",
-                  "description": "An error body; AttackForge does not document its shape.",
                   "additionalProperties": true
                 },
                 {
@@ -18827,187 +2863,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/attackforge.UpdateVulnerabilityResult"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "type": "object",
-                    "description": "An error body; AttackForge does not document its shape.",
-                    "additionalProperties": true
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains"
-          },
-          "json_body": {
-            "result": "Vulnerability updated",
-            "vulnerability_id": "6639508f50523053f459d29f"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "attackforge.UpdateVulnerabilityResult": {
-          "title": "UpdateVulnerabilityResult",
-          "description": "AttackForge's answer to PUT /api/ss/vulnerability/{id}: documented only as \"a result object\". Any non-empty JSON object is accepted; nothing narrower can be checked without inventing the vendor's fields.",
-          "type": "object",
-          "minProperties": 1
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "UpdateVulnerabilityById",
@@ -19020,11 +2877,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "attackforge_cancel_project_retest_round",
     "title": "CancelProjectRetestRound",
-    "description": "Cancels a retest round of a project. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/{roundNumber}/cancel. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Cancels a retest round of a project. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/{roundNumber}/cancel. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "CancelProjectRetestRound input",
-      "description": "Cancels a retest round of a project: the round is discarded and its vulnerabilities are not retested in it.",
+      "description": "Cancels a retest round of a project: the round is discarded and its vulnerabilities are not…",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -19032,7 +2888,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which project and which retest round.",
           "type": "object",
           "additionalProperties": false,
@@ -19042,90 +2897,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Project ID",
               "description": "Id of the project (24 hexadecimal digits).",
-              "$ref": "#/definitions/shared.inputs/definitions/AttackforgeObjectId",
-              "examples": [
-                "66333e1d110ab5acf8a4354e"
-              ]
-            },
-            "roundNumber": {
-              "title": "Round number",
-              "description": "Number of the retest round, from 1.",
-              "$ref": "#/definitions/shared.inputs/definitions/RetestRoundNumber",
-              "examples": [
-                1
-              ]
-            }
-          },
-          "examples": [
-            {
-              "id": "66333e1d110ab5acf8a4354e",
-              "roundNumber": 1
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "66333e1d110ab5acf8a4354e",
-            "roundNumber": 1
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
               "type": "string",
               "pattern": "^[0-9A-Fa-f]{24}$"
             },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
-            },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
+            "roundNumber": {
+              "description": "Number of the retest round, from 1.",
               "type": "integer",
               "minimum": 1,
               "maximum": 2147483647
@@ -19137,11 +2914,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "CancelProjectRetestRound output",
-      "description": "The envelope; on 200 json_body is { status: \"...\" }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -19149,11 +2945,18 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/attackforge.StatusResponse"
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "object",
-                  "description": "An error body; AttackForge does not document its shape.",
                   "additionalProperties": true
                 },
                 {
@@ -19166,211 +2969,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/attackforge.StatusResponse"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "type": "object",
-                    "description": "An error body; AttackForge does not document its shape.",
-                    "additionalProperties": true
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains"
-          },
-          "json_body": {
-            "status": "Retest round 1 cancelled for Project 66333e1d110ab5acf8a4354e"
-          }
-        },
-        {
-          "status_code": 400,
-          "reason": "Bad Request",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains"
-          },
-          "json_body": {
-            "error": "Retest round 3 does not exist on project 66333e1d110ab5acf8a4354e."
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "attackforge.StatusResponse": {
-          "title": "StatusResponse",
-          "description": "AttackForge's answer to the retest-round calls (cancel, complete): \"a status\", a sentence (its wording is not documented) rather than a fixed code. status is required, so a body without it fails validation; other fields are allowed.",
-          "type": "object",
-          "required": [
-            "status"
-          ],
-          "properties": {
-            "status": {
-              "description": "A sentence stating the outcome, not a fixed code.",
-              "type": "string",
-              "examples": [
-                "Retest round 1 completed for Project 66333e1d110ab5acf8a4354e"
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "CancelProjectRetestRound",
@@ -19383,10 +2983,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "attackforge_complete_project_retest_round",
     "title": "CompleteProjectRetestRound",
-    "description": "Completes a retest round of a project. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/{roundNumber}/complete. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Returns the HTTP envelope {status_code, reason, response_headers, json_body}; a non-2xx status is an error result that still carries the envelope. Credentials are configured on the server, never passed as arguments.",
+    "description": "Completes a retest round of a project. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/{roundNumber}/complete. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "CompleteProjectRetestRound input",
       "description": "Completes a retest round of a project once the retest is done.",
       "type": "object",
       "additionalProperties": false,
@@ -19395,7 +2994,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ],
       "properties": {
         "path_parameters": {
-          "title": "Path parameters",
           "description": "Which project and which retest round.",
           "type": "object",
           "additionalProperties": false,
@@ -19405,90 +3003,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
           ],
           "properties": {
             "id": {
-              "title": "Project ID",
               "description": "Id of the project (24 hexadecimal digits).",
-              "$ref": "#/definitions/shared.inputs/definitions/AttackforgeObjectId",
-              "examples": [
-                "66333e1d110ab5acf8a4354e"
-              ]
-            },
-            "roundNumber": {
-              "title": "Round number",
-              "description": "Number of the retest round, from 1.",
-              "$ref": "#/definitions/shared.inputs/definitions/RetestRoundNumber",
-              "examples": [
-                1
-              ]
-            }
-          },
-          "examples": [
-            {
-              "id": "66333e1d110ab5acf8a4354e",
-              "roundNumber": 1
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "path_parameters": {
-            "id": "66333e1d110ab5acf8a4354e",
-            "roundNumber": 1
-          }
-        }
-      ],
-      "definitions": {
-        "shared.inputs": {
-          "title": "SharedInputs",
-          "description": "Input pieces several actions share (ids, paging, enums), referenced with $ref so each is declared once.",
-          "definitions": {
-            "InvictiId": {
-              "description": "An Invicti identifier: a GUID.",
-              "type": "string",
-              "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-            },
-            "AttackforgeObjectId": {
-              "description": "An AttackForge object id: 24 hexadecimal digits.",
               "type": "string",
               "pattern": "^[0-9A-Fa-f]{24}$"
             },
-            "InvictiPage": {
-              "description": "Page number, from 1.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2147483647
-            },
-            "InvictiPageSize": {
-              "description": "Items per page, 1 to 200.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 200
-            },
-            "InvictiReportFormat": {
-              "description": "Report file format.",
-              "type": "string",
-              "enum": [
-                "Xml",
-                "Csv",
-                "Pdf",
-                "Html",
-                "Txt",
-                "Json"
-              ]
-            },
-            "AttackforgePriority": {
-              "description": "AttackForge vulnerability priority.",
-              "type": "string",
-              "enum": [
-                "Critical",
-                "High",
-                "Medium",
-                "Low",
-                "Info"
-              ]
-            },
-            "RetestRoundNumber": {
-              "description": "Number of the project's retest round, from 1.",
+            "roundNumber": {
+              "description": "Number of the retest round, from 1.",
               "type": "integer",
               "minimum": 1,
               "maximum": 2147483647
@@ -19500,11 +3020,30 @@ export const mcpTools: readonly McpToolDefinition[] = [
     "outputSchema": {
       "type": "object",
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "CompleteProjectRetestRound output",
-      "description": "The envelope; on 200 json_body is { status: \"...\" }, a sentence (the example's wording is illustrative). A wrong round number is a 400 or 404 with an error object. On other statuses any JSON object is accepted, because AttackForge does not document its error bodies. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.",
       "allOf": [
         {
-          "$ref": "#/definitions/shared.envelope"
+          "type": "object",
+          "required": [
+            "status_code",
+            "reason",
+            "response_headers",
+            "json_body"
+          ],
+          "properties": {
+            "status_code": {
+              "type": "integer"
+            },
+            "reason": {
+              "type": "string"
+            },
+            "response_headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "json_body": {}
+          }
         },
         {
           "type": "object",
@@ -19512,11 +3051,18 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {
               "anyOf": [
                 {
-                  "$ref": "#/definitions/attackforge.StatusResponse"
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string"
+                    }
+                  }
                 },
                 {
                   "type": "object",
-                  "description": "An error body; AttackForge does not document its shape.",
                   "additionalProperties": true
                 },
                 {
@@ -19529,197 +3075,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body"
           ]
         },
-        {
-          "if": {
-            "type": "object",
-            "properties": {
-              "status_code": {
-                "type": "integer",
-                "minimum": 200,
-                "maximum": 299
-              }
-            },
-            "required": [
-              "status_code"
-            ]
-          },
-          "then": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "$ref": "#/definitions/attackforge.StatusResponse"
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          },
-          "else": {
-            "type": "object",
-            "properties": {
-              "json_body": {
-                "anyOf": [
-                  {
-                    "type": "object",
-                    "description": "An error body; AttackForge does not document its shape.",
-                    "additionalProperties": true
-                  },
-                  {
-                    "type": "null"
-                  }
-                ]
-              }
-            },
-            "not": {
-              "required": [
-                "file"
-              ],
-              "description": "Only a report's 2xx carries a file."
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "status_code": 200,
-          "reason": "OK",
-          "response_headers": {
-            "Date": "Sat, 21 Nov 2026 10:02:30 GMT",
-            "Content-Type": "application/json; charset=utf-8",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains"
-          },
-          "json_body": {
-            "status": "Retest round 1 completed for Project 66333e1d110ab5acf8a4354e"
-          }
-        }
-      ],
-      "definitions": {
-        "shared.envelope": {
-          "title": "Envelope",
-          "description": "What every action returns, for every HTTP status: the status, its reason phrase, the response headers and the parsed JSON body (or null, with response_text, when the body is not JSON).",
-          "type": "object",
-          "additionalProperties": false,
-          "required": [
-            "status_code",
-            "reason",
-            "response_headers",
-            "json_body"
-          ],
-          "properties": {
-            "status_code": {
-              "description": "HTTP status code of the vendor's response. Playbooks branch on it.",
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
-            },
-            "reason": {
-              "description": "HTTP reason phrase, e.g. \"Created\" for 201.",
-              "type": "string"
-            },
-            "response_headers": {
-              "description": "Response headers, names as the server sent them; repeated headers are joined with \", \".",
-              "type": "object",
-              "additionalProperties": {
-                "type": "string"
-              }
-            },
-            "json_body": {
-              "description": "The parsed JSON body, or null when the body is empty or not JSON."
-            },
-            "response_text": {
-              "description": "The body as text, present only when it is not JSON (an HTML error page from a proxy, plain text, an empty body).",
-              "type": "string"
-            },
-            "file": {
-              "description": "A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "file_name",
-                "content_type",
-                "size_bytes",
-                "content_base64"
-              ],
-              "properties": {
-                "file_name": {
-                  "description": "From Content-Disposition, else derived from the action and the format.",
-                  "type": "string"
-                },
-                "content_type": {
-                  "description": "The Content-Type the server sent, e.g. application/pdf.",
-                  "type": "string"
-                },
-                "size_bytes": {
-                  "description": "Size of the body in bytes.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "content_base64": {
-                  "description": "The body, base64-encoded.",
-                  "type": "string"
-                }
-              }
-            },
-            "wait": {
-              "description": "Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.",
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "done",
-                "polls",
-                "waited_ms"
-              ],
-              "properties": {
-                "done": {
-                  "description": "true when the polled value reached a terminal value (e.g. State Complete, Failed or Cancelled); false when the wait ended first.",
-                  "type": "boolean"
-                },
-                "polls": {
-                  "description": "Status requests made, failed ones included.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "waited_ms": {
-                  "description": "Milliseconds from the start of the wait to its end.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "errors": {
-                  "description": "Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.",
-                  "type": "integer",
-                  "minimum": 0
-                },
-                "timed_out": {
-                  "description": "true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).",
-                  "type": "boolean"
-                }
-              }
-            }
-          }
-        },
-        "attackforge.StatusResponse": {
-          "title": "StatusResponse",
-          "description": "AttackForge's answer to the retest-round calls (cancel, complete): \"a status\", a sentence (its wording is not documented) rather than a fixed code. status is required, so a body without it fails validation; other fields are allowed.",
-          "type": "object",
-          "required": [
-            "status"
-          ],
-          "properties": {
-            "status": {
-              "description": "A sentence stating the outcome, not a fixed code.",
-              "type": "string",
-              "examples": [
-                "Retest round 1 completed for Project 66333e1d110ab5acf8a4354e"
-              ]
-            }
-          }
-        }
-      }
+        {}
+      ]
     },
     "annotations": {
       "title": "CompleteProjectRetestRound",

@@ -68,10 +68,12 @@ describe('MCP tool list generation', () => {
       inputSchema: { type: 'object', required: ['path_parameters'] },
     });
     expect(extra.description).toMatch(/^Reads one scan\. Invicti Enterprise: GET \/api\/1\.0\/scans\/extra\/\{id\}\. Read-only\./);
-    // The output schema is an allOf with no root type: the tool's copy gets one, and embeds what it references.
+    // The output schema is an allOf with no root type: the tool's copy gets one, and inlines what it references.
     expect(extra.outputSchema.type).toBe('object');
-    expect(Object.keys(extra.outputSchema.definitions as object).sort()).toEqual(['invicti.ScanTaskModel', 'shared.envelope']);
+    expect(JSON.stringify(extra.outputSchema)).not.toContain('$ref');
     expect(() => createAjv().compile(extra.outputSchema)).not.toThrow();
+    // A scan-returning action costs the list about 2 KB: the budget below keeps room for several more.
+    expect(JSON.stringify(extra).length).toBeLessThan(2_500);
     expect(renderMcpToolsModule(after)).not.toBe(renderMcpToolsModule(before));
   });
 
@@ -84,13 +86,42 @@ describe('MCP tool list generation', () => {
     }
   });
 
-  test('Ajv $data references are left out of the tool copy (clients cannot compile them); everything else stays', () => {
+  test('Ajv $data references are left out of the tool copy (clients cannot compile them); the rest of the field stays', () => {
     const tool = mcpTools.find((t) => t.name === 'attackforge_request_new_project_retest')!;
     const end = (tool.inputSchema as any).properties.json_body.properties.retesting_window_end;
     const original = (getSchema('schemas/actions/attackforge_request_new_project_retest.input.json') as any).properties.json_body.properties.retesting_window_end;
     expect(original.formatMinimum).toEqual({ $data: '1/retesting_window_start' });
-    const { formatMinimum: _dropped, ...rest } = original;
-    expect(end).toEqual(rest);
+    expect(JSON.stringify(tool.inputSchema)).not.toContain('$data');
+    expect(end).toMatchObject({ type: original.type, format: original.format });
+  });
+});
+
+describe('an agent-sized tool list', () => {
+  // The whole tools/list answer as the server sends it (JSON-RPC, compact JSON): at most 60 KB, ~15k tokens.
+  const BUDGET_BYTES = 60 * 1024;
+  const answer = JSON.stringify({ result: { tools: mcpTools }, jsonrpc: '2.0', id: 1 });
+
+  test(`the tools/list answer fits in ${BUDGET_BYTES} bytes (it grows with every action: this fails when it no longer fits)`, () => {
+    expect(Buffer.byteLength(answer)).toBeLessThanOrEqual(BUDGET_BYTES);
+  });
+
+  test('every tool keeps self-contained schemas that a strict Ajv compiles alone, and the schemas\' examples still validate', () => {
+    for (const tool of mcpTools) {
+      const action = manifest.actions.find((a) => a.id === tool.name)!;
+      for (const schema of [tool.inputSchema, tool.outputSchema]) expect(JSON.stringify(schema)).not.toMatch(/"\$ref"/);
+      const input = createAjv().compile(tool.inputSchema);
+      const output = createAjv().compile(tool.outputSchema);
+      for (const example of (getSchema(action.input_schema).examples as unknown[] | undefined) ?? []) expect(input(example)).toBe(true);
+      for (const example of (getSchema(action.output_schema).examples as unknown[] | undefined) ?? []) expect(output(example)).toBe(true);
+    }
+  });
+
+  test('an output schema lists the fields the action\'s summary names, not every field of the vendor model', () => {
+    // The other fields are still allowed (the copy only relaxes) and come whole in structuredContent.
+    const retest = mcpTools.find((t) => t.name === 'invicti_scan_retest')!;
+    const body = JSON.stringify(retest.outputSchema);
+    for (const field of ['"Id"', '"State"', '"ScanType"', '"TargetUrl"', '"Message"']) expect(body).toContain(field);
+    expect(body).not.toContain('"EnableHeuristicChecksInCustomUrlRewrite"');
   });
 });
 

@@ -21,7 +21,7 @@ import type { Envelope } from '../runtime/envelope.js';
 import { redact } from '../runtime/redact.js';
 import type { WaitProgress } from '../runtime/poll.js';
 import { runAction, type RunOptions } from '../runtime/run.js';
-import { summarize } from '../runtime/summary.js';
+import { summarize, vendorMessage } from '../runtime/summary.js';
 import { RunningCalls } from './running-calls.js';
 
 export interface McpServerOptions {
@@ -57,8 +57,16 @@ export function progressNotification(progressToken: string | number, progress: W
   };
 }
 
-function summaryText(actionId: string, envelope: Envelope): string {
-  const fields = Object.entries(summarize(actionId, envelope)).map(([label, value]) => `${label} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+/**
+ * The result's text: status and reason, the fields the action's `summary` declares, the vendor's own message
+ * (an error body's Message …) when the summary does not already carry it, and how a wait ended. One short
+ * line a model reads on every turn; the whole envelope is in structuredContent.
+ */
+export function summaryText(actionId: string, envelope: Envelope): string {
+  const summary = summarize(actionId, envelope);
+  const fields = Object.entries(summary).map(([label, value]) => `${label} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const message = vendorMessage(envelope);
+  if (message !== undefined && !Object.values(summary).includes(message)) fields.push(`message ${JSON.stringify(message)}`);
   const head = `HTTP ${envelope.status_code} ${envelope.reason}`.trim();
   const line = fields.length > 0 ? `${head}: ${fields.join(', ')}` : head;
   // A wait action's envelope says how the wait ended: a model must not read a timeout as the final state.
@@ -66,13 +74,6 @@ function summaryText(actionId: string, envelope: Envelope): string {
   if (!wait || typeof wait !== 'object') return line;
   const after = `after ${String(wait.polls)} poll(s), ${Math.round(Number(wait.waited_ms) / 1000)} s`;
   return `${line}. ${wait.done === true ? `Wait done ${after}.` : `Wait ended before a terminal state ${after}.`}`;
-}
-
-/** The envelope as text for clients that read only `content`; a file's bytes stay in structuredContent. */
-function envelopeText(envelope: Envelope): string {
-  const file = (envelope as { file?: { content_base64?: string; size_bytes?: number } }).file;
-  if (!file || typeof file.content_base64 !== 'string') return JSON.stringify(envelope);
-  return JSON.stringify({ ...envelope, file: { ...file, content_base64: `(${file.size_bytes ?? '?'} bytes, base64 in structuredContent.file.content_base64)` } });
 }
 
 /**
@@ -103,8 +104,10 @@ export function createMcpServer(options: McpServerOptions): Server {
     {
       capabilities: { tools: { listChanged: false } },
       instructions:
-        `${manifest.description} Each tool is one action; its result is the vendor's HTTP envelope {status_code, reason, response_headers, json_body}. ` +
-        'Branch on status_code. Credentials are configured on the server; no argument carries one.',
+        `${manifest.description} Each tool is one action; its result is the vendor's HTTP envelope {status_code, reason, response_headers, json_body} ` +
+        'in structuredContent, and a one-line summary as text (status, key fields, the vendor\'s message). Branch on status_code. ' +
+        'Credentials are configured on the server; no argument carries one. A tool\'s schemas list what a call needs; ' +
+        '`retest-connectors describe <tool> --json` prints the full vendor models.',
     },
   );
 
@@ -155,10 +158,7 @@ export function createMcpServer(options: McpServerOptions): Server {
       return {
         ...(isError ? { isError: true } : {}),
         structuredContent: envelope as unknown as Record<string, unknown>,
-        content: [
-          { type: 'text', text: scrub(summaryText(action.id, envelope)) },
-          { type: 'text', text: scrub(envelopeText(envelope)) },
-        ],
+        content: [{ type: 'text', text: scrub(summaryText(action.id, envelope)) }],
       };
     } catch (error) {
       if (!isConnectorError(error)) {

@@ -63,9 +63,8 @@ const inputs: [string, unknown][] = [
 ];
 
 describe('every action through the CLI against the simulator', () => {
-  test('the list above covers every action id of the manifest (17)', () => {
+  test('the list above covers every action id of the manifest', () => {
     expect(new Set(inputs.map(([id]) => id))).toEqual(new Set(manifest.actions.map((a) => a.id)));
-    expect(manifest.actions).toHaveLength(17);
   });
 
   test.each(inputs.map(([id, input], n) => [`${n + 1}. ${id}`, id, input] as const))('%s: exit 0, a 2xx envelope that validates', async (_name, id, input) => {

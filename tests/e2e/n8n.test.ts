@@ -57,11 +57,18 @@ const chain = (...names: string[]): IConnections =>
 
 const received = (since: number) => sim.requests.slice(since);
 
+/** What the manifest says n8n must load: a node per vendor with actions (named by vendor id), a credential per connection in use. */
+const vendorNodeNames = manifest.vendors.filter((v) => manifest.actions.some((a) => a.vendor === v.id)).map((v) => v.id).sort();
+const credentialNames = Object.keys(manifest.connections)
+  .filter((id) => manifest.actions.some((a) => a.connection === id))
+  .map((id) => `retest${id.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}Api`)
+  .sort();
+
 describe('the package as n8n loads it', () => {
   test('one node per vendor, one credential per connection, usableAsTool, Resource/Operation per action', () => {
     const names = Object.keys(pkg.loader.nodeTypes).sort();
-    expect(names).toEqual(['attackforge', 'invicti']);
-    expect(Object.keys(pkg.loader.credentialTypes).sort()).toEqual(['retestAttackforgeApi', 'retestInvictiApi']);
+    expect(names).toEqual(vendorNodeNames);
+    expect(Object.keys(pkg.loader.credentialTypes).sort()).toEqual(credentialNames);
     const invicti = pkg.loader.nodeTypes.invicti!.type as { description: { usableAsTool?: boolean; properties: { name: string; options?: { value: string }[] }[] } };
     expect(invicti.description.usableAsTool).toBe(true);
     const operations = invicti.description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options!.map((o) => o.value));
@@ -78,8 +85,8 @@ describe('the package as n8n loads it', () => {
     const loader = new CustomDirectoryLoader(join(N8N_PACKAGE_DIR, 'dist'));
     await loader.loadAll();
     expect(loader.packageName).toBe('CUSTOM');
-    expect(Object.keys(loader.nodeTypes).sort()).toEqual(['attackforge', 'invicti']);
-    expect(Object.keys(loader.credentialTypes).sort()).toEqual(['retestAttackforgeApi', 'retestInvictiApi']);
+    expect(Object.keys(loader.nodeTypes).sort()).toEqual(vendorNodeNames);
+    expect(Object.keys(loader.credentialTypes).sort()).toEqual(credentialNames);
   });
 });
 

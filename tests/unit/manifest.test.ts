@@ -131,9 +131,9 @@ describe('connector.json', () => {
     ]);
   });
 
-  test('actions name declared connections and vendors, and the two connections exist', () => {
-    expect(Object.keys(manifest.connections).sort()).toEqual(['attackforge', 'invicti']);
+  test('actions name declared connections and vendors; every connection names a declared vendor', () => {
     const vendors = new Set(manifest.vendors.map((v) => v.id));
+    for (const connection of Object.values(manifest.connections)) expect(vendors.has(connection.vendor)).toBe(true);
     for (const action of manifest.actions) {
       expect(manifest.connections[action.connection]).toBeDefined();
       expect(vendors.has(action.vendor)).toBe(true);

@@ -44,6 +44,15 @@ const MAX_LIMIT = 500;
 /** Bounds of what the simulated tenant keeps: retest rounds per project, notes per vulnerability. */
 export const MAX_ROUNDS = 1000;
 export const MAX_NOTES = 100;
+/**
+ * The largest strings and lists one update stores (AttackForge documents no limits; these are the simulator's):
+ * past one the update is refused with 400 and nothing is stored, so a vulnerability's bytes are bounded too.
+ */
+export const MAX_TEXT_CHARS = 65_536; // a note, description, attack_scenario ...
+export const MAX_TITLE_CHARS = 1024;
+export const MAX_ITEMS = 100; // tags, notes, custom fields in one update
+export const MAX_ITEM_CHARS = 256; // a tag, a custom field's key
+export const MAX_VALUE_BYTES = 4096; // a custom field's value, as JSON
 
 /** Fields the simulator keeps as sent on a PUT, with the type each must have. */
 const TEXT_FIELDS = ['description', 'attack_scenario', 'remediation_recommendation', 'steps_to_reproduce', 'cvssv4_vector'] as const;
@@ -52,6 +61,13 @@ const BOOLEAN_FIELDS = ['is_zeroday', 'is_visible', 'is_deleted'] as const;
 export class AttackForgeSimulator {
   /** Projects by lower-case id. */
   readonly projects = new Map<string, Project>();
+
+  /** Bytes of what the tenant stores (its projects with their vulnerabilities and rounds, as JSON). */
+  get storedBytes(): number {
+    let bytes = 0;
+    for (const project of this.projects.values()) bytes += Buffer.byteLength(JSON.stringify(project));
+    return bytes;
+  }
 
   constructor(
     private readonly credentials: AttackForgeCredentials,
@@ -126,7 +142,8 @@ export class AttackForgeSimulator {
       requested_at: this.now(),
       retesting_window_start: start,
       retesting_window_end: typeof end === 'string' ? end : null,
-      vulnerability_ids: [...ids],
+      // Each id once: a list repeating one id (up to the request's 1 MiB) is stored as what it means.
+      vulnerability_ids: [...new Set(ids)],
       completed_at: null,
       cancelled_at: null,
     };
@@ -287,22 +304,36 @@ function validateUpdate(body: Record<string, unknown>): string | undefined {
   if (body.status !== undefined && !STATUSES.includes(body.status as VulnerabilityStatus)) return `status must be one of ${STATUSES.join(', ')}.`;
   if (body.priority !== undefined && !PRIORITIES.includes(body.priority as Priority)) return `priority must be one of ${PRIORITIES.join(', ')}.`;
   if (body.title !== undefined && (typeof body.title !== 'string' || body.title.trim() === '')) return 'title must be a non-empty string.';
+  if (typeof body.title === 'string' && body.title.length > MAX_TITLE_CHARS) return `title must be at most ${MAX_TITLE_CHARS} characters.`;
   const likelihood = body.likelihood_of_exploitation;
   if (likelihood !== undefined && !(Number.isInteger(likelihood) && (likelihood as number) >= 1 && (likelihood as number) <= 10)) {
     return 'likelihood_of_exploitation must be an integer from 1 to 10.';
   }
   if (body.tags !== undefined && !isStringArray(body.tags)) return 'tags must be an array of strings.';
+  if (Array.isArray(body.tags) && (body.tags.length > MAX_ITEMS || body.tags.some((t: string) => t.length > MAX_ITEM_CHARS))) {
+    return `tags must be at most ${MAX_ITEMS} strings of at most ${MAX_ITEM_CHARS} characters.`;
+  }
   if (body.notes !== undefined) {
     const ok = Array.isArray(body.notes) && body.notes.every((n) => n && typeof n === 'object' && typeof n.note === 'string' && (n.type === undefined || n.type === 'PLAINTEXT' || n.type === 'RICHTEXT'));
     if (!ok) return 'notes must be an array of { note, type: PLAINTEXT | RICHTEXT }.';
+    const notes = body.notes as { note: string }[];
+    if (notes.length > MAX_ITEMS || notes.some((n) => n.note.length > MAX_TEXT_CHARS)) {
+      return `notes must be at most ${MAX_ITEMS} notes of at most ${MAX_TEXT_CHARS} characters.`;
+    }
   }
   for (const field of ['custom_fields', 'custom_tags']) {
     const value = body[field];
     if (value === undefined) continue;
     const ok = Array.isArray(value) && value.every((f) => f && typeof f === 'object' && (typeof f.key === 'string' || typeof f.name === 'string') && 'value' in f);
     if (!ok) return `${field} must be an array of { key (or name), value }.`;
+    const fits = (f: { key?: string; name?: string; value: unknown }) =>
+      (f.key ?? '').length <= MAX_ITEM_CHARS && (f.name ?? '').length <= MAX_ITEM_CHARS && Buffer.byteLength(JSON.stringify(f.value) ?? '') <= MAX_VALUE_BYTES;
+    if (value.length > MAX_ITEMS || !value.every(fits)) {
+      return `${field} must be at most ${MAX_ITEMS} entries, each key at most ${MAX_ITEM_CHARS} characters and value at most ${MAX_VALUE_BYTES} bytes as JSON.`;
+    }
   }
   for (const field of TEXT_FIELDS) if (body[field] !== undefined && typeof body[field] !== 'string') return `${field} must be a string.`;
+  for (const field of TEXT_FIELDS) if (typeof body[field] === 'string' && (body[field] as string).length > MAX_TEXT_CHARS) return `${field} must be at most ${MAX_TEXT_CHARS} characters.`;
   for (const field of BOOLEAN_FIELDS) if (body[field] !== undefined && typeof body[field] !== 'boolean') return `${field} must be a boolean.`;
   return undefined;
 }

@@ -120,6 +120,13 @@ export const MAX_ISSUE_HISTORY = 100;
 const MAX_NOTE_CHARS = 4000;
 const MAX_TAGS = 100;
 const MAX_TAG_CHARS = 256;
+/**
+ * The longest strings a launch stores (Invicti documents no limits; these are the simulator's). Counts bound the
+ * scans kept (MAX_SCANS); these bound each one's bytes: a request past one is refused with 400, nothing stored.
+ */
+export const MAX_AGENT_NAME_CHARS = 256;
+export const MAX_COMMENTS_CHARS = 4000;
+export const MAX_TARGET_URI_CHARS = 2048;
 const INTEGRATIONS = new Set(['Jira', 'GitHub', 'TFS', 'FogBugz', 'ServiceNow', 'Slack', 'GitLab', 'Bitbucket', 'Unfuddle', 'Zapier', 'AzureDevOps', 'Redmine', 'Bugzilla', 'Kafka', 'PagerDuty', 'MicrosoftTeams', 'Clubhouse', 'Trello', 'Asana', 'Webhook', 'Kenna', 'Freshservice', 'YouTrack', 'NetsparkerEnterprise', 'Splunk', 'Mattermost', 'Hashicorp', 'PivotalTracker', 'CyberArk', 'DefectDojo', 'JazzTeamServer', 'AzureKeyVault', 'ServiceNowVRM', 'Email', 'Sms', 'Custom']);
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -133,6 +140,14 @@ export class InvictiSimulator {
   /** Scans by lower-case id, in creation order. */
   private readonly scans = new Map<string, ScanRecord>();
   private readonly issues = new Map<string, IssueRecord>();
+
+  /** Bytes of what the account stores (its scan tasks and issues, as JSON): bounded by the counts and field limits above. */
+  get storedBytes(): number {
+    let bytes = 0;
+    for (const scan of this.scans.values()) bytes += Buffer.byteLength(JSON.stringify(scan.task));
+    for (const issue of this.issues.values()) bytes += Buffer.byteLength(JSON.stringify(issue));
+    return bytes;
+  }
   private readonly websites: SeedWebsite[] = SEED_WEBSITES.map((w) => ({ ...w }));
 
   constructor(
@@ -322,6 +337,7 @@ export class InvictiSimulator {
     if (BaseScanId === undefined || BaseScanId === null || BaseScanId === '') return message(400, 'The BaseScanId field is required.');
     if (typeof BaseScanId !== 'string' || !GUID.test(BaseScanId)) return message(400, 'The BaseScanId field is not a valid scan identifier.');
     if (AgentName !== undefined && AgentName !== null && typeof AgentName !== 'string') return message(400, 'The AgentName field must be a string.');
+    if (typeof AgentName === 'string' && AgentName.length > MAX_AGENT_NAME_CHARS) return message(400, `The AgentName field must be at most ${MAX_AGENT_NAME_CHARS} characters.`);
     const base = this.find(BaseScanId);
     if (!base) return message(404, `Scan ${BaseScanId} was not found.`);
     // Only a completed scan can be retested; running (any in-flight state) and cancelled scans are refused.
@@ -355,6 +371,7 @@ export class InvictiSimulator {
     const body = model as Record<string, unknown>;
     const target = body.TargetUri;
     if (target === undefined || target === null || target === '') return message(400, 'The TargetUri field is required.');
+    if (typeof target === 'string' && target.length > MAX_TARGET_URI_CHARS) return message(400, `The TargetUri field must be at most ${MAX_TARGET_URI_CHARS} characters.`);
     let url: URL;
     try {
       if (typeof target !== 'string') throw new TypeError();
@@ -383,9 +400,11 @@ export class InvictiSimulator {
       const value = body[field];
       if (value !== undefined && value !== null && typeof value !== 'boolean') return message(400, `The ${field} field must be true or false.`);
     }
-    if (body.Comments !== undefined && body.Comments !== null && typeof body.Comments !== 'string') return message(400, 'The Comments field must be a string.');
-    if (body.Tags !== undefined && body.Tags !== null && !(Array.isArray(body.Tags) && body.Tags.every((t) => typeof t === 'string'))) {
-      return message(400, 'The Tags field must be an array of strings.');
+    if (body.Comments !== undefined && body.Comments !== null && !(typeof body.Comments === 'string' && body.Comments.length <= MAX_COMMENTS_CHARS)) {
+      return message(400, `The Comments field must be a string of at most ${MAX_COMMENTS_CHARS} characters.`);
+    }
+    if (body.Tags !== undefined && body.Tags !== null && !(Array.isArray(body.Tags) && body.Tags.length <= MAX_TAGS && body.Tags.every((t) => typeof t === 'string' && t.length <= MAX_TAG_CHARS))) {
+      return message(400, `The Tags field must be an array of at most ${MAX_TAGS} strings of at most ${MAX_TAG_CHARS} characters.`);
     }
     const website = this.websiteFor(url);
     if (!website) return message(400, `The account has ${MAX_WEBSITES} websites, the most the simulator keeps; scan one of them.`);

@@ -2,10 +2,10 @@
 // rounds, notes. Driven through the vendor handlers directly (no socket), on a
 // test clock.
 import { describe, expect, test } from '@jest/globals';
-import { AttackForgeSimulator, MAX_NOTES, MAX_ROUNDS } from '../../src/simulator/attackforge.js';
+import { AttackForgeSimulator, MAX_NOTES, MAX_ROUNDS, MAX_TEXT_CHARS } from '../../src/simulator/attackforge.js';
 import { createTestClock } from '../../src/simulator/clock.js';
 import type { SimRequest } from '../../src/simulator/http.js';
-import { InvictiSimulator, MAX_SCANS, MAX_WEBSITES } from '../../src/simulator/invicti.js';
+import { InvictiSimulator, MAX_AGENT_NAME_CHARS, MAX_COMMENTS_CHARS, MAX_SCANS, MAX_WEBSITES } from '../../src/simulator/invicti.js';
 import { DEMO_CREDENTIALS, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS } from '../../src/simulator/index.js';
 
 const basic = 'Basic ' + Buffer.from('demo-user:demo-token').toString('base64');
@@ -65,5 +65,59 @@ describe('AttackForge tenant bounds', () => {
     expect(notes).toHaveLength(MAX_NOTES);
     expect(notes[0]!.note).toBe('n5');
     expect(notes.at(-1)!.note).toBe(`n${MAX_NOTES + 4}`);
+  });
+});
+
+// Counts alone let a 1 MiB AgentName or note be kept 5,000 times (issue 18, defect 7). What is stored is measured
+// as JSON bytes (storedBytes), not RSS: the same on every run.
+describe('bytes, not only counts', () => {
+  const MiB = 1024 * 1024;
+
+  test('Invicti: a 1 MiB AgentName or Comments is refused (400, nothing stored); MAX_SCANS + 200 retests with the longest AgentName stay under a byte bound', () => {
+    const invicti = new InvictiSimulator(DEMO_CREDENTIALS.invicti, { clock: createTestClock(), scanSeconds: 4 });
+    const auth = { authorization: basic };
+    const retest = (AgentName: string) => invicti.handle(request('POST', '/api/1.0/scans/retest', { BaseScanId: SEED_SCAN_IDS.completed, AgentName }, auth));
+    const seeded = invicti.storedBytes;
+    expect(retest('a'.repeat(MiB))).toMatchObject({ status: 400, body: { Message: expect.stringContaining('AgentName') } });
+    expect(invicti.handle(request('POST', '/api/1.0/scans/new', { TargetUri: 'http://php.testinvicti.com/', Comments: 'c'.repeat(MiB) }, auth))).toMatchObject({
+      status: 400,
+      body: { Message: expect.stringContaining('Comments') },
+    });
+    expect(invicti.storedBytes).toBe(seeded);
+
+    // The longest AgentName accepted, in two-byte characters: the most one retest can add.
+    const longest = 'é'.repeat(MAX_AGENT_NAME_CHARS);
+    expect(retest(longest).status).toBe(201);
+    const perScan = invicti.storedBytes - seeded;
+    expect(perScan).toBeLessThan(16 * 1024);
+    for (let i = 0; i < MAX_SCANS + 200; i++) expect(retest(longest).status).toBe(201);
+    expect(invicti.storedBytes).toBeLessThanOrEqual(seeded + MAX_SCANS * perScan);
+    expect(invicti.storedBytes).toBeLessThan(MAX_SCANS * 16 * 1024 + seeded); // < 80 MiB whatever is sent
+    expect(MAX_COMMENTS_CHARS).toBeLessThan(MiB);
+  });
+
+  test('AttackForge: a 1 MiB note or description is refused (400, nothing stored); 150 updates with the longest note stay under MAX_NOTES of them', () => {
+    const af = new AttackForgeSimulator(DEMO_CREDENTIALS.attackforge, createTestClock());
+    const key = { 'x-ssapi-key': DEMO_CREDENTIALS.attackforge.api_key };
+    const project = SEED_PROJECT_IDS.mobileApi;
+    const update = (body: Record<string, unknown>) => af.handle(request('PUT', `/api/ss/vulnerability/${SEED_VULNERABILITY_IDS.bolaRetest}`, { projectId: project, ...body }, key));
+    const seeded = af.storedBytes;
+    expect(update({ notes: [{ note: 'n'.repeat(MiB) }] })).toMatchObject({ status: 400, body: { error: expect.stringContaining('notes') } });
+    expect(update({ description: 'd'.repeat(MiB) })).toMatchObject({ status: 400, body: { error: expect.stringContaining('description') } });
+    expect(update({ custom_fields: [{ key: 'k', value: 'v'.repeat(MiB) }] }).status).toBe(400);
+    expect(af.storedBytes).toBe(seeded);
+
+    for (let i = 0; i < 150; i++) expect(update({ notes: [{ note: String(i % 10).repeat(MAX_TEXT_CHARS) }] }).status).toBe(200);
+    expect(af.storedBytes - seeded).toBeLessThanOrEqual(MAX_NOTES * (MAX_TEXT_CHARS + 64));
+  });
+
+  test('AttackForge: a retest round listing one id 20,000 times stores it once', () => {
+    const af = new AttackForgeSimulator(DEMO_CREDENTIALS.attackforge, createTestClock());
+    const key = { 'x-ssapi-key': DEMO_CREDENTIALS.attackforge.api_key };
+    const project = SEED_PROJECT_IDS.mobileApi;
+    const seeded = af.storedBytes;
+    const ids = Array.from({ length: 20_000 }, () => SEED_VULNERABILITY_IDS.bolaRetest);
+    expect(af.handle(request('POST', `/api/ss/project/${project}/retest/request`, { retesting_window_start: '2025-03-23T00:00:00.000Z', vulnerability_ids: ids }, key)).status).toBe(200);
+    expect(af.storedBytes - seeded).toBeLessThan(1024);
   });
 });

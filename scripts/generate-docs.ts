@@ -9,7 +9,7 @@
  * output is byte-for-byte reproducible.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import type { Action } from '../src/generated/types.js';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
@@ -17,6 +17,8 @@ import { getSchema, getValidator } from '../src/contract/schemas.js';
 import { assertValidInput } from '../src/contract/input-limits.js';
 import { inlinedSchema } from '../src/contract/inline-refs.js';
 import { ConnectorError } from '../src/contract/errors.js';
+import { pointerToDotted, schemaAtPointer } from '../src/contract/json-pointer.js';
+import { refTarget } from '../src/contract/refs.js';
 import { removeOrphan, writeOrCheck } from './lib/write-or-check.js';
 import { describeAuth, secretFields } from '../src/runtime/auth.js';
 
@@ -59,13 +61,7 @@ interface Field {
 // Schemas -> shapes
 
 function resolveRef(from: Located, ref: string): Located {
-  const [target, fragment = ''] = ref.split('#');
-  const file = target ? posix.normalize(posix.join(posix.dirname(from.file), target)) : from.file;
-  let node: unknown = getSchema(file);
-  for (const part of fragment.split('/').filter(Boolean)) {
-    node = (node as Json)[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')];
-    if (node === undefined) throw new Error(`${from.file}: $ref ${ref} points at nothing`);
-  }
+  const { node, file } = refTarget(from.file, ref);
   return { file, schema: node as Json };
 }
 
@@ -268,10 +264,8 @@ function firstExample(path: string): unknown {
 function requestBodyLine(action: Action): string {
   const body = action.request.body;
   if (!body) return 'none';
-  const source = body.source.split('/').filter(Boolean).join('.');
-  const schema = getSchema(action.input_schema);
-  let target: Json | undefined = schema;
-  for (const part of body.source.split('/').filter(Boolean)) target = (target?.properties as Record<string, Json> | undefined)?.[part];
+  const source = pointerToDotted(body.source);
+  const target = schemaAtPointer(getSchema(action.input_schema), body.source);
   const isObject = target?.type === 'object';
   return isObject
     ? `\`${source}\`, sent as a JSON object (\`Content-Type: application/json\`)`
@@ -281,14 +275,14 @@ function requestBodyLine(action: Action): string {
 function pathParameterLine(action: Action): string | undefined {
   const names = [...action.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   if (names.length === 0 || !action.request.path_parameters) return undefined;
-  const base = action.request.path_parameters.split('/').filter(Boolean).join('.');
+  const base = pointerToDotted(action.request.path_parameters);
   return names.map((n) => `\`{${n}}\` ← \`${base}.${n}\``).join(', ');
 }
 
 function queryLine(action: Action): string | undefined {
   const source = action.request.query?.source;
   if (!source) return undefined;
-  const base = source.split('/').filter(Boolean).join('.');
+  const base = pointerToDotted(source);
   return `\`${base}\`: each property given, in the order listed under Inputs, as \`name=value\` percent-encoded (encodeURIComponent, and \`! ' ( ) *\` too; booleans \`true\`/\`false\`, integers as digits); absent ones are left out`;
 }
 

@@ -11,6 +11,7 @@
  * would otherwise both match), and a `not` or `if` is dropped rather than relaxed (relaxing inside them
  * would forbid more).
  */
+import { fragmentTokens } from '../../src/contract/json-pointer.js';
 type Json = Record<string, unknown>;
 
 export interface CompactOptions {
@@ -95,8 +96,7 @@ export function compactSchema(schema: Json, options: CompactOptions): Json {
   const pointer = (ref: string): Json | undefined => {
     if (!ref.startsWith('#')) return undefined;
     let node: unknown = schema;
-    for (const token of ref.slice(1).split('/').slice(1)) {
-      const key = decodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~');
+    for (const key of fragmentTokens(ref)) {
       node = node !== null && typeof node === 'object' ? (node as Json)[key] : undefined;
     }
     return node !== null && typeof node === 'object' ? (node as Json) : undefined;

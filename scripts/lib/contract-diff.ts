@@ -25,7 +25,8 @@
  *     the vendor's wire, callers do not see it).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
+import { refTarget } from '../../src/contract/refs.js';
 
 type Json = Record<string, unknown>;
 
@@ -136,13 +137,7 @@ class Folder {
   }
 
   private resolve(file: string, ref: string): { node: Json; file: string } {
-    const [target = '', fragment = ''] = ref.split('#');
-    const targetFile = target ? posix.normalize(posix.join(posix.dirname(file), target)) : file;
-    let node: unknown = this.read(targetFile);
-    for (const part of fragment.split('/').filter(Boolean)) {
-      node = (node as Json)[decodeURIComponent(part.replace(/~1/g, '/').replace(/~0/g, '~'))];
-      if (node === undefined) throw new Error(`${file}: $ref ${ref} does not resolve`);
-    }
+    const { node, file: targetFile } = refTarget(file, ref, (path) => this.read(path) as Record<string, unknown>);
     return { node: node as Json, file: targetFile };
   }
 

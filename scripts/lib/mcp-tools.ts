@@ -6,6 +6,7 @@
  * src/generated/mcp-tools.ts.
  */
 import { bundleSchema, type SchemaReader } from '../../src/contract/bundle.js';
+import { pointerTokens } from '../../src/contract/json-pointer.js';
 import type { ConnectorManifest } from '../../src/contract/manifest.js';
 import { compactSchema, type CompactOptions } from './compact-schema.js';
 
@@ -79,11 +80,7 @@ function compactInput(bundled: Json): Json {
 function outputCompaction(action: ConnectorManifest['actions'][number]): CompactOptions {
   // "/json_body/0/Id" names Id (of the listed items); "/wait/done" names wait and done.
   const names = Object.values(action.summary ?? {}).flatMap((pointer) =>
-    pointer
-      .split('/')
-      .slice(1)
-      .filter((token) => !/^\d+$/.test(token))
-      .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~')),
+    pointerTokens(pointer).filter((token) => !/^\d+$/.test(token)),
   );
   return { maxDepth: 2, descriptions: 'none', constraints: false, maxEnumChars: 200, optionalModelsFrom: 1, keepProperties: { fromDepth: 1, names: new Set(names) } };
 }

@@ -5,6 +5,7 @@
  * Pointer fragment (`../shared/inputs.json#/definitions/Guid`), or a bare fragment.
  */
 import { posix } from 'node:path';
+import { fragmentTokens } from './json-pointer.js';
 import { getSchema } from './schema-files.js';
 
 /** Reads a schema file by its path relative to the package root (getSchema, or a test's own tree). */
@@ -21,8 +22,8 @@ export function refTarget(file: string, ref: string, read: SchemaReader = getSch
   const path = hash < 0 ? ref : ref.slice(0, hash);
   const targetFile = path ? resolveSchemaPath(file, path) : file;
   let node: unknown = read(targetFile);
-  for (const part of (hash < 0 ? '' : ref.slice(hash + 1)).split('/').filter(Boolean)) {
-    node = (node as Record<string, unknown> | undefined)?.[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')];
+  for (const key of fragmentTokens(hash < 0 ? '' : ref.slice(hash + 1))) {
+    node = (node as Record<string, unknown> | undefined)?.[key];
     if (node === undefined) throw new Error(`${file}: $ref ${ref} points at nothing`);
   }
   return { node, file: targetFile };

@@ -15,19 +15,17 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ConnectorError, type ErrorCode, type FieldProblem } from './errors.js';
+import { escapeToken, pointerTokens } from './json-pointer.js';
 
 /** '/json_body/vulnerability_ids/0' -> 'json_body.vulnerability_ids[0]' (with an optional root prefix). */
 export function fieldName(pointer: string, root = ''): string {
   let out = root;
-  for (const raw of pointer.split('/').slice(1)) {
-    const part = unescapePointer(raw);
+  for (const part of pointerTokens(pointer)) {
     out += /^\d+$/.test(part) ? `[${part}]` : out ? `.${part}` : part;
   }
   return out;
 }
 
-const unescapePointer = (part: string) => part.replace(/~1/g, '/').replace(/~0/g, '~');
-const escapePointer = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Field names longer than this are cut in messages (an input may carry a 900 KB property name). */
 export const MAX_FIELD_NAME_LENGTH = 120;
@@ -98,9 +96,8 @@ export function humanize(name: string): string {
 /** The schema node of the value at `pointer`, walking properties and items (refs already inlined), or undefined. */
 function nodeAt(root: SchemaNode | undefined, pointer: string): SchemaNode | undefined {
   let node = root;
-  for (const raw of pointer.split('/').slice(1)) {
+  for (const part of pointerTokens(pointer)) {
     if (!node || typeof node !== 'object') return undefined;
-    const part = unescapePointer(raw);
     if (/^\d+$/.test(part) && node.items !== undefined) {
       node = Array.isArray(node.items) ? node.items[Number(part)] : node.items;
     } else if (node.properties && Object.hasOwn(node.properties, part)) {
@@ -121,7 +118,7 @@ function nodeAt(root: SchemaNode | undefined, pointer: string): SchemaNode | und
  */
 export function fieldLabel(schema: unknown, pointer: string, root = ''): string {
   const rootNode = schema as SchemaNode | undefined;
-  const parts = pointer.split('/').slice(1).map(unescapePointer);
+  const parts = pointerTokens(pointer);
   if (parts.length === 0) return rootNode?.title ?? (root ? humanize(root) : 'Input');
   const node = nodeAt(rootNode, pointer);
   const last = parts[parts.length - 1]!;
@@ -234,7 +231,7 @@ function boundMessage(error: ErrorObject, node: SchemaNode | undefined, schema: 
       const relation = error.keyword.includes('Minimum') ? 'not before' : 'not after';
       // "1/name" is a sibling of this field.
       if (bound.startsWith('1/')) {
-        const sibling = `${pointer.slice(0, pointer.lastIndexOf('/'))}/${escapePointer(bound.slice(2))}`;
+        const sibling = `${pointer.slice(0, pointer.lastIndexOf('/'))}/${escapeToken(bound.slice(2))}`;
         return `${relation} ${fieldLabel(schema, sibling, root)}`;
       }
       return `${relation} ${quoted(params.limit)}`;
@@ -258,9 +255,9 @@ export function describeProblems(errors: readonly ErrorObject[] | null | undefin
     const params = error.params as Record<string, unknown>;
     const pointer =
       error.keyword === 'required'
-        ? `${error.instancePath}/${escapePointer(String(params.missingProperty))}`
+        ? `${error.instancePath}/${escapeToken(String(params.missingProperty))}`
         : error.keyword === 'additionalProperties'
-          ? `${error.instancePath}/${escapePointer(String(params.additionalProperty))}`
+          ? `${error.instancePath}/${escapeToken(String(params.additionalProperty))}`
           : error.instancePath;
     const key = `${error.keyword === 'additionalProperties' ? 'extra' : 'value'}\u0000${pointer}`;
     const group = groups.get(key);
@@ -273,9 +270,9 @@ export function describeProblems(errors: readonly ErrorObject[] | null | undefin
     const params = first.params as Record<string, unknown>;
     const pointer =
       first.keyword === 'required'
-        ? `${first.instancePath}/${escapePointer(String(params.missingProperty))}`
+        ? `${first.instancePath}/${escapeToken(String(params.missingProperty))}`
         : first.keyword === 'additionalProperties'
-          ? `${first.instancePath}/${escapePointer(String(params.additionalProperty))}`
+          ? `${first.instancePath}/${escapeToken(String(params.additionalProperty))}`
           : first.instancePath;
     const node = nodeAt(schema as SchemaNode | undefined, pointer) ?? (first.keyword === 'required' ? undefined : (first.parentSchema as SchemaNode | undefined));
     let message: string;

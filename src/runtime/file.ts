@@ -11,7 +11,7 @@ import type { ActionDeclaration } from '../contract/manifest.js';
 import type { Envelope } from './envelope.js';
 import { stripControls } from './neutralise.js';
 import { holdsSecret, redact, redactServerText } from './redact.js';
-import { resolvePointer } from './request.js';
+import { resolvePointer } from '../contract/json-pointer.js';
 
 export interface EnvelopeFile {
   file_name: string;

@@ -23,7 +23,7 @@ import type { ActionDeclaration } from '../contract/manifest.js';
 import { getSchema } from '../contract/schema-files.js';
 import { abortedError, isAborted, sleepUnlessAborted } from './abort.js';
 import type { Envelope } from './envelope.js';
-import { resolvePointer } from './request.js';
+import { resolvePointer, schemaAtPointer } from '../contract/json-pointer.js';
 import { parseRetryAfter, type RetryClock } from './retry.js';
 
 /** What a wait reports after each poll (RunOptions.onProgress). */
@@ -77,22 +77,12 @@ export function pollInput(poll: PollDeclaration, input: unknown): Record<string,
   return out;
 }
 
-/** The schema node that describes the input at `pointer` (following `properties`). */
-function schemaAt(schema: Record<string, unknown>, pointer: string): Record<string, unknown> | undefined {
-  let node: unknown = schema;
-  for (const key of pointer.split('/').slice(1)) {
-    const properties = node && typeof node === 'object' ? (node as { properties?: Record<string, unknown> }).properties : undefined;
-    node = properties?.[key.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return node && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
-}
-
 /** timeout_s and interval_s from the input, else the defaults the input schema declares (the schema is the one source of them). */
 export function waitSettings(action: ActionDeclaration, input: unknown): WaitSettings {
   const poll = action.poll!;
   const given = resolvePointer(input, poll.options);
   const options = given && typeof given === 'object' ? (given as Record<string, unknown>) : {};
-  const declared = (schemaAt(getSchema(action.input_schema), poll.options)?.properties ?? {}) as Record<string, { default?: unknown }>;
+  const declared = (schemaAtPointer(getSchema(action.input_schema), poll.options)?.properties ?? {}) as Record<string, { default?: unknown }>;
   const seconds = (name: 'timeout_s' | 'interval_s'): number => {
     const value = options[name] ?? declared[name]?.default;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

@@ -7,6 +7,7 @@ import { ConnectorError } from '../contract/errors.js';
 import type { ActionDeclaration } from '../contract/manifest.js';
 import { manifest } from '../contract/manifest.js';
 import { getSchema } from '../contract/schema-files.js';
+import { pointerToDotted, resolvePointer, schemaAtPointer } from '../contract/json-pointer.js';
 import { applyAuth } from './auth.js';
 import type { ResolvedConnection } from './connection.js';
 
@@ -19,17 +20,6 @@ export interface PreparedRequest {
 }
 
 const USER_AGENT = `${manifest.name}/${manifest.version}`;
-
-/** RFC 6901 JSON Pointer lookup. */
-export function resolvePointer(document: unknown, pointer: string): unknown {
-  let node = document;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
 
 /** Every form a server might decode the segment to: repeated percent-decoding, then Unicode compatibility folding (／ → /, ． → .). */
 function decodedForms(text: string): string[] {
@@ -75,13 +65,7 @@ export function expandPath(action: ActionDeclaration, input: unknown): string {
 
 /** The property names of the input schema's object at `pointer`, in declaration order (the query string's order). */
 function declaredOrder(action: ActionDeclaration, pointer: string): string[] {
-  let node: unknown = getSchema(action.input_schema);
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    const properties = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
-    node = properties?.[key];
-  }
-  const properties = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const properties = schemaAtPointer(getSchema(action.input_schema), pointer)?.properties as Record<string, unknown> | undefined;
   return properties ? Object.keys(properties) : [];
 }
 
@@ -112,7 +96,7 @@ export function buildQuery(action: ActionDeclaration, input: unknown): string {
   const params = resolvePointer(input, pointer);
   if (params === undefined || params === null) return '';
   if (typeof params !== 'object' || Array.isArray(params)) {
-    const field = pointer.slice(1).split('/').join('.');
+    const field = pointerToDotted(pointer);
     throw new ConnectorError('INPUT_INVALID', `${field} must be an object`, [{ field, message: 'must be an object' }]);
   }
   const values = params as Record<string, unknown>;

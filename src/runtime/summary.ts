@@ -5,7 +5,7 @@
  */
 import type { Envelope } from './envelope.js';
 import { getAction } from '../contract/manifest.js';
-import { resolvePointer } from './request.js';
+import { resolvePointer } from '../contract/json-pointer.js';
 
 export function summarize(actionId: string, envelope: Envelope): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -9,7 +9,7 @@ import { loadValidators } from '../../contract/validators.js';
 import { isConnectorError } from '../../contract/errors.js';
 import type { ActionDeclaration } from '../../contract/manifest.js';
 import { redact } from '../../runtime/redact.js';
-import { resolvePointer } from '../../runtime/request.js';
+import { resolvePointer } from '../../contract/json-pointer.js';
 import { actionFromArgument } from '../actions.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { connectionVariables } from '../connection-env.js';

@@ -20,6 +20,7 @@ import { ConnectorError } from '../src/contract/errors.js';
 import { pointerToDotted, schemaAtPointer } from '../src/contract/json-pointer.js';
 import { refTarget } from '../src/contract/refs.js';
 import { removeOrphan, writeOrCheck } from './lib/write-or-check.js';
+import { EXIT } from '../src/cli/exit-codes.js';
 import { describeAuth, secretFields } from '../src/runtime/auth.js';
 
 type Json = Record<string, unknown>;
@@ -355,7 +356,9 @@ function renderAction(action: Action): string {
   const pollLine = (poll: NonNullable<Action['poll']>) =>
     `runs [\`${poll.action}\`](${poll.action}.md) every \`${poll.options.slice(1)}.interval_s\` seconds until \`${poll.until.pointer}\` is ${poll.until.in
       .map((v) => `\`${String(v)}\``)
-      .join(', ')} (then \`wait.done\` is true) or \`${poll.options.slice(1)}.timeout_s\` has passed; returns the last envelope plus \`wait\` (README "Waiting for a scan")`;
+      .join(', ')} (then \`wait.done\` is true) or \`${poll.options.slice(1)}.timeout_s\` has passed; returns the last envelope plus \`wait\` (README "Waiting for a scan"). With \`${poll.options.slice(1)}.once\` true it sends exactly one status request and returns at once. \`wait.outcome\`: \`completed\` when the value is ${(poll.until as { ok: unknown[] }).ok
+      .map((v) => `\`${String(v)}\``)
+      .join(', ')} (CLI exit ${EXIT.OK}), \`ended\` for the other terminal values (CLI exit ${EXIT.WAIT_UNSUCCESSFUL}), \`pending\` when not terminal yet (CLI exit ${EXIT.WAIT_PENDING}): check again after \`wait.next_check_after_s\` seconds ([docs/waiting.md](../waiting.md))`;
   const lines = [
     `# ${action.title}`,
     '',

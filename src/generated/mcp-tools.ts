@@ -424,10 +424,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_wait",
     "title": "Wait for Scan",
-    "description": "Waits until a scan is Complete, Failed or Cancelled (or wait.timeout_s passes), polling its status every wait.interval_s seconds; returns the last status plus how the wait ended. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "description": "Follows a scan until it is Complete, Failed or Cancelled: with wait.once true, one status check that returns at once with wait.outcome (completed, ended or pending) and wait.next_check_after_s (call again after that many seconds); otherwise polls every wait.interval_s until a terminal state or wait.timeout_s. Returns the last status plus how the wait ended. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
-      "description": "Polls the scan's status until it is Complete, Failed or Cancelled, or until wait.timeout_s has…",
+      "description": "Follows the scan's status: one check (wait.once) or polling until it is Complete, Failed or…",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -449,10 +449,15 @@ export const mcpTools: readonly McpToolDefinition[] = [
           }
         },
         "wait": {
-          "description": "How long to wait in all and how often to ask.",
+          "description": "How to wait: a single check (once), or how long in all and how often to ask.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
+            "once": {
+              "description": "true: send exactly one status request and return at once with wait.outcome and, while the scan…",
+              "type": "boolean",
+              "default": false
+            },
             "timeout_s": {
               "description": "Give up after this many seconds (1 to 86400, default 3600) if the scan has not reached a terminal…",
               "type": "integer",
@@ -501,6 +506,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "type": "object",
               "required": [
                 "done",
+                "outcome",
                 "polls",
                 "waited_ms"
               ],
@@ -508,10 +514,21 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 "done": {
                   "type": "boolean"
                 },
+                "outcome": {
+                  "type": "string",
+                  "enum": [
+                    "completed",
+                    "ended",
+                    "pending"
+                  ]
+                },
                 "polls": {
                   "type": "integer"
                 },
                 "waited_ms": {
+                  "type": "integer"
+                },
+                "next_check_after_s": {
                   "type": "integer"
                 }
               }

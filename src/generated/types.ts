@@ -190,12 +190,12 @@ export type InvictiScanStatusOutput = Envelope & {
   json_body: ApiScanStatusModel | BaseResponseApiModel | null;
 } & unknown;
 /**
- * The envelope of the last status poll (json_body: ApiScanStatusModel, or Invicti's { Message } / null when that poll failed) plus wait { done, polls, waited_ms }: done is true when State reached Complete, Failed or Cancelled, false when timeout_s passed first. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses.
+ * The envelope of the last status check (json_body: ApiScanStatusModel, or Invicti's { Message } / null when that check failed) plus wait { done, outcome, polls, waited_ms, errors, timed_out, once, next_check_after_s, error }: outcome completed when State reached Complete, ended when it reached Failed or Cancelled (or the vendor answered a status that waiting will not change, e.g. 404), pending when it is still running (a single check, or timeout_s passed first); next_check_after_s (when pending) says when to check again. On 2xx json_body must be the model: { Message } (with or without other fields), null with a text or HTML response_text, or any other shape fails validation: that is drift. The error bodies belong to the other statuses (a single check with no HTTP response at all: status_code 0, json_body null, wait.error).
  */
 export type InvictiScanWaitOutput = Envelope & {
   json_body: ApiScanStatusModel | BaseResponseApiModel | null;
   /**
-   * How the wait ended: done (a terminal state was reached), polls, waited_ms.
+   * How the wait ended: done, outcome (completed, ended, pending), polls, waited_ms, and next_check_after_s while pending.
    */
   wait: unknown;
 } & unknown;
@@ -383,7 +383,7 @@ export interface AttackforgeCancelProjectRetestRoundInput {
  */
 export interface Envelope {
   /**
-   * HTTP status code of the vendor's response. Playbooks branch on it.
+   * HTTP status code of the vendor's response. Playbooks branch on it. 0 only on a wait's single check (wait.once) that got no HTTP response at all: wait.error says why.
    */
   status_code: number;
   /**
@@ -434,6 +434,10 @@ export interface Envelope {
      */
     done: boolean;
     /**
+     * completed: a terminal state the manifest declares successful (poll.until.ok, e.g. Complete); ended: a terminal state that is not (e.g. Failed, Cancelled), or a status answer that waiting will not change (401, 404 ...); pending: not terminal yet (a single check, or a wait that reached timeout_s or its budget): check again after next_check_after_s.
+     */
+    outcome: 'completed' | 'ended' | 'pending';
+    /**
      * Status requests made, failed ones included.
      */
     polls: number;
@@ -442,13 +446,28 @@ export interface Envelope {
      */
     waited_ms: number;
     /**
-     * Polls that got no HTTP response (timeout, refused, reset ...): each was retried on the next tick.
+     * Checks that got no HTTP response (timeout, refused, reset ...) or a "not now" status (429, 502, 503, 504): each was retried on the next tick (a single check: the next call).
      */
     errors?: number;
     /**
      * true when the wait ended because timeout_s passed (or the next poll could not finish before it); false when it ended on a terminal value or on a status response that will not change by waiting (401, 404 ...).
      */
     timed_out?: boolean;
+    /**
+     * true when this was a single check (wait.once): exactly one status request, no sleep.
+     */
+    once?: boolean;
+    /**
+     * Present when outcome is pending: seconds to wait before the next check. At least interval_s; longer when the vendor said so (Retry-After on a 429 or 503) or when the check got no HTTP response.
+     */
+    next_check_after_s?: number;
+    /**
+     * The failure of the last check when it got no HTTP response (timeout, refused, reset ...): not fatal, the wait is pending.
+     */
+    error?: {
+      code: string;
+      message: string;
+    };
   };
 }
 /**
@@ -2802,7 +2821,7 @@ export interface ApiScanStatusModel {
     | 'AsyncArchiving';
 }
 /**
- * Polls the scan's status until it is Complete, Failed or Cancelled, or until wait.timeout_s has passed.
+ * Follows the scan's status: one check (wait.once) or polling until it is Complete, Failed or Cancelled, or until wait.timeout_s has passed.
  */
 export interface InvictiScanWaitInput {
   /**
@@ -2815,9 +2834,13 @@ export interface InvictiScanWaitInput {
     id: string;
   };
   /**
-   * How long to wait in all and how often to ask. Both optional.
+   * How to wait: a single check (once), or how long in all and how often to ask. All optional.
    */
   wait?: {
+    /**
+     * true: send exactly one status request and return at once with wait.outcome and, while the scan runs, wait.next_check_after_s (the seconds to wait before checking again): nothing is held between checks. false (default): poll until a terminal state or timeout_s.
+     */
+    once?: boolean;
     /**
      * Give up after this many seconds (1 to 86400, default 3600) if the scan has not reached a terminal state; no poll starts that could not finish before it.
      */
@@ -3061,7 +3084,7 @@ export interface RequestDeclaration {
   };
 }
 /**
- * Makes the action a wait: instead of one request, the runtime runs `action` (a declared action on the same connection) again and again until the value at until.pointer of its envelope is one of until.in, or the wait's timeout_s passes, and returns the last envelope plus wait { done, polls, waited_ms, errors, timed_out }. Convention: the wait's own method, path and request.path_parameters are those of the polled action (that is what goes on the wire), so list/describe show the real request. options: JSON Pointer to the wait options in the input, an object with timeout_s and interval_s (integers, seconds) whose defaults are the `default`s the input schema declares at that place.
+ * Makes the action a wait: instead of one request, the runtime runs `action` (a declared action on the same connection) again and again until the value at until.pointer of its envelope is one of until.in, or the wait's timeout_s passes, and returns the last envelope plus wait { done, outcome, polls, waited_ms, errors, timed_out, next_check_after_s }; with wait.once it sends exactly one status request and returns at once (check once, call again in next_check_after_s). Convention: the wait's own method, path and request.path_parameters are those of the polled action (that is what goes on the wire), so list/describe show the real request. options: JSON Pointer to the wait options in the input, an object with timeout_s and interval_s (integers, seconds) whose defaults are the `default`s the input schema declares at that place.
  */
 export interface PollDeclaration {
   /**
@@ -3076,7 +3099,7 @@ export interface PollDeclaration {
   };
   options: JsonPointer;
   /**
-   * When the wait is done: the value at pointer (in the polled envelope) is one of `in`.
+   * When the wait is done: the value at pointer (in the polled envelope) is one of `in` (the terminal values). `ok`: those of them that are a success (outcome completed); any other terminal value ends the wait with outcome ended (e.g. Failed, Cancelled).
    */
   until: {
     pointer: EnvelopePointer;
@@ -3084,6 +3107,10 @@ export interface PollDeclaration {
      * @minItems 1
      */
     in: [string | number | boolean, ...(string | number | boolean)[]];
+    /**
+     * @minItems 1
+     */
+    ok: [string | number | boolean, ...(string | number | boolean)[]];
   };
   /**
    * What progress reports show: the state, and a percentage read directly (percentage) or computed as 100 * completed / total.

@@ -3,7 +3,22 @@
  * `poll` declaration (connector.json). It runs the polled action again and
  * again, each poll its own runAction with its own time budget, until the value
  * at `until.pointer` is one of `until.in` or the wait's timeout_s passes, and
- * returns the last envelope plus `wait: { done, polls, waited_ms, errors, timed_out }`.
+ * returns the last envelope plus `wait: { done, outcome, polls, waited_ms, errors, timed_out, next_check_after_s? }`.
+ *
+ * Outcome: `completed` when the terminal value is one the manifest declares
+ * successful (`until.ok`), `ended` for any other terminal value (Failed,
+ * Cancelled) or a status answer waiting will not change (401, 404 ...),
+ * `pending` when the wait stopped first (timeout_s, the caller's budget, or a
+ * single check). A pending result says when to check again:
+ * `next_check_after_s`, at least interval_s, longer when the vendor's
+ * Retry-After (429/503) says so, and twice interval_s after a check that got
+ * no HTTP response.
+ *
+ * `wait.once: true` is a single check: exactly one status request (the poll's
+ * own retries off), no sleep; a transport failure or a 429 is not fatal there
+ * (outcome pending, the error counted; with no response at all the envelope
+ * has status_code 0 and wait.error). A loop of single checks that sleeps
+ * next_check_after_s between them reaches the same outcome as the blocking wait.
  *
  * - Polls start every interval_s (start to start); a Retry-After on a response
  *   pushes the next poll later, never earlier.
@@ -46,11 +61,17 @@ export type PollDeclaration = NonNullable<ActionDeclaration['poll']>;
 export interface WaitSettings {
   timeoutMs: number;
   intervalMs: number;
+  /** A single check: one status request, no sleep. */
+  once: boolean;
 }
 
+export type WaitOutcome = 'completed' | 'ended' | 'pending';
+
 export interface WaitDependencies {
-  /** Runs the polled action once, within `budgetMs`, and resolves with its envelope. */
-  runPoll(actionId: string, input: unknown, budgetMs: number): Promise<Envelope>;
+  /** Runs the polled action once, within `budgetMs`, and resolves with its envelope; `single`: one request, no retries of its own. */
+  runPoll(actionId: string, input: unknown, budgetMs: number, single: boolean): Promise<Envelope>;
+  /** The longest the blocking wait may hold its caller (MCP without a task, n8n): past it the result is pending. */
+  budgetMs?: number | undefined;
   /** The longest a single poll may take (the connection's timeout_ms, or RunOptions.timeoutMs). */
   pollTimeoutMs: number;
   clock: Pick<RetryClock, 'now' | 'sleep'>;
@@ -90,7 +111,24 @@ export function waitSettings(action: ActionDeclaration, input: unknown): WaitSet
     }
     return value * 1000;
   };
-  return { timeoutMs: seconds('timeout_s'), intervalMs: seconds('interval_s') };
+  const once = options.once ?? (declared as Record<string, { default?: unknown }>).once?.default;
+  return { timeoutMs: seconds('timeout_s'), intervalMs: seconds('interval_s'), once: once === true };
+}
+
+/** The outcome of a status envelope: completed / ended on a terminal value (per until.ok), ended on a status waiting will not change, else undefined (go on). */
+export function outcomeOf(poll: PollDeclaration, envelope: Envelope): Exclude<WaitOutcome, 'pending'> | undefined {
+  if (is2xx(envelope.status_code)) {
+    const value = resolvePointer(envelope, poll.until.pointer);
+    if (!(poll.until.in as unknown[]).includes(value)) return undefined;
+    return (poll.until.ok as unknown[]).includes(value) ? 'completed' : 'ended';
+  }
+  return TRANSIENT_STATUSES.has(envelope.status_code) ? undefined : 'ended';
+}
+
+/** Seconds to wait before the next check: interval_s at least, a longer Retry-After, twice interval_s after a check with no response. */
+export function nextCheckAfterS(intervalMs: number, retryAfterMs: number | undefined, failed: boolean): number {
+  const base = failed ? 2 * intervalMs : intervalMs;
+  return Math.max(1, Math.ceil(Math.max(base, retryAfterMs ?? 0) / 1000));
 }
 
 function headerValue(envelope: Envelope, name: string): string | undefined {
@@ -120,19 +158,23 @@ const is2xx = (status: number) => status >= 200 && status <= 299;
 export async function runWait(action: ActionDeclaration, input: unknown, deps: WaitDependencies): Promise<Envelope> {
   const poll = action.poll;
   if (!poll) throw new Error(`${action.id} declares no poll`);
-  const { timeoutMs, intervalMs } = waitSettings(action, input);
+  const { timeoutMs, intervalMs, once } = waitSettings(action, input);
   const statusInput = pollInput(poll, input);
   const { clock, signal } = deps;
 
   const start = clock.now();
-  const deadline = start + timeoutMs;
+  // The caller's budget (MCP without a task, n8n) shortens the blocking wait; the result is then pending.
+  const holdMs = deps.budgetMs !== undefined ? Math.min(timeoutMs, Math.max(0, deps.budgetMs)) : timeoutMs;
+  const deadline = start + holdMs;
   const elapsed = () => Math.max(0, Math.round(clock.now() - start));
   // A shorter per-poll timeout (e.g. --timeout-ms 500) is the caller's choice: it is the floor then.
   const minPollMs = Math.min(MIN_POLL_MS, deps.pollTimeoutMs);
   let polls = 0;
   let errors = 0;
   let last: Envelope | undefined;
-  let lastError: unknown;
+  let lastError: ConnectorError | undefined;
+  let lastFailed = false;
+  let retryAfterMs: number | undefined;
   let seen: { state: string | null; percentage: number | null } = { state: null, percentage: null };
 
   const aborted = () => {
@@ -149,24 +191,30 @@ export async function runWait(action: ActionDeclaration, input: unknown, deps: W
       // A failing progress display (a closed stderr) must not end the wait.
     }
   };
-  const finish = (done: boolean, timedOut: boolean): Envelope => {
+  const finish = (outcome: WaitOutcome, timedOut: boolean): Envelope => {
+    const wait: NonNullable<Envelope['wait']> = { done: outcome !== 'pending' && is2xx(last?.status_code ?? 0), outcome, polls, waited_ms: elapsed(), errors, timed_out: timedOut };
+    if (once) wait.once = true;
+    if (outcome === 'pending') wait.next_check_after_s = nextCheckAfterS(intervalMs, retryAfterMs, lastFailed);
+    if (lastFailed && lastError) wait.error = { code: lastError.code, message: lastError.message };
     if (!last) {
+      // Only a single check resolves without any status answer: the failure is not fatal there.
+      if (once && lastError) return { status_code: 0, reason: lastError.code, response_headers: {}, json_body: null, wait };
       if (lastError) throw lastError;
       throw new ConnectorError('TIMEOUT', `${action.id}: no poll could be made within timeout_s (${timeoutMs / 1000} s)`);
     }
-    return { ...last, wait: { done, polls, waited_ms: elapsed(), errors, timed_out: timedOut } };
+    return { ...last, wait };
   };
 
   for (;;) {
     if (signal?.aborted) throw aborted();
     const pollStart = clock.now();
-    const budget = Math.floor(Math.min(deps.pollTimeoutMs, deadline - pollStart));
-    if (budget < minPollMs) return finish(false, true);
+    const budget = once ? Math.floor(Math.min(deps.pollTimeoutMs, timeoutMs)) : Math.floor(Math.min(deps.pollTimeoutMs, deadline - pollStart));
+    if (!once && budget < minPollMs) return finish('pending', true);
 
     polls += 1;
     let failure: ConnectorError | undefined;
     try {
-      last = await deps.runPoll(poll.action, statusInput, budget);
+      last = await deps.runPoll(poll.action, statusInput, budget, once);
     } catch (error) {
       if (isAborted(error) || signal?.aborted) throw aborted();
       if (!(error instanceof ConnectorError) || FATAL_CODES.has(error.code)) throw error;
@@ -174,23 +222,29 @@ export async function runWait(action: ActionDeclaration, input: unknown, deps: W
       lastError = error;
       failure = error;
     }
+    lastFailed = failure !== undefined;
+    retryAfterMs = undefined;
 
     let next = pollStart + intervalMs;
     if (failure || !last) {
       report(false, failure);
     } else {
       seen = progressOf(poll, last);
-      const value = resolvePointer(last, poll.until.pointer);
-      const done = is2xx(last.status_code) && (poll.until.in as unknown[]).includes(value);
-      report(done);
-      if (done) return finish(true, false);
-      if (!is2xx(last.status_code) && !TRANSIENT_STATUSES.has(last.status_code)) return finish(false, false);
+      const outcome = outcomeOf(poll, last);
+      report(outcome !== undefined && is2xx(last.status_code));
+      if (outcome) return finish(outcome, false);
+      // A transient status ("not now": 429, 502, 503, 504) counts as an error of this poll.
+      if (!is2xx(last.status_code)) errors += 1;
       const retryAfter = parseRetryAfter(headerValue(last, 'Retry-After'), clock.now());
-      if (retryAfter !== undefined) next = Math.max(next, clock.now() + retryAfter);
+      if (retryAfter !== undefined) {
+        retryAfterMs = retryAfter;
+        next = Math.max(next, clock.now() + retryAfter);
+      }
     }
+    if (once) return finish('pending', false);
 
     // The next poll needs minPollMs before the deadline; if it cannot have them, the wait ends now rather than idle until then.
-    if (next + minPollMs > deadline) return finish(false, true);
+    if (next + minPollMs > deadline) return finish('pending', true);
     const pause = next - clock.now();
     if (pause > 0) await sleepUnlessAborted(clock.sleep, pause, signal, aborted);
   }

@@ -42,6 +42,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Wait actions (those that declare `poll`): called after each poll with the state, percentage, polls and time so far. */
   onProgress?: (progress: WaitProgress) => void;
+  /**
+   * Wait actions: the longest a blocking wait may hold the caller, in milliseconds (a host that schedules its own
+   * checks: an MCP call without a task, an n8n node). Past it the wait returns outcome pending with next_check_after_s.
+   */
+  waitBudgetMs?: number;
 }
 
 export interface PreparedAction {
@@ -144,8 +149,11 @@ export async function runAction(actionId: string, callerInput: unknown, connecti
   if (action.poll) {
     return runWait(action, input, {
       // Each poll is a whole runAction of the polled action: same validation, retries, redaction, envelope.
-      runPoll: (pollId, statusInput, budgetMs) => runAction(pollId, statusInput, connection, { ...options, timeoutMs: budgetMs, onProgress: undefined }),
+      // A single check sends exactly one request: the poll's own retries are off (the caller checks again later).
+      runPoll: (pollId, statusInput, budgetMs, single) =>
+        runAction(pollId, statusInput, connection, { ...options, timeoutMs: budgetMs, onProgress: undefined, ...(single ? { retry: { ...options.retry, maxAttempts: 1 } } : {}) }),
       pollTimeoutMs: resolved.timeoutMs,
+      budgetMs: options.waitBudgetMs,
       clock,
       signal,
       onProgress: options.onProgress,

@@ -78,7 +78,7 @@ describe('retest-connectors run invicti_scan_wait', () => {
     expect(envelope).toMatchObject({ status_code: 200, json_body: { State: 'Scanning' }, wait: { done: false, timed_out: true, errors: 0 } });
     expect(envelope.wait.polls).toBe(server.requests.length);
     expect(envelope.wait.waited_ms).toBeLessThanOrEqual(2_000);
-    expect(result.stderr).toMatch(/retest-connectors: invicti_scan_wait: the wait ended after \d s before a terminal state \(last state "Scanning"\) \(exit 5\)\n$/);
+    expect(result.stderr).toMatch(/retest-connectors: invicti_scan_wait: the wait ended after \d s before a terminal state \(last state "Scanning"\); check again in 1 s \(exit 5\)\n$/);
     expectNoSecretNorStack(result);
   });
 

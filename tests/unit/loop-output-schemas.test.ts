@@ -277,7 +277,7 @@ describe('Invicti outputs catch drift', () => {
     expect(validate({ ...done, wait: { done: true } })).toBe(false);
     expect(validate({ ...done, json_body: { foo: 1 } })).toBe(false);
     // the last poll failed: its envelope, with wait
-    expect(validate(envelope(404, { Message: 'Scan not found.' }, { wait: { done: false, polls: 1, waited_ms: 120 } }))).toBe(true);
+    expect(validate(envelope(404, { Message: 'Scan not found.' }, { wait: { done: false, outcome: 'ended', polls: 1, waited_ms: 120 } }))).toBe(true);
   });
 });
 

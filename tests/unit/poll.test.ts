@@ -105,7 +105,7 @@ describe('invicti_scan_wait: the declared wait', () => {
       const clock = fakeClock();
       const transport = scripted(clock, [status('Scanning'), status(state)]);
       const envelope = await runAction('invicti_scan_wait', input({ interval_s: 5 }), invicti, { transport });
-      expect([state, envelope.wait]).toEqual([state, { done: true, polls: 2, waited_ms: 5_000 + LATENCY_MS, errors: 0, timed_out: false }]);
+      expect([state, envelope.wait]).toEqual([state, { done: true, outcome: 'ended', polls: 2, waited_ms: 5_000 + LATENCY_MS, errors: 0, timed_out: false }]);
     }
   });
 
@@ -117,7 +117,7 @@ describe('invicti_scan_wait: the declared wait', () => {
     expect(transport.sent).toHaveLength(120);
     expect(transport.sent.at(-1)!.at).toBe(3_570_000);
     expect(new Set(clock.sleeps)).toEqual(new Set([30_000 - LATENCY_MS]));
-    expect(envelope.wait).toEqual({ done: false, polls: 120, waited_ms: 3_570_000 + LATENCY_MS, errors: 0, timed_out: true });
+    expect(envelope.wait).toEqual({ done: false, outcome: 'pending', polls: 120, waited_ms: 3_570_000 + LATENCY_MS, errors: 0, timed_out: true, next_check_after_s: 30 });
   });
 
   test('timeout_s ends the wait with the last envelope and done false; no poll starts that could not finish in time', async () => {
@@ -170,7 +170,8 @@ describe('invicti_scan_wait: the declared wait', () => {
     // Poll 2 is answered 429 three times (the runtime's retries, Retry-After 20 s each time); poll 3 comes 20 s later.
     expect(transport.sent).toHaveLength(5);
     expect(transport.sent[4]!.at - transport.sent[3]!.at).toBeGreaterThanOrEqual(20_000 + LATENCY_MS);
-    expect(envelope).toMatchObject({ status_code: 200, json_body: { State: 'Complete' }, wait: { done: true, polls: 3, errors: 0 } });
+    // The 429 is counted as an error of its poll (a "not now"), never fatal.
+    expect(envelope).toMatchObject({ status_code: 200, json_body: { State: 'Complete' }, wait: { done: true, outcome: 'completed', polls: 3, errors: 1 } });
   });
 
   test('a transport failure mid-wait is counted and retried on the next tick, never fatal while a later poll can answer', async () => {

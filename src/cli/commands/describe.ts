@@ -117,10 +117,26 @@ function humanDescription(action: ActionDeclaration, description: ActionDescript
     indent(String(description.output_schema.description ?? '')),
     `  Schemas: ${action.input_schema}, ${action.output_schema} (in full: describe ${action.id} --json)`,
     '',
+    ...(action.poll ? [waitLines(action.poll), ''] : []),
     'Try it:',
     `  retest-connectors describe ${action.id} --json | jq .example_input > input.json`,
     `  retest-connectors run ${action.id} --input input.json --dry-run`,
     '',
+  ].join('\n');
+}
+
+/** A wait's outcomes and exit statuses, from its poll declaration (until.in / until.ok) and the exit table. */
+function waitLines(poll: NonNullable<ActionDeclaration['poll']>): string {
+  const options = poll.options.slice(1);
+  const ok = (poll.until as { ok: unknown[] }).ok.map(String);
+  const ended = poll.until.in.map(String).filter((v) => !ok.includes(v));
+  return [
+    'Wait:',
+    `  ${options}.once true: exactly one status request, returned at once (nothing held between checks); otherwise`,
+    `  polls every ${options}.interval_s until a terminal state or ${options}.timeout_s. wait.outcome:`,
+    `    completed  ${ok.join(', ')} (exit ${EXIT.OK})`,
+    `    ended      ${ended.join(', ')} (exit ${EXIT.WAIT_UNSUCCESSFUL}), or a status waiting will not change, e.g. 404 (exit ${EXIT.HTTP_STATUS})`,
+    `    pending    not terminal yet (exit ${EXIT.WAIT_PENDING}): check again after wait.next_check_after_s seconds`,
   ].join('\n');
 }
 

@@ -47,7 +47,7 @@ function examples(): string {
     `    retest-connectors run ${first.id} --input input.json`,
     `  retest-connectors describe ${first.id} --json | jq .example_input | \\`,
     `    retest-connectors run ${first.id} --input - --connection ${first.connection}.json --dry-run`,
-    ...(wait ? [`  retest-connectors run ${wait.id} --input wait.json; echo "exit $?"   # 0 finished, 5 still running`] : []),
+    ...(wait ? [`  retest-connectors run ${wait.id} --input wait.json; echo "exit $?"   # 0 Complete, 7 Failed/Cancelled, 5 still running`] : []),
     ...(file ? [`  retest-connectors run ${file.id} --input report.json --save-file reports/`] : []),
   ].join('\n');
 }
@@ -65,9 +65,11 @@ A report comes back in file {file_name, content_type, size_bytes, content_base64
 
 A wait action (${waits}) polls until a terminal state or its wait.timeout_s: progress
 (state, percentage, elapsed) goes to stderr, one line per change (updated in place on a terminal);
-its envelope is the last status plus wait {done, polls, waited_ms, errors, timed_out}; exit 0 when
-a terminal state was reached, 5 when the wait ended first; --timeout-ms bounds each poll, not the
-wait. Ctrl-C or SIGTERM stops any run at once (exit 130).
+its envelope is the last status plus wait {done, outcome, polls, waited_ms, errors, timed_out,
+next_check_after_s}. With "wait": {"once": true} it sends one status request and returns at once.
+outcome completed (exit 0): a successful terminal state (Complete); ended (exit 7): a terminal state
+that is not (Failed, Cancelled); pending (exit 5): not yet, check again after wait.next_check_after_s.
+--timeout-ms bounds each poll, not the wait. Ctrl-C or SIGTERM stops any run at once (exit 130).
 
 Options:
   --input <file | ->       the action's input as JSON (- reads stdin); see: retest-connectors describe <action>
@@ -187,10 +189,13 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     }
     if (saveFailed) return EXIT.WRITE_FAILED;
     const exit = exitCodeForEnvelope(envelope);
-    if (exit === EXIT.WAIT_ENDED) {
+    if (exit === EXIT.WAIT_PENDING || exit === EXIT.WAIT_UNSUCCESSFUL) {
       const value = resolvePointer(envelope, action.poll?.progress?.state ?? action.poll?.until.pointer ?? '/status_code');
       const state = value === undefined ? '' : ` (last state ${JSON.stringify(value)})`;
-      say(`retest-connectors: ${action.id}: the wait ended after ${Math.round(envelope.wait!.waited_ms / 1000)} s before a terminal state${state} (exit ${exit})`);
+      const wait = envelope.wait!;
+      if (exit === EXIT.WAIT_UNSUCCESSFUL) say(`retest-connectors: ${action.id}: ended unsuccessfully${state} (exit ${exit})`);
+      else if (wait.once) say(`retest-connectors: ${action.id}: pending${state}${wait.error ? ` (${wait.error.code})` : ''}; check again in ${wait.next_check_after_s} s (exit ${exit})`);
+      else say(`retest-connectors: ${action.id}: the wait ended after ${Math.round(wait.waited_ms / 1000)} s before a terminal state${state}; check again in ${wait.next_check_after_s} s (exit ${exit})`);
     } else if (exit !== EXIT.OK) {
       // The vendor's own reason (a 400's Message) says what to fix; the status alone does not.
       const message = vendorMessage(envelope);

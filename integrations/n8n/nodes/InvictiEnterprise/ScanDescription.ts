@@ -87,7 +87,7 @@ export const scanOperations: INodeProperties[] = [{
 		{
 			name: 'Wait for Scan',
 			value: 'scanWait',
-			description: 'Waits until a scan is Complete, Failed or Cancelled (or wait.timeout_s passes), polling its status every wait.interval_s seconds; returns the last status plus how the wait ended',
+			description: 'Follows a scan until it is Complete, Failed or Cancelled: with wait.once true, one status check that returns at once with wait.outcome (completed, ended or pending) and wait.next_check_after_s (call again after that many seconds); otherwise polls every wait.interval_s until a terminal state or wait.timeout_s. Returns the last status plus how the wait ended.',
 			action: 'Wait for scan',
 		},
 	],

@@ -45,6 +45,13 @@ export const fields: INodeProperties[] = [
 				description: 'Seconds between two status requests (1 to 3600, default 30); a longer Retry-After from the vendor wins',
 			},
 			{
+				displayName: 'Single Check',
+				name: 'once',
+				type: 'boolean',
+				default: false,
+				description: 'true: send exactly one status request and return at once with wait.outcome and, while the scan runs, wait.next_check_after_s (the seconds to wait before checking again): nothing is held between checks. false (default): poll until a terminal state or timeout_s.',
+			},
+			{
 				displayName: 'Timeout (seconds)',
 				name: 'timeoutS',
 				type: 'number',
@@ -70,6 +77,12 @@ export const mapping: OperationMapping = {
 			param: 'id',
 			path: ['path_parameters', 'id'],
 			kind: 'string',
+		},
+		{
+			param: 'once',
+			path: ['wait', 'once'],
+			kind: 'boolean',
+			collection: 'waitOptions',
 		},
 		{
 			param: 'timeoutS',

@@ -8,7 +8,8 @@ import { ConnectorError, runAction } from '../../src/index.js';
 import { getAction } from '../../src/contract/manifest.js';
 import { getValidator } from '../../src/contract/schemas.js';
 import { exitCodeForEnvelope, EXIT } from '../../src/cli/exit-codes.js';
-import type { RetryClock } from '../../src/runtime/retry.js';
+import { type RetryClock, useTestClock } from '../../src/runtime/retry.js';
+import type { RunOptions } from '../../src/runtime/run.js';
 import type { Transport, TransportResponse } from '../../src/runtime/transport.js';
 import { GUID, invicti } from '../helpers/fixtures.js';
 
@@ -65,6 +66,16 @@ function scripted(script: Answer[]): Transport & { sent: number } {
   return transport;
 }
 
+/** runAction with the retries and waits on `clock` (the runtime's test clock), restored after. */
+async function runWith(clock: RetryClock, actionId: string, input: unknown, options: RunOptions) {
+  const restore = useTestClock(clock);
+  try {
+    return await runAction(actionId, input, invicti, options);
+  } finally {
+    restore();
+  }
+}
+
 const once = (extra: Record<string, unknown> = {}) => ({ path_parameters: { id: GUID }, wait: { once: true, interval_s: 30, ...extra } });
 
 describe('the manifest declares which terminal states are a success', () => {
@@ -79,7 +90,7 @@ describe('wait.once: exactly one status request, no sleep', () => {
   test('a running scan: pending, next_check_after_s = interval_s, exit 5', async () => {
     const clock = fakeClock();
     const transport = scripted([{ kind: 'state', state: 'Scanning' }]);
-    const envelope = await runAction('invicti_scan_wait', once(), invicti, { transport, retry: clock });
+    const envelope = await runWith(clock, 'invicti_scan_wait', once(), { transport });
     expect(transport.sent).toBe(1);
     expect(clock.sleeps).toEqual([]);
     expect(envelope.wait).toEqual({ done: false, outcome: 'pending', polls: 1, waited_ms: 0, errors: 0, timed_out: false, once: true, next_check_after_s: 30 });
@@ -93,7 +104,7 @@ describe('wait.once: exactly one status request, no sleep', () => {
       ['Cancelled', 'ended', EXIT.WAIT_UNSUCCESSFUL],
     ] as const) {
       const transport = scripted([{ kind: 'state', state }]);
-      const envelope = await runAction('invicti_scan_wait', once(), invicti, { transport, retry: fakeClock() });
+      const envelope = await runWith(fakeClock(), 'invicti_scan_wait', once(), { transport });
       expect([state, transport.sent, envelope.wait?.done, envelope.wait?.outcome, envelope.wait?.next_check_after_s]).toEqual([state, 1, true, outcome, undefined]);
       expect(exitCodeForEnvelope(envelope)).toBe(exit);
     }
@@ -102,7 +113,7 @@ describe('wait.once: exactly one status request, no sleep', () => {
   test('a 429 with Retry-After: one request (no retry of its own), pending, the error counted, next_check_after_s from Retry-After', async () => {
     const clock = fakeClock();
     const transport = scripted([{ kind: 'status', code: 429, retryAfter: 120 }]);
-    const envelope = await runAction('invicti_scan_wait', once(), invicti, { transport, retry: clock });
+    const envelope = await runWith(clock, 'invicti_scan_wait', once(), { transport });
     expect(transport.sent).toBe(1);
     expect(clock.sleeps).toEqual([]);
     expect(envelope.status_code).toBe(429);
@@ -111,13 +122,13 @@ describe('wait.once: exactly one status request, no sleep', () => {
   });
 
   test('a Retry-After shorter than interval_s does not make the next check earlier', async () => {
-    const envelope = await runAction('invicti_scan_wait', once(), invicti, { transport: scripted([{ kind: 'status', code: 503, retryAfter: 5 }]), retry: fakeClock() });
+    const envelope = await runWith(fakeClock(), 'invicti_scan_wait', once(), { transport: scripted([{ kind: 'status', code: 503, retryAfter: 5 }]) });
     expect(envelope.wait?.next_check_after_s).toBe(30);
   });
 
   test('no HTTP response: not fatal; status_code 0, wait.error, the error counted, a later next_check_after_s', async () => {
     const transport = scripted([{ kind: 'refused' }]);
-    const envelope = await runAction('invicti_scan_wait', once(), invicti, { transport, retry: fakeClock() });
+    const envelope = await runWith(fakeClock(), 'invicti_scan_wait', once(), { transport });
     expect(transport.sent).toBe(1);
     expect(envelope).toMatchObject({ status_code: 0, json_body: null, wait: { done: false, outcome: 'pending', errors: 1, error: { code: 'CONNECTION_FAILED' } } });
     expect(envelope.wait!.next_check_after_s).toBeGreaterThan(30);
@@ -127,7 +138,7 @@ describe('wait.once: exactly one status request, no sleep', () => {
   });
 
   test('a 404 will not change by waiting: ended, exit 1 (the HTTP status)', async () => {
-    const envelope = await runAction('invicti_scan_wait', once(), invicti, { transport: scripted([{ kind: 'status', code: 404 }]), retry: fakeClock() });
+    const envelope = await runWith(fakeClock(), 'invicti_scan_wait', once(), { transport: scripted([{ kind: 'status', code: 404 }]) });
     expect(envelope.wait).toMatchObject({ done: false, outcome: 'ended' });
     expect(exitCodeForEnvelope(envelope)).toBe(EXIT.HTTP_STATUS);
   });
@@ -135,9 +146,8 @@ describe('wait.once: exactly one status request, no sleep', () => {
 
 describe('the blocking wait has the same outcome', () => {
   test('Cancelled after two polls: ended, exit 7', async () => {
-    const envelope = await runAction('invicti_scan_wait', { path_parameters: { id: GUID }, wait: { interval_s: 5 } }, invicti, {
+    const envelope = await runWith(fakeClock(), 'invicti_scan_wait', { path_parameters: { id: GUID }, wait: { interval_s: 5 } }, {
       transport: scripted([{ kind: 'state', state: 'Scanning' }, { kind: 'state', state: 'Cancelled' }]),
-      retry: fakeClock(),
     });
     expect(envelope.wait).toMatchObject({ done: true, outcome: 'ended', polls: 2 });
     expect(exitCodeForEnvelope(envelope)).toBe(EXIT.WAIT_UNSUCCESSFUL);
@@ -145,9 +155,8 @@ describe('the blocking wait has the same outcome', () => {
 
   test('RunOptions.waitBudgetMs caps the hold: pending with next_check_after_s before timeout_s', async () => {
     const clock = fakeClock();
-    const envelope = await runAction('invicti_scan_wait', { path_parameters: { id: GUID }, wait: { interval_s: 10, timeout_s: 3600 } }, invicti, {
+    const envelope = await runWith(clock, 'invicti_scan_wait', { path_parameters: { id: GUID }, wait: { interval_s: 10, timeout_s: 3600 } }, {
       transport: scripted([{ kind: 'state', state: 'Scanning' }]),
-      retry: clock,
       waitBudgetMs: 45_000,
     });
     expect(envelope.wait).toMatchObject({ done: false, outcome: 'pending', timed_out: true, next_check_after_s: 10 });
@@ -172,17 +181,17 @@ describe('property: a loop of single checks reaches the same outcome as the bloc
       fc.asyncProperty(fc.array(answerArb, { maxLength: 12 }), endArb, async (middle, end) => {
         const script = [...middle, end];
         // Blocking: one call, time runs on a fake clock; timeout_s long enough for every answer.
-        const blocking = await runAction('invicti_scan_wait', { path_parameters: { id: GUID }, wait: { interval_s: 30, timeout_s: 86_400 } }, invicti, {
+        const blocking = await runWith(fakeClock(), 'invicti_scan_wait', { path_parameters: { id: GUID }, wait: { interval_s: 30, timeout_s: 86_400 } }, {
           transport: scripted(script),
-          retry: { ...fakeClock(), maxAttempts: 1 },
+          retry: { maxAttempts: 1 },
         });
         // Single checks: each call sends one request; the caller waits next_check_after_s between them.
         const transport = scripted(script);
-        let single = await runAction('invicti_scan_wait', once(), invicti, { transport, retry: fakeClock() });
+        let single = await runWith(fakeClock(), 'invicti_scan_wait', once(), { transport });
         let checks = 1;
         while (single.wait!.outcome === 'pending') {
           expect(single.wait!.next_check_after_s).toBeGreaterThanOrEqual(30);
-          single = await runAction('invicti_scan_wait', once(), invicti, { transport, retry: fakeClock() });
+          single = await runWith(fakeClock(), 'invicti_scan_wait', once(), { transport });
           checks += 1;
           expect(checks).toBeLessThanOrEqual(script.length);
         }

@@ -19,7 +19,7 @@ const envelope = (status: number, json_body: unknown, extra: Record<string, unkn
   json_body,
   ...extra,
 });
-const WAIT = { wait: { done: true, polls: 1, waited_ms: 10 } };
+const WAIT = { wait: { done: true, outcome: 'completed', polls: 1, waited_ms: 10 } };
 
 /** The 2xx status of each action and what its envelope needs beside json_body. */
 const SUCCESS: Record<string, { status: number; extra?: Record<string, unknown> }> = {

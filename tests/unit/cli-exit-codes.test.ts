@@ -18,6 +18,7 @@ describe('exit statuses', () => {
       TLS_FAILED: 4,
       RESPONSE_TOO_LARGE: 4,
       REQUEST_FAILED: 4,
+      WRITE_FAILED: 6,
       ABORTED: 130,
     };
     for (const code of ERROR_CODES) expect([code, exitCodeForError(code)]).toEqual([code, expected[code] ?? 4]);

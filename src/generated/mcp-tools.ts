@@ -9,8 +9,8 @@ import type { McpToolDefinition } from '../mcp/tool-definition.js';
 export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_retest",
-    "title": "Scan Retest",
-    "description": "Launches a retest scan based on the provided base scan identifier. Invicti Enterprise: POST /api/1.0/scans/retest. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Retest Scan",
+    "description": "Launches a retest scan based on the provided base scan identifier. Vendor method: Scans_Retest. Invicti Enterprise: POST /api/1.0/scans/retest. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Launches a retest scan based on the provided base scan identifier.",
@@ -144,7 +144,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Scan Retest",
+      "title": "Retest Scan",
       "readOnlyHint": false,
       "destructiveHint": false,
       "idempotentHint": false,
@@ -154,7 +154,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_launch_new_from_scan",
     "title": "Launch New Scan from Scan",
-    "description": "Launches a new scan with same configuration from the scan specified with scan ID. Invicti Enterprise: POST /api/1.0/scans/newfromscan. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
+    "description": "Launches a new scan with same configuration from the scan specified with scan ID. Vendor method: Scans_NewFromScan. Invicti Enterprise: POST /api/1.0/scans/newfromscan. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Launches a new scan with same configuration from the scan specified with scan ID.",
@@ -293,8 +293,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_scan_status",
-    "title": "Scan Status",
-    "description": "Gets the status of a scan: its state (Queued, Scanning, Complete, Failed, Cancelled ...) and its completed and estimated steps. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Get Scan Status",
+    "description": "Gets the status of a scan: its state (Queued, Scanning, Complete, Failed, Cancelled ...) and its completed and estimated steps. Vendor method: Scans_Status. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets the status of a scan: its state and how many of its estimated steps are done.",
@@ -414,7 +414,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Scan Status",
+      "title": "Get Scan Status",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -424,7 +424,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_wait",
     "title": "Wait for Scan",
-    "description": "Follows a scan until it is Complete, Failed or Cancelled: with wait.once true, one status check that returns at once with wait.outcome (completed, ended or pending) and wait.next_check_after_s (call again after that many seconds); otherwise polls every wait.interval_s until a terminal state or wait.timeout_s. Returns the last status plus how the wait ended. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "description": "Follows a scan until it is Complete, Failed or Cancelled: with wait.once true, one status check that returns at once with wait.outcome (completed, ended or pending) and wait.next_check_after_s (call again after that many seconds); otherwise polls every wait.interval_s until a terminal state or wait.timeout_s. Returns the last status plus how the wait ended. Vendor method: Scans_Status. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Follows the scan's status: one check (wait.once) or polling until it is Complete, Failed or…",
@@ -600,8 +600,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "attackforge_request_new_project_retest",
-    "title": "RequestNewProjectRetest",
-    "description": "Request a new retest for a project that user has access to. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/request. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Request New Project Retest",
+    "description": "Request a new retest for a project that user has access to. Vendor method: RequestNewProjectRetest. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/request. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Request a new retest for a project that user has access to.",
@@ -723,7 +723,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "RequestNewProjectRetest",
+      "title": "Request New Project Retest",
       "readOnlyHint": false,
       "destructiveHint": false,
       "idempotentHint": false,
@@ -732,8 +732,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_issues_waiting_for_retest",
-    "title": "Issues Waiting for Retest",
-    "description": "Gets the list of issues waiting for a retest. Invicti Enterprise: GET /api/1.0/issues/waitingforretest. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "List Issues Waiting for Retest",
+    "description": "Gets the list of issues waiting for a retest. Vendor method: Issues_WaitingForRetest. Invicti Enterprise: GET /api/1.0/issues/waitingforretest. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets the list of issues waiting for a retest (Issues_WaitingForRetest), paged and optionally…",
@@ -871,7 +871,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Issues Waiting for Retest",
+      "title": "List Issues Waiting for Retest",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -880,8 +880,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_scan_detail",
-    "title": "Scan Detail",
-    "description": "Gets the detail of a scan. Invicti Enterprise: GET /api/1.0/scans/detail/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Get Scan Detail",
+    "description": "Gets the detail of a scan. Vendor method: Scans_Detail. Invicti Enterprise: GET /api/1.0/scans/detail/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets the detail of a scan (Scans_Detail): the ScanTaskModel with its state, target and settings.",
@@ -1011,7 +1011,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Scan Detail",
+      "title": "Get Scan Detail",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -1020,8 +1020,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_scan_result",
-    "title": "Scan Result",
-    "description": "Gets the result (the vulnerabilities found) of a scan. Invicti Enterprise: GET /api/1.0/scans/result/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Get Scan Result",
+    "description": "Gets the result (the vulnerabilities found) of a scan. Vendor method: Scans_Result. Invicti Enterprise: GET /api/1.0/scans/result/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets the vulnerabilities a scan found (Scans_Result): a list of { IssueUrl, Title, Type, Url }.",
@@ -1123,7 +1123,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Scan Result",
+      "title": "Get Scan Result",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -1132,8 +1132,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_scans_list",
-    "title": "Scans List",
-    "description": "Gets the list of scans and their details. Invicti Enterprise: GET /api/1.0/scans/list. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "List Scans",
+    "description": "Gets the list of scans and their details. Vendor method: Scans_List. Invicti Enterprise: GET /api/1.0/scans/list. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets the list of scans and their details (Scans_List), paged.",
@@ -1251,7 +1251,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Scans List",
+      "title": "List Scans",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -1261,7 +1261,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_launch_new",
     "title": "Launch New Scan",
-    "description": "Launches a new scan of a target URL. Invicti Enterprise: POST /api/1.0/scans/new. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
+    "description": "Launches a new scan of a target URL. Vendor method: Scans_New. Invicti Enterprise: POST /api/1.0/scans/new. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Launches a new scan (Scans_New) of a target URL with the given settings.",
@@ -1558,8 +1558,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_scan_report",
-    "title": "Scan Report",
-    "description": "Downloads a report of a scan as a file (PDF, HTML, CSV, XML, TXT or JSON). Invicti Enterprise: GET /api/1.0/scans/report/. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Download Scan Report",
+    "description": "Downloads a report of a scan as a file (PDF, HTML, CSV, XML, TXT or JSON). Vendor method: Scans_Report. Invicti Enterprise: GET /api/1.0/scans/report/. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Downloads a report of a scan (Scans_Report) as a file: PDF, HTML, CSV, XML, TXT or JSON.",
@@ -1723,7 +1723,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Scan Report",
+      "title": "Download Scan Report",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -1732,8 +1732,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_scan_custom_report",
-    "title": "Scan Custom Report",
-    "description": "Downloads a custom report of a scan as a file. Invicti Enterprise: GET /api/1.0/scans/custom-report/. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Download Custom Scan Report",
+    "description": "Downloads a custom report of a scan as a file. Vendor method: Scans_custom-report. Invicti Enterprise: GET /api/1.0/scans/custom-report/. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Downloads a custom report of a scan (Scans_custom-report) as a file.",
@@ -1853,7 +1853,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Scan Custom Report",
+      "title": "Download Custom Scan Report",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -1862,8 +1862,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_issue_update",
-    "title": "Issue Update",
-    "description": "Updates an issue: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list; FixedCantRetest, AcceptedRisk, FalsePositive; Default resets it), assignee, note or tags. Not read-only: it changes the issue. Destructive: it overwrites the issue's state, assignee and tags (Default resets the state). Not idempotent: each call adds an entry to the issue's history (and its note again). Invicti Enterprise: POST /api/1.0/issues/update. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Update Issue",
+    "description": "Updates an issue: its state (FixedUnconfirmed claims a fix and puts the issue on the waiting-for-retest list; FixedCantRetest, AcceptedRisk, FalsePositive; Default resets it), assignee, note or tags. Not read-only: it changes the issue. Destructive: it overwrites the issue's state, assignee and tags (Default resets the state). Not idempotent: each call adds an entry to the issue's history (and its note again). Vendor method: Issues_Update. Invicti Enterprise: POST /api/1.0/issues/update. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Updates an issue (Issues_Update) with an IssueApiUpdateModel: its state (FixedUnconfirmed claims a…",
@@ -1973,7 +1973,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Issue Update",
+      "title": "Update Issue",
       "readOnlyHint": false,
       "destructiveHint": true,
       "idempotentHint": false,
@@ -1982,8 +1982,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_issue_detail",
-    "title": "Issue Detail",
-    "description": "Gets one issue: its State (the vendor's verdict: Present, FixedUnconfirmed, FixedConfirmed, Revived ...), history and details. Invicti Enterprise: GET /api/1.0/issues/get/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Get Issue",
+    "description": "Gets one issue: its State (the vendor's verdict: Present, FixedUnconfirmed, FixedConfirmed, Revived ...), history and details. Vendor method: Issues_Get. Invicti Enterprise: GET /api/1.0/issues/get/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets one issue by its id (Issues_Get): its State (the vendor's verdict: FixedConfirmed, Revived,…",
@@ -2096,7 +2096,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Issue Detail",
+      "title": "Get Issue",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -2105,8 +2105,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_issues_list",
-    "title": "Issues List",
-    "description": "Gets the list of all issues with their states (FixedConfirmed, Revived, Present ...), paged and optionally filtered by severity, website, group, last-seen date or integration. Invicti Enterprise: GET /api/1.0/issues/allissues. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "List Issues",
+    "description": "Gets the list of all issues with their states (FixedConfirmed, Revived, Present ...), paged and optionally filtered by severity, website, group, last-seen date or integration. Vendor method: Issues_AllIssues. Invicti Enterprise: GET /api/1.0/issues/allissues. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets the list of all issues (Issues_AllIssues) with their state (Present, FixedUnconfirmed,…",
@@ -2299,7 +2299,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Issues List",
+      "title": "List Issues",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -2308,8 +2308,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "invicti_scan_cancel",
-    "title": "Scan Cancel",
-    "description": "Stops a scan in progress; answers with a CancelResult (Ok, ScanNotFound, ScanCompleted ...). Not read-only: it ends the scan. Destructive: a cancelled scan cannot be resumed and its work is lost. Idempotent: cancelling a scan that is already cancelled changes nothing (the answer says ScanCancelled). Invicti Enterprise: POST /api/1.0/scans/cancel. Changes state at the vendor; repeating the call has no further effect. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Cancel Scan",
+    "description": "Stops a scan in progress; answers with a CancelResult (Ok, ScanNotFound, ScanCompleted ...). Not read-only: it ends the scan. Destructive: a cancelled scan cannot be resumed and its work is lost. Idempotent: cancelling a scan that is already cancelled changes nothing (the answer says ScanCancelled). Vendor method: Scans_Cancel. Invicti Enterprise: POST /api/1.0/scans/cancel. Changes state at the vendor; repeating the call has no further effect. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Stops a scan in progress (Scans_Cancel).",
@@ -2406,7 +2406,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "Scan Cancel",
+      "title": "Cancel Scan",
       "readOnlyHint": false,
       "destructiveHint": true,
       "idempotentHint": true,
@@ -2415,8 +2415,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "attackforge_get_project_vulnerabilities",
-    "title": "GetProjectVulnerabilitiesById",
-    "description": "Gets the vulnerabilities of a project, optionally filtered and paged. AttackForge Self-Service API: GET /api/ss/project/{id}/vulnerabilities. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Get Project Vulnerabilities",
+    "description": "Gets the vulnerabilities of a project, optionally filtered and paged. Vendor method: GetProjectVulnerabilitiesById. AttackForge Self-Service API: GET /api/ss/project/{id}/vulnerabilities. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets the vulnerabilities of a project, optionally filtered (by creation date, priority or a q…",
@@ -2560,7 +2560,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "GetProjectVulnerabilitiesById",
+      "title": "Get Project Vulnerabilities",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -2569,8 +2569,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "attackforge_get_project",
-    "title": "GetProjectById",
-    "description": "Gets a project the user has access to. AttackForge Self-Service API: GET /api/ss/project/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Get Project",
+    "description": "Gets a project the user has access to. Vendor method: GetProjectById. AttackForge Self-Service API: GET /api/ss/project/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Gets a project the user has access to, with its status and retest rounds.",
@@ -2704,7 +2704,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "GetProjectById",
+      "title": "Get Project",
       "readOnlyHint": true,
       "destructiveHint": false,
       "idempotentHint": true,
@@ -2713,8 +2713,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "attackforge_update_vulnerability",
-    "title": "UpdateVulnerabilityById",
-    "description": "Updates a project vulnerability (e.g. its status: Open, Closed or Retest). AttackForge Self-Service API: PUT /api/ss/vulnerability/{id}. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Update Vulnerability",
+    "description": "Updates a project vulnerability (e.g. its status: Open, Closed or Retest). Vendor method: UpdateVulnerabilityById. AttackForge Self-Service API: PUT /api/ss/vulnerability/{id}. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Updates a project vulnerability: e.g.",
@@ -2884,7 +2884,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "UpdateVulnerabilityById",
+      "title": "Update Vulnerability",
       "readOnlyHint": false,
       "destructiveHint": true,
       "idempotentHint": false,
@@ -2893,8 +2893,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "attackforge_cancel_project_retest_round",
-    "title": "CancelProjectRetestRound",
-    "description": "Cancels a retest round of a project. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/{roundNumber}/cancel. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Cancel Project Retest Round",
+    "description": "Cancels a retest round of a project. Vendor method: CancelProjectRetestRound. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/{roundNumber}/cancel. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. Destructive: it may discard or close existing work. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Cancels a retest round of a project: the round is discarded and its vulnerabilities are not…",
@@ -2990,7 +2990,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "CancelProjectRetestRound",
+      "title": "Cancel Project Retest Round",
       "readOnlyHint": false,
       "destructiveHint": true,
       "idempotentHint": false,
@@ -2999,8 +2999,8 @@ export const mcpTools: readonly McpToolDefinition[] = [
   },
   {
     "name": "attackforge_complete_project_retest_round",
-    "title": "CompleteProjectRetestRound",
-    "description": "Completes a retest round of a project. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/{roundNumber}/complete. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
+    "title": "Complete Project Retest Round",
+    "description": "Completes a retest round of a project. Vendor method: CompleteProjectRetestRound. AttackForge Self-Service API: POST /api/ss/project/{id}/retest/{roundNumber}/complete. Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Completes a retest round of a project once the retest is done.",
@@ -3096,7 +3096,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
       ]
     },
     "annotations": {
-      "title": "CompleteProjectRetestRound",
+      "title": "Complete Project Retest Round",
       "readOnlyHint": false,
       "destructiveHint": false,
       "idempotentHint": false,

@@ -327,6 +327,16 @@ describe('list and describe', () => {
     expect(result.stdout).toContain('/api/ss/project/{id}/retest/request');
   });
 
+  test('list: one section per vendor, headed by its name from the manifest, holding exactly its actions', async () => {
+    const result = await runCli(['list']);
+    const sections = result.stdout.trimEnd().split('\n\n');
+    expect(sections.map((s) => s.split('\n')[0])).toEqual(manifest.vendors.map((v) => `${v.name} (${v.id})`));
+    manifest.vendors.forEach((vendor, i) => {
+      const ids = sections[i]!.split('\n').slice(2).map((line) => line.trim().split(/\s+/)[0]);
+      expect(ids).toEqual(manifest.actions.filter((a) => a.vendor === vendor.id).map((a) => a.id));
+    });
+  });
+
   test('describe --json: the schemas in full, self-contained (bundled), and an example input that the input schema accepts', async () => {
     for (const action of manifest.actions) {
       const result = await runCli(['describe', action.id, '--json']);

@@ -129,7 +129,7 @@ describe('the palette lists the actions of connector.json', () => {
     }
     // choosing an action in the list shows its forms
     await nav.getByRole('link', { name: /RequestNewProjectRetest/ }).click();
-    await page.getByRole('heading', { level: 1, name: 'RequestNewProjectRetest' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Request New Project Retest' }).waitFor();
     await expect(page.getByTestId('endpoint').innerText()).resolves.toBe('POST /api/ss/project/{id}/retest/request');
     await page.close();
   }, TIMEOUT);

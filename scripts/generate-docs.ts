@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Action } from '../src/generated/types.js';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
-import { getSchema, getValidator } from '../src/contract/schemas.js';
+import { getSchema, compileValidator } from '../src/contract/schemas.js';
 import { assertValidInput } from '../src/contract/input-limits.js';
 import { inlinedSchema } from '../src/contract/inline-refs.js';
 import { ConnectorError } from '../src/contract/errors.js';
@@ -316,7 +316,7 @@ function statusLines(action: Action, example: { status_code?: number; reason?: s
 /** The real error the validator gives for an input with a field the schema does not know. */
 function inputErrorExample(action: Action): unknown {
   try {
-    assertValidInput(getValidator(action.input_schema), { unexpected_field: true }, `Invalid input for ${action.id}`, () => inlinedSchema(action.input_schema));
+    assertValidInput(compileValidator(action.input_schema), { unexpected_field: true }, `Invalid input for ${action.id}`, () => inlinedSchema(action.input_schema));
   } catch (error) {
     if (error instanceof ConnectorError) return { error: error.toJSON() };
     throw error;

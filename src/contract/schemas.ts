@@ -49,8 +49,12 @@ export function createRegistry(extra: Options = {}): Ajv {
 let registry: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
-/** The compiled validator for the schema at `path`; compiled once, then cached. */
-export function getValidator(path: string): ValidateFunction {
+/**
+ * The validator for the schema at `path`, COMPILED from the schema files (Ajv's compiler, cached): for
+ * build scripts and tests, which check the schemas themselves. The runtime never compiles: it looks a
+ * validator up with getValidator() of src/contract/validators.ts (precompiled code), the one lookup.
+ */
+export function compileValidator(path: string): ValidateFunction {
   let validate = compiled.get(path);
   if (!validate) {
     registry ??= createRegistry();

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getAction, manifest } from '../../src/contract/manifest.js';
-import { getValidator } from '../../src/contract/schemas.js';
+import { compileValidator } from '../../src/contract/schemas.js';
 import { createTestClock, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { parseCsv, pdfProblems, xmlProblems } from '../helpers/files.js';
@@ -73,7 +73,7 @@ describe('every action through the CLI against the simulator', () => {
     const envelope = envelopeOf(result);
     expect(envelope.status_code).toBeGreaterThanOrEqual(200);
     expect(envelope.status_code).toBeLessThan(300);
-    const validate = getValidator(getAction(id).output_schema);
+    const validate = compileValidator(getAction(id).output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
     expect(result.stdout + result.stderr).not.toContain(sim.credentials.invicti.api_token);
     expect(result.stdout + result.stderr).not.toContain(sim.credentials.attackforge.api_key);
@@ -160,7 +160,7 @@ describe('invicti_scan_wait against the simulator', () => {
     const envelope = envelopeOf(result);
     expect(envelope).toMatchObject({ status_code: 200, json_body: { State: 'Complete' }, wait: { done: true, timed_out: false } });
     expect(envelope.wait.polls).toBeGreaterThanOrEqual(2);
-    const validate = getValidator(getAction('invicti_scan_wait').output_schema);
+    const validate = compileValidator(getAction('invicti_scan_wait').output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^invicti_scan_wait: Queued, \d+ s elapsed, 1 poll$/);
@@ -173,7 +173,7 @@ describe('invicti_scan_wait against the simulator', () => {
     expect(result.code).toBe(5);
     const envelope = envelopeOf(result);
     expect(envelope).toMatchObject({ status_code: 200, json_body: { State: 'Scanning' }, wait: { done: false, timed_out: true } });
-    const validate = getValidator(getAction('invicti_scan_wait').output_schema);
+    const validate = compileValidator(getAction('invicti_scan_wait').output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
     expect(result.stderr).toMatch(/the wait ended after \d s before a terminal state \(last state "Scanning"\) \(exit 5\)\n$/);
   });

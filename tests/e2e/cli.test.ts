@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { bundleSchema } from '../../src/contract/bundle.js';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
-import { getValidator } from '../../src/contract/schemas.js';
+import { compileValidator } from '../../src/contract/schemas.js';
 import { createTestClock, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { CLI_PATH, errorOf, runCli } from '../helpers/cli.js';
 
@@ -67,7 +67,7 @@ describe('run: happy paths (exit 0, the envelope alone on stdout)', () => {
     expect(envelope).toMatchObject({ status_code: 201, reason: 'Created', json_body: { ScanType: 'Retest', State: 'Queued' } });
     expect(envelope.json_body.Id).not.toBe(SEED_SCAN_IDS.completed);
     expect(envelope.response_headers['Content-Type']).toBe('application/json; charset=utf-8');
-    expect(getValidator('schemas/actions/invicti_scan_retest.output.json')(envelope)).toBe(true);
+    expect(compileValidator('schemas/actions/invicti_scan_retest.output.json')(envelope)).toBe(true);
     expect((await scanStatus(envelope.json_body.Id)).State).toBe('Queued');
   });
 
@@ -345,7 +345,7 @@ describe('list and describe', () => {
       expect(description.input_schema).toEqual(bundleSchema(action.input_schema));
       expect(description.output_schema).toEqual(bundleSchema(action.output_schema));
       expect(JSON.stringify(description)).not.toMatch(/"\$ref":"(?!#)/);
-      expect(getValidator(action.input_schema)(description.example_input)).toBe(true);
+      expect(compileValidator(action.input_schema)(description.example_input)).toBe(true);
     }
   });
 

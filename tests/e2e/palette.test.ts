@@ -14,7 +14,7 @@ import { buildPalette } from '../../scripts/build-palette.js';
 import { findBrowser } from '../helpers/browser.js';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
-import { getValidator } from '../../src/contract/schemas.js';
+import { compileValidator } from '../../src/contract/schemas.js';
 
 // Not UTC on purpose: a date-time widget that converts through local time would shift values here.
 const TIME_ZONE = 'America/Los_Angeles';
@@ -153,7 +153,7 @@ describe('each action: fill the forms, submit, get the input JSON and the comman
     const expected = { json_body: { BaseScanId: 'af6d0ffd-529e-4056-b39f-b141021fae74', AgentName: 'Default Agent' } };
     const input = await producedInput(page);
     expect(input).toEqual(expected);
-    expect(getValidator('schemas/actions/invicti_scan_retest.input.json')(input)).toBe(true);
+    expect(compileValidator('schemas/actions/invicti_scan_retest.input.json')(input)).toBe(true);
     expect(await runCommand(page)).toBe(
       'INVICTI_URL=https://www.netsparkercloud.com INVICTI_USER_ID=palette-user-7d85 INVICTI_API_TOKEN=… ' +
         'retest-connectors run invicti_scan_retest --input input.json',
@@ -176,7 +176,7 @@ describe('each action: fill the forms, submit, get the input JSON and the comman
 
     const input = await producedInput(page);
     expect(input).toEqual({ data_body: { id: 'AF6D0FFD-529E-4056-B39F-B141021FAE74' } });
-    expect(getValidator('schemas/actions/invicti_scan_launch_new_from_scan.input.json')(input)).toBe(true);
+    expect(compileValidator('schemas/actions/invicti_scan_launch_new_from_scan.input.json')(input)).toBe(true);
     expect(await runCommand(page)).toBe(
       'INVICTI_URL=https://www.netsparkercloud.com INVICTI_USER_ID=palette-user-7d85 INVICTI_API_TOKEN=… ' +
         'INVICTI_VERIFY_SSL=false INVICTI_TIMEOUT_MS=5000 retest-connectors run invicti_scan_launch_new_from_scan --input input.json',
@@ -212,7 +212,7 @@ describe('each action: fill the forms, submit, get the input JSON and the comman
     };
     const input = await producedInput(page);
     expect(input).toEqual(expected);
-    expect(getValidator('schemas/actions/attackforge_request_new_project_retest.input.json')(input)).toBe(true);
+    expect(compileValidator('schemas/actions/attackforge_request_new_project_retest.input.json')(input)).toBe(true);
     expect(await runCommand(page)).toBe(
       'ATTACKFORGE_URL=https://demo.attackforge.com ATTACKFORGE_API_KEY=… ' +
         'retest-connectors run attackforge_request_new_project_retest --input input.json',

@@ -6,7 +6,7 @@ import type { Envelope } from '../../src/runtime/envelope.js';
 import { getAction } from '../../src/contract/manifest.js';
 import { runAction } from '../../src/runtime/run.js';
 import { useTestClock } from '../../src/runtime/retry.js';
-import { getValidator } from '../../src/contract/schemas.js';
+import { compileValidator } from '../../src/contract/schemas.js';
 import { createTestClock, DEMO_CREDENTIALS, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
 
@@ -91,7 +91,7 @@ describe('every simulator response validates against the output schema of its ac
     covered.add(`${scenario.action} ${scenario.status}`);
     const envelope = await runAction(scenario.action, scenario.input(), scenario.connection());
     expect(envelope.status_code).toBe(scenario.status);
-    const validate = getValidator(getAction(scenario.action).output_schema);
+    const validate = compileValidator(getAction(scenario.action).output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
     expect(envelope.json_body).not.toBeNull();
     assertRealisticHeaders(envelope);
@@ -258,7 +258,7 @@ describe('the loop actions: every simulator response validates against the outpu
       restore,
     )) as Envelope & { file?: any; wait?: any };
     expect([envelope.status_code, envelope.status_code === scenario.status ? '' : JSON.stringify(envelope.json_body)]).toEqual([scenario.status, '']);
-    const validate = getValidator(getAction(scenario.action).output_schema);
+    const validate = compileValidator(getAction(scenario.action).output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
     covered.add(`${scenario.action} ${scenario.status}`);
     if (envelope.file) {
@@ -321,7 +321,7 @@ describe('Invicti', () => {
     const detail = await raw(`/api/1.0/scans/detail/${id}`, { headers: { Authorization: basicAuth() } });
     const scan = await detail.json();
     expect(scan).toEqual(envelope.json_body);
-    expect(getValidator('schemas/invicti/ScanTaskModel.json')(scan)).toBe(true);
+    expect(compileValidator('schemas/invicti/ScanTaskModel.json')(scan)).toBe(true);
 
     const seeded = await raw(`/api/1.0/scans/status/${SEED_SCAN_IDS.running}`, { headers: { Authorization: basicAuth() } });
     expect((await seeded.json()).State).toBe('Scanning');

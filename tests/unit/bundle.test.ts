@@ -3,7 +3,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { bundleSchema } from '../../src/contract/bundle.js';
 import { manifest } from '../../src/contract/manifest.js';
-import { createAjv, getSchema, getValidator } from '../../src/contract/schemas.js';
+import { createAjv, getSchema, compileValidator } from '../../src/contract/schemas.js';
 
 const actionSchemas = manifest.actions.flatMap((a) => [a.input_schema, a.output_schema]);
 
@@ -25,7 +25,7 @@ describe('bundleSchema', () => {
     expect(bundled.$id).toBeUndefined();
     // A fresh Ajv that knows no other schema: nothing may resolve outside the document.
     const validate = createAjv().compile(bundled);
-    const original = getValidator(path);
+    const original = compileValidator(path);
     const examples = (getSchema(path).examples as unknown[] | undefined) ?? [];
     const invalid = [{}, null, 'text', { status_code: 99 }, { json_body: { Message: 1 } }];
     for (const value of [...examples, ...invalid]) expect(validate(value)).toBe(original(value));

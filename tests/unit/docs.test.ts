@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { renderDocs } from '../../scripts/generate-docs.js';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
-import { getValidator, getSchema } from '../../src/contract/schemas.js';
+import { compileValidator, getSchema } from '../../src/contract/schemas.js';
 
 const docs = renderDocs();
 const page = (actionId: string) => docs.get(`docs/actions/${actionId}.md`)!;
@@ -71,11 +71,11 @@ describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.
   test('the output example is an envelope that validates against the output schema', () => {
     const example = jsonBlock(section(markdown, '### Example'));
     expect(example).toEqual((getSchema(action.output_schema).examples as unknown[])[0]);
-    expect(getValidator(action.output_schema)(example)).toBe(true);
+    expect(compileValidator(action.output_schema)(example)).toBe(true);
   });
 
   test('the example input validates against the input schema', () => {
-    expect(getValidator(action.input_schema)(jsonBlock(section(markdown, '### Example input')))).toBe(true);
+    expect(compileValidator(action.input_schema)(jsonBlock(section(markdown, '### Example input')))).toBe(true);
   });
 
   test('response headers are the example\'s, as a table', () => {
@@ -116,7 +116,7 @@ describe.each(manifest.actions.map((a) => [a.id, a] as const))('docs/actions/%s.
     const blocks = [...section(markdown, '### Error example').matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!));
     expect(blocks).toHaveLength(2);
     expect(blocks[0]).toMatchObject({ status_code: 404, reason: 'Not Found' });
-    expect(getValidator('schemas/shared/envelope.json')(blocks[0])).toBe(true);
+    expect(compileValidator('schemas/shared/envelope.json')(blocks[0])).toBe(true);
     expect(blocks[1].error.code).toBe('INPUT_INVALID');
     expect(blocks[1].error.details).toContainEqual({ field: 'unexpected_field', title: 'unexpected_field', message: 'not an allowed field' });
   });

@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import nock from 'nock';
 import { getAction, runAction } from '../../src/index.js';
-import { getValidator } from '../../src/contract/schemas.js';
+import { compileValidator } from '../../src/contract/schemas.js';
 import { fileNameFromContentDisposition, sanitizeFileName } from '../../src/runtime/file.js';
 import type { Transport, TransportOptions } from '../../src/runtime/transport.js';
 import { GUID, invicti } from '../helpers/fixtures.js';
@@ -89,8 +89,8 @@ describe('file envelopes through runAction', () => {
   test('file envelopes validate against the shared envelope schema and the action\'s output schema', async () => {
     nock(invicti.url).get('/api/1.0/scans/report/').query(true).reply(200, '%PDF-1.4\n', { 'Content-Type': 'application/pdf' });
     const envelope = await runAction('invicti_scan_report', REPORT, invicti);
-    expect(getValidator('schemas/shared/envelope.json')(envelope)).toBe(true);
-    expect(getValidator(getAction('invicti_scan_report').output_schema)(envelope)).toBe(true);
+    expect(compileValidator('schemas/shared/envelope.json')(envelope)).toBe(true);
+    expect(compileValidator(getAction('invicti_scan_report').output_schema)(envelope)).toBe(true);
   });
 
   test('a body with no Content-Type is application/octet-stream', async () => {

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { runAction, type Transport, type TransportResponse } from '../../src/index.js';
 import { redact, redactServerText } from '../../src/runtime/redact.js';
-import { getValidator } from '../../src/contract/schemas.js';
+import { compileValidator } from '../../src/contract/schemas.js';
 import { attackforge, basic, GUID, invicti, PROJECT_ID, VULN_ID } from '../helpers/fixtures.js';
 
 const JSON_HEADERS = ['Content-Type', 'application/json; charset=utf-8'];
@@ -29,7 +29,7 @@ function answering(response: Partial<Omit<TransportResponse, 'body'>> & { body?:
 const retest = (transport: Transport, connection: Record<string, unknown> = invicti) =>
   runAction('invicti_scan_retest', { json_body: { BaseScanId: GUID } }, connection, { transport });
 
-const validEnvelope = getValidator('schemas/shared/envelope.json');
+const validEnvelope = compileValidator('schemas/shared/envelope.json');
 
 afterEach(() => {
   jest.restoreAllMocks();

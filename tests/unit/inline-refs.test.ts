@@ -4,7 +4,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { inlineRefs } from '../../src/contract/inline-refs.js';
 import { manifest } from '../../src/contract/manifest.js';
-import { createAjv, getSchema, getValidator } from '../../src/contract/schemas.js';
+import { createAjv, getSchema, compileValidator } from '../../src/contract/schemas.js';
 
 const inputs = manifest.actions.map((a) => a.input_schema);
 
@@ -14,7 +14,7 @@ describe('inlineRefs', () => {
     expect(JSON.stringify(inlined)).not.toContain('"$ref"');
     const ajv = createAjv();
     const validate = ajv.compile(inlined);
-    const original = getValidator(path);
+    const original = compileValidator(path);
     const examples = getSchema(path).examples as unknown[];
     for (const example of examples) expect(validate(example)).toBe(true);
     for (const bad of [{}, { unexpected: 1 }, { path_parameters: { id: 'x' } }, { parameters: { id: 'not-a-guid', page: 0 } }, { json_body: { TargetUri: 1 } }]) {

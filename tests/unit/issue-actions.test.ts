@@ -8,7 +8,7 @@ import { describe, expect, test } from '@jest/globals';
 import nock from 'nock';
 import { ConnectorError, invictiIssueDetail, invictiIssuesList, invictiIssueUpdate, invictiScanCancel, runAction } from '../../src/index.js';
 import { getAction } from '../../src/contract/manifest.js';
-import { getSchema, getValidator } from '../../src/contract/schemas.js';
+import { getSchema, compileValidator } from '../../src/contract/schemas.js';
 import { basic, fixture, GUID, invicti } from '../helpers/fixtures.js';
 import { capture, type CapturedRequest, requestsDuring } from '../helpers/wire.js';
 
@@ -88,7 +88,7 @@ describe('invicti_issue_update: POST /api/1.0/issues/update', () => {
     expect(seen[0]!.headers['content-length']).toBe(String(Buffer.byteLength(bytes)));
     expect(envelope.status_code).toBe(200);
     expect(envelope.json_body).toBeNull();
-    expect(getValidator('schemas/actions/invicti_issue_update.output.json')(envelope)).toBe(true);
+    expect(compileValidator('schemas/actions/invicti_issue_update.output.json')(envelope)).toBe(true);
   });
 
   test.each([
@@ -187,7 +187,7 @@ describe('invicti_scan_cancel: POST /api/1.0/scans/cancel', () => {
   });
 
   test('the output schema takes every CancelResult of the Swagger and nothing else', () => {
-    const validate = getValidator('schemas/actions/invicti_scan_cancel.output.json');
+    const validate = compileValidator('schemas/actions/invicti_scan_cancel.output.json');
     const envelope = (json_body: unknown) => ({ status_code: 200, reason: 'OK', response_headers: {}, json_body });
     const results = swagger.paths['/api/1.0/scans/cancel'].post.responses['200'].schema.enum as string[];
     expect(results).toContain('ScanCompleted');
@@ -201,7 +201,7 @@ describe('invicti_scan_cancel: POST /api/1.0/scans/cancel', () => {
 });
 
 describe('output schemas: real-world nulls accepted, drift rejected', () => {
-  const detail = getValidator('schemas/actions/invicti_issue_detail.output.json');
+  const detail = compileValidator('schemas/actions/invicti_issue_detail.output.json');
   const envelope = (json_body: unknown) => ({ status_code: 200, reason: 'OK', response_headers: {}, json_body });
 
   test('AllIssuesApiModel has the Swagger model\'s properties in its order', () => {
@@ -223,14 +223,14 @@ describe('output schemas: real-world nulls accepted, drift rejected', () => {
   });
 
   test('issue_update: an undocumented JSON body on 200 is drift', () => {
-    const update = getValidator('schemas/actions/invicti_issue_update.output.json');
+    const update = compileValidator('schemas/actions/invicti_issue_update.output.json');
     expect(update({ ...envelope(null), response_text: '' })).toBe(true);
     expect(update(envelope({ Unexpected: true }))).toBe(false);
   });
 
   test('issues_list answers with the IssueApiResult page', () => {
     expect(swagger.paths['/api/1.0/issues/allissues'].get.responses['200'].schema).toEqual({ $ref: '#/definitions/IssueApiResult' });
-    const list = getValidator('schemas/actions/invicti_issues_list.output.json');
+    const list = compileValidator('schemas/actions/invicti_issues_list.output.json');
     expect(list(envelope({ List: [{ Id: ISSUE, State: 'Revived' }], TotalItemCount: 1 }))).toBe(true);
     expect(list(envelope({ Items: [] }))).toBe(false);
   });

@@ -4,7 +4,7 @@
 // that has drifted. AttackForge has no Swagger: its schemas type what the
 // vendor documents and allow the rest, but a 2xx body of another shape fails.
 import { describe, expect, test } from '@jest/globals';
-import { getSchema, getValidator } from '../../src/contract/schemas.js';
+import { getSchema, compileValidator } from '../../src/contract/schemas.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const swagger = fixture('vendor/invicti-swagger.excerpt.json');
@@ -27,7 +27,7 @@ const NEW_ACTIONS = [
   'attackforge_complete_project_retest_round',
 ];
 const outputOf = (id: string) => `schemas/actions/${id}.output.json`;
-const validatorFor = (id: string) => getValidator(outputOf(id));
+const validatorFor = (id: string) => compileValidator(outputOf(id));
 
 /** Where each Swagger model lives: its own file, or a definition inside one. */
 const MODELS: Record<string, { file: string; definition?: string }> = {
@@ -137,7 +137,7 @@ describe('Invicti models say what the vendor Swagger says', () => {
 
   // Definitions inside a file (CustomFieldModel, ...) are checked through the model that holds them.
   test.each(Object.keys(MODELS).filter((name) => !MODELS[name]!.definition))('%s accepts an instance of the Swagger model', (name) => {
-    const validate = getValidator(MODELS[name]!.file);
+    const validate = compileValidator(MODELS[name]!.file);
     const instance = swaggerInstance(defs[name]);
     const ok = validate(instance);
     expect(validate.errors ?? null).toBeNull();
@@ -145,7 +145,7 @@ describe('Invicti models say what the vendor Swagger says', () => {
   });
 
   test.each(Object.keys(IDENTITY))('%s accepts null in every property but its identity fields, and rejects a body without them', (name) => {
-    const validate = getValidator(MODELS[name]!.file);
+    const validate = compileValidator(MODELS[name]!.file);
     const instance = swaggerInstance(defs[name]) as Record<string, unknown>;
     const nulls = Object.fromEntries(Object.keys(defs[name].properties).map((k) => [k, IDENTITY[name]!.includes(k) ? instance[k] : null]));
     expect(validate(nulls)).toBe(true);
@@ -158,7 +158,7 @@ describe('Invicti models say what the vendor Swagger says', () => {
   });
 
   test('a vulnerability type the Swagger does not list yet is accepted (the list grows every release); a wrong type of value is not', () => {
-    const validate = getValidator('schemas/invicti/VulnerabilityModel.json');
+    const validate = compileValidator('schemas/invicti/VulnerabilityModel.json');
     expect(validate({ IssueUrl: null, Title: 'New check', Type: 'SomeFutureCheck', Url: null })).toBe(true);
     expect(validate({ IssueUrl: null, Title: 'New check', Type: 42, Url: null })).toBe(false);
   });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
-import { createAjv, getSchema, getValidator, listSchemaFiles } from '../../src/contract/schemas.js';
+import { createAjv, getSchema, compileValidator, listSchemaFiles } from '../../src/contract/schemas.js';
 
 const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
 
@@ -34,7 +34,7 @@ function referencedSchemaFiles(): Set<string> {
 
 describe('connector.json', () => {
   test('validates against schemas/connector.schema.json', () => {
-    const validate = getValidator('schemas/connector.schema.json');
+    const validate = compileValidator('schemas/connector.schema.json');
     expect(validate(manifest)).toBe(true);
     expect(validate.errors ?? null).toBeNull();
   });
@@ -159,7 +159,7 @@ describe('schema files', () => {
   test('every schema connector.json references exists and compiles under Ajv strict mode', () => {
     for (const file of referencedSchemaFiles()) {
       expect(listSchemaFiles()).toContain(file);
-      expect(() => getValidator(file)).not.toThrow();
+      expect(() => compileValidator(file)).not.toThrow();
     }
   });
 

@@ -6,10 +6,10 @@
 // examples still validate.
 import { describe, expect, test } from '@jest/globals';
 import { manifest } from '../../src/contract/manifest.js';
-import { getSchema, getValidator } from '../../src/contract/schemas.js';
+import { getSchema, compileValidator } from '../../src/contract/schemas.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
 
-const validatorFor = (id: string) => getValidator(`schemas/actions/${id}.output.json`);
+const validatorFor = (id: string) => compileValidator(`schemas/actions/${id}.output.json`);
 const GUID = 'af6d0ffd-529e-4056-b39f-b141021fae74';
 const reasons: Record<number, string> = { 200: 'OK', 201: 'Created', 400: 'Bad Request', 404: 'Not Found', 502: 'Bad Gateway' };
 const envelope = (status: number, json_body: unknown, extra: Record<string, unknown> = {}) => ({

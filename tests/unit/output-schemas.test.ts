@@ -2,7 +2,7 @@
 // examples (seed 000 is a real capture full of nulls), an instance of the
 // vendor Swagger's ScanTaskModel, and AttackForge's documented answer.
 import { describe, expect, test } from '@jest/globals';
-import { getSchema, getValidator } from '../../src/contract/schemas.js';
+import { getSchema, compileValidator } from '../../src/contract/schemas.js';
 import { fixture, seedEnvelope } from '../helpers/fixtures.js';
 
 const swagger = fixture('vendor/invicti-swagger.excerpt.json');
@@ -26,7 +26,7 @@ function swaggerInstance(model: any): unknown {
   }
 }
 
-const validatorFor = (actionId: string) => getValidator(`schemas/actions/${actionId}.output.json`);
+const validatorFor = (actionId: string) => compileValidator(`schemas/actions/${actionId}.output.json`);
 
 describe('Invicti output schemas', () => {
   test.each(['invicti_scan_retest', 'invicti_scan_launch_new_from_scan'])('%s accepts the seed examples', (actionId) => {
@@ -39,14 +39,14 @@ describe('Invicti output schemas', () => {
   });
 
   test('ScanTaskModel accepts an instance of the vendor Swagger model', () => {
-    const validate = getValidator('schemas/invicti/ScanTaskModel.json');
+    const validate = compileValidator('schemas/invicti/ScanTaskModel.json');
     const instance = swaggerInstance(defs.ScanTaskModel);
     expect(validate(instance)).toBe(true);
     expect(validate.errors ?? null).toBeNull();
   });
 
   test('ScanTaskModel accepts null in every property but its Id and State (real responses carry null where the Swagger declares none)', () => {
-    const validate = getValidator('schemas/invicti/ScanTaskModel.json');
+    const validate = compileValidator('schemas/invicti/ScanTaskModel.json');
     const allNull = Object.fromEntries(Object.keys(defs.ScanTaskModel.properties).map((k) => [k, null]));
     expect(validate({ ...allNull, Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Queued' })).toBe(true);
     expect(validate({ ...allNull, Id: 'af6d0ffd-529e-4056-b39f-b141021fae74' })).toBe(false);
@@ -75,21 +75,21 @@ describe('Invicti output schemas', () => {
   });
 
   test('Id and State are required: an object that is not a scan task (e.g. { "foo": 1 }) is not a ScanTaskModel', () => {
-    const validate = getValidator('schemas/invicti/ScanTaskModel.json');
+    const validate = compileValidator('schemas/invicti/ScanTaskModel.json');
     expect((getSchema('schemas/invicti/ScanTaskModel.json') as any).required).toEqual(['Id', 'State']);
     expect(validate({ foo: 1 })).toBe(false);
     expect(validate({ Id: null, State: 'Queued' })).toBe(false);
   });
 
   test('Tags is an array of strings, as the vendor says (seed 000 lists file_name/file under it: a doc artefact)', () => {
-    const validate = getValidator('schemas/invicti/ScanTaskModel.json');
+    const validate = compileValidator('schemas/invicti/ScanTaskModel.json');
     const Id = 'af6d0ffd-529e-4056-b39f-b141021fae74';
     expect(validate({ Id, State: 'Queued', Tags: ['pci', 'prod'] })).toBe(true);
     expect(validate({ Id, State: 'Queued', Tags: [{ file_name: 'a', file: 'b' }] })).toBe(false);
   });
 
   test('the vendor enums are enforced: an unknown State is not a ScanTaskModel', () => {
-    const validate = getValidator('schemas/invicti/ScanTaskModel.json');
+    const validate = compileValidator('schemas/invicti/ScanTaskModel.json');
     expect(validate({ Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Queued' })).toBe(true);
     expect(validate({ Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Exploded' })).toBe(false);
   });
@@ -129,7 +129,7 @@ describe('AttackForge output schema', () => {
 
 describe('the envelope', () => {
   test('requires status_code, reason, response_headers and json_body, and nothing unknown', () => {
-    const validate = getValidator('schemas/shared/envelope.json');
+    const validate = compileValidator('schemas/shared/envelope.json');
     expect(validate({ status_code: 201, reason: 'Created', response_headers: {} })).toBe(false);
     expect(validate({ status_code: 201, reason: 'Created', response_headers: {}, json_body: null, extra: 1 })).toBe(false);
     expect(validate({ status_code: 201, reason: 'Created', response_headers: { a: 'b' }, json_body: [1] })).toBe(true);

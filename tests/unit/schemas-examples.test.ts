@@ -2,7 +2,7 @@
 // browsers compile their patterns into form fields. Both must hold.
 import { describe, expect, test } from '@jest/globals';
 import { manifest } from '../../src/contract/manifest.js';
-import { getValidator, listSchemaFiles, getSchema } from '../../src/contract/schemas.js';
+import { compileValidator, listSchemaFiles, getSchema } from '../../src/contract/schemas.js';
 import { seedEnvelope } from '../helpers/fixtures.js';
 
 const actionSchemas = manifest.actions.flatMap((a) => [a.input_schema, a.output_schema]);
@@ -11,7 +11,7 @@ describe('every action schema example validates against its own schema', () => {
   test.each(actionSchemas)('%s', (path) => {
     const examples = getSchema(path).examples;
     expect(Array.isArray(examples) && examples.length > 0).toBe(true);
-    const validate = getValidator(path);
+    const validate = compileValidator(path);
     for (const example of examples as unknown[]) {
       const ok = validate(example);
       expect(validate.errors ?? []).toEqual([]);

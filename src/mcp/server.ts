@@ -81,11 +81,12 @@ export function summaryText(actionId: string, envelope: Envelope): string {
  * that echoes a credential back does not put it in a tool result. The
  * envelope's own member names are never touched.
  */
-function scrubDeep(value: unknown, scrub: (text: string) => string, depth = 0): unknown {
-  if (typeof value === 'string') return scrub(value);
-  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub, depth + 1));
+function scrubDeep<T>(value: T, scrub: (text: string) => string, depth = 0): T {
+  // The same shape back: strings scrubbed, top-level keys kept, deeper keys scrubbed like any text.
+  if (typeof value === 'string') return scrub(value) as T;
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub, depth + 1)) as T;
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [depth === 0 ? key : scrub(key), scrubDeep(item, scrub, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [depth === 0 ? key : scrub(key), scrubDeep(item, scrub, depth + 1)])) as T;
 }
 
 /** Secrets this short would match everywhere in vendor data; they are still removed from texts and logs. */
@@ -152,7 +153,7 @@ export function createMcpServer(options: McpServerOptions): Server {
       }
       const result = await runAction(action.id, input, connection, callOptions);
       await Promise.all(notifying);
-      const envelope = scrubDeep(result, scrubData) as Envelope;
+      const envelope: Envelope = scrubDeep(result, scrubData);
       const isError = envelope.status_code < 200 || envelope.status_code > 299;
       log(scrub(`tools/call ${action.id}: HTTP ${envelope.status_code} (${Date.now() - started} ms)`));
       return {

@@ -13,12 +13,8 @@ import { stripControls } from './neutralise.js';
 import { holdsSecret, redact, redactServerText } from './redact.js';
 import { resolvePointer } from '../contract/json-pointer.js';
 
-export interface EnvelopeFile {
-  file_name: string;
-  content_type: string;
-  size_bytes: number;
-  content_base64: string;
-}
+/** The envelope's file member, as the generated Envelope type (schemas/shared/envelope.json) declares it. */
+export type EnvelopeFile = NonNullable<Envelope['file']>;
 
 /** File systems limit a name to 255 bytes (ext4, XFS, APFS; NTFS counts 255 UTF-16 units, which 255 bytes never exceed). */
 export const MAX_NAME_BYTES = 255;

@@ -9,14 +9,6 @@ import type * as Runtime from '../../../src/index.js';
 export type { CredentialMapping, FieldMapping, GeneratedNode, OperationMapping } from './mapping-types.js';
 import type { CredentialMapping, FieldMapping, GeneratedNode, OperationMapping } from './mapping-types.js';
 
-/** The envelope's optional file member (shared interface; present on report actions). */
-interface EnvelopeFile {
-  file_name: string;
-  content_type: string;
-  size_bytes: number;
-  content_base64: string;
-}
-
 /** An input the node could not even hand to the runtime (a JSON parameter that is not JSON). */
 export class ParameterError extends Error {
   readonly code = 'INPUT_INVALID';
@@ -97,7 +89,7 @@ export async function envelopeToItem(
   i: number,
   prepareBinaryData: (data: Buffer, fileName: string, mimeType: string) => Promise<IBinaryData>,
 ): Promise<INodeExecutionData> {
-  const { file, ...rest } = envelope as Runtime.Envelope & { file?: EnvelopeFile };
+  const { file, ...rest } = envelope;
   if (!file) return { json: envelope as unknown as IDataObject, pairedItem: { item: i } };
   const binary = await prepareBinaryData(Buffer.from(file.content_base64, 'base64'), file.file_name, file.content_type);
   const { content_base64: _content, ...meta } = file;

@@ -20,6 +20,7 @@ import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, type ExitCode } from '../
 import type { CliIo } from '../io.js';
 import { MAX_DOCUMENT_BYTES, parseJsonDocument, readTextFile, stdinText } from '../json-file.js';
 import { SaveFileError, saveEnvelopeFile } from '../save-file.js';
+import type { Envelope } from '../../runtime/envelope.js';
 import { escapeControls, terminalSafeJson } from '../../runtime/neutralise.js';
 import { vendorMessage } from '../../runtime/summary.js';
 import { getConnection, manifest } from '../../contract/manifest.js';
@@ -208,7 +209,6 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
 }
 
 type RunActionFn = typeof import('../../runtime/run.js').runAction;
-type Envelope = Awaited<ReturnType<RunActionFn>>;
 
 /**
  * runAction with SIGINT/SIGTERM wired to its AbortSignal (the run stops at once,

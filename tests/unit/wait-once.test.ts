@@ -6,7 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { ConnectorError, runAction } from '../../src/index.js';
 import { getAction } from '../../src/contract/manifest.js';
-import { getValidator } from '../../src/contract/schemas.js';
+import { compileValidator } from '../../src/contract/schemas.js';
 import { exitCodeForEnvelope, EXIT } from '../../src/cli/exit-codes.js';
 import { type RetryClock, useTestClock } from '../../src/runtime/retry.js';
 import type { RunOptions } from '../../src/runtime/run.js';
@@ -133,7 +133,7 @@ describe('wait.once: exactly one status request, no sleep', () => {
     expect(envelope).toMatchObject({ status_code: 0, json_body: null, wait: { done: false, outcome: 'pending', errors: 1, error: { code: 'CONNECTION_FAILED' } } });
     expect(envelope.wait!.next_check_after_s).toBeGreaterThan(30);
     expect(exitCodeForEnvelope(envelope)).toBe(EXIT.WAIT_PENDING);
-    const validate = getValidator(getAction('invicti_scan_wait').output_schema);
+    const validate = compileValidator(getAction('invicti_scan_wait').output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
   });
 

@@ -1393,7 +1393,9 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "maximum": 10000
             },
             "MaxScanDuration": {
-              "type": "integer"
+              "type": "integer",
+              "minimum": -2147483648,
+              "maximum": 2147483647
             },
             "PolicyId": {
               "type": "string"
@@ -2447,14 +2449,12 @@ export const mcpTools: readonly McpToolDefinition[] = [
           "additionalProperties": false,
           "properties": {
             "startDate": {
-              "description": "Only vulnerabilities created at or after this UTC date-time (ISO 8601 / RFC 3339 with an explicit…",
-              "type": "string",
-              "format": "date-time"
+              "description": "Only vulnerabilities created at or after this UTC date (ISO 8601, as AttackForge documents): a…",
+              "type": "string"
             },
             "endDate": {
-              "description": "Only vulnerabilities created at or before this UTC date-time (ISO 8601 / RFC 3339 with an explicit…",
-              "type": "string",
-              "format": "date-time"
+              "description": "Only vulnerabilities created at or before this UTC date (ISO 8601, as AttackForge documents): a…",
+              "type": "string"
             },
             "priority": {
               "description": "Only vulnerabilities of this priority.",
@@ -2485,6 +2485,10 @@ export const mcpTools: readonly McpToolDefinition[] = [
             },
             "pendingVulnerabilities": {
               "description": "Include vulnerabilities pending approval.",
+              "type": "boolean"
+            },
+            "altCustomFields": {
+              "description": "Return custom fields in AttackForge's alternative format (a boolean query parameter).",
               "type": "boolean"
             }
           }

@@ -557,11 +557,11 @@ export interface AttackforgeGetProjectVulnerabilitiesInput {
    */
   parameters?: {
     /**
-     * Only vulnerabilities created at or after this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset).
+     * Only vulnerabilities created at or after this UTC date (ISO 8601, as AttackForge documents): a date (`2025-01-01`) or a date-time with an explicit offset (`2025-01-01T00:00:00.000Z`).
      */
     startDate?: string;
     /**
-     * Only vulnerabilities created at or before this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset).
+     * Only vulnerabilities created at or before this UTC date (ISO 8601, as AttackForge documents): a date (`2025-12-31`) or a date-time with an explicit offset (`2025-12-31T23:59:59.999Z`).
      */
     endDate?: string;
     priority?: AttackforgePriority;
@@ -581,6 +581,10 @@ export interface AttackforgeGetProjectVulnerabilitiesInput {
      * Include vulnerabilities pending approval.
      */
     pendingVulnerabilities?: boolean;
+    /**
+     * Return custom fields in AttackForge's alternative format (a boolean query parameter).
+     */
+    altCustomFields?: boolean;
   };
 }
 /**
@@ -772,34 +776,42 @@ export interface AttackforgeUpdateVulnerabilityInput {
      */
     is_deleted?: boolean;
     /**
-     * Custom tags, each { name, value }.
+     * Custom tags, each { name, value } or { key, value }.
      *
      * @maxItems 1000
      *
-     * Items: A custom tag.
+     * Items: A custom tag: { name, value } or { key, value } (AttackForge documents both spellings; exactly one of name and key, so two members in all).
      */
     custom_tags?: {
       /**
        * The custom tag's name.
        */
-      name: string;
+      name?: string;
+      /**
+       * The custom tag's name, spelled `key` (AttackForge takes either spelling: `name` or `key`).
+       */
+      key?: string;
       /**
        * The custom tag's value.
        */
       value: string;
     }[];
     /**
-     * Custom fields, each { key, value }.
+     * Custom fields, each { name, value } or { key, value }.
      *
      * @maxItems 1000
      *
-     * Items: A custom field.
+     * Items: A custom field: { name, value } or { key, value } (AttackForge documents both spellings; exactly one of name and key, so two members in all).
      */
     custom_fields?: {
       /**
+       * The custom field's key, spelled `name` (AttackForge takes either spelling: `name` or `key`).
+       */
+      name?: string;
+      /**
        * The custom field's key.
        */
-      key: string;
+      key?: string;
       /**
        * The custom field's value.
        */
@@ -2488,7 +2500,7 @@ export interface NewScanTaskApiModel {
    */
   MaxDynamicSignatures?: number;
   /**
-   * Gets or sets the maximum duration of the scan in hours. Default: 48 hours
+   * Gets or sets the maximum duration of the scan in hours. Default: 48 hours. An int32 (the Swagger's format): -2147483648 to 2147483647; Invicti refuses a value past it.
    */
   MaxScanDuration?: number;
   /**

@@ -50,9 +50,9 @@ export const MAX_NOTES = 100;
  */
 export const MAX_TEXT_CHARS = 65_536; // a note, description, attack_scenario ...
 export const MAX_TITLE_CHARS = 1024;
-export const MAX_ITEMS = 100; // tags, notes, custom fields in one update
+export const MAX_ITEMS = 1000; // tags, notes, custom fields in one update (the connector's input schema allows as many)
 export const MAX_ITEM_CHARS = 256; // a tag, a custom field's key
-export const MAX_VALUE_BYTES = 4096; // a custom field's value, as JSON
+export const MAX_VALUE_BYTES = 4 * MAX_TEXT_CHARS + 2; // a custom field's value as JSON: a string of MAX_TEXT_CHARS fits
 
 /** Fields the simulator keeps as sent on a PUT, with the type each must have. */
 const TEXT_FIELDS = ['description', 'attack_scenario', 'remediation_recommendation', 'steps_to_reproduce', 'cvssv4_vector'] as const;

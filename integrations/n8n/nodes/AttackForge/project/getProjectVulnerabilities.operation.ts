@@ -33,12 +33,19 @@ export const fields: INodeProperties[] = [
 		},
 		options: [
 			{
+				displayName: 'Alternative Custom Fields',
+				name: 'altCustomFields',
+				type: 'boolean',
+				default: false,
+				description: 'Return custom fields in AttackForge\'s alternative format (a boolean query parameter)',
+			},
+			{
 				displayName: 'End Date',
 				name: 'endDate',
 				type: 'string',
 				default: '',
-				placeholder: 'e.g. 2025-12-31T23:59:59.999Z',
-				description: 'Only vulnerabilities created at or before this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset)',
+				placeholder: 'e.g. 2025-12-31',
+				description: 'Only vulnerabilities created at or before this UTC date (ISO 8601, as AttackForge documents): a date (`2025-12-31`) or a date-time with an explicit offset (`2025-12-31T23:59:59.999Z`)',
 			},
 			{
 				displayName: 'Filter (q)',
@@ -113,8 +120,8 @@ export const fields: INodeProperties[] = [
 				name: 'startDate',
 				type: 'string',
 				default: '',
-				placeholder: 'e.g. 2025-01-01T00:00:00.000Z',
-				description: 'Only vulnerabilities created at or after this UTC date-time (ISO 8601 / RFC 3339 with an explicit offset)',
+				placeholder: 'e.g. 2025-01-01',
+				description: 'Only vulnerabilities created at or after this UTC date (ISO 8601, as AttackForge documents): a date (`2025-01-01`) or a date-time with an explicit offset (`2025-01-01T00:00:00.000Z`)',
 			},
 		],
 	},
@@ -170,6 +177,12 @@ export const mapping: OperationMapping = {
 		{
 			param: 'pendingVulnerabilities',
 			path: ['parameters', 'pendingVulnerabilities'],
+			kind: 'boolean',
+			collection: 'options',
+		},
+		{
+			param: 'altCustomFields',
+			path: ['parameters', 'altCustomFields'],
 			kind: 'boolean',
 			collection: 'options',
 		},

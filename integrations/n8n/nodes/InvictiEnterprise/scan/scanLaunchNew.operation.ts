@@ -318,10 +318,12 @@ export const fields: INodeProperties[] = [
 				name: 'maxScanDuration',
 				type: 'number',
 				typeOptions: {
+					minValue: -2147483648,
+					maxValue: 2147483647,
 					numberPrecision: 0,
 				},
-				default: 0,
-				description: 'Gets or sets the maximum duration of the scan in hours. Default: 48 hours.',
+				default: -2147483648,
+				description: 'Gets or sets the maximum duration of the scan in hours. Default: 48 hours. An int32 (the Swagger\'s format): -2147483648 to 2147483647; Invicti refuses a value past it.',
 			},
 			{
 				displayName: 'OAuth2 Setting Model',

@@ -58,6 +58,13 @@ function describeAction(action: ConnectorManifest['actions'][number], vendorName
   else if (hints.idempotent) parts.push('Changes state at the vendor; repeating the call has no further effect.');
   else parts.push('Changes state at the vendor and is not idempotent: each call acts again, so do not repeat a call to retry it.');
   if (hints.destructive) parts.push('Destructive: it may discard or close existing work.');
+  if (action.poll) {
+    parts.push(
+      'A call returns within 40 s: when wait.outcome is "pending" the scan is still running; call this tool again after ' +
+        'wait.next_check_after_s seconds (or pass wait.once true for a single immediate check). "completed" is a success; ' +
+        '"ended" (Failed, Cancelled) is not.',
+    );
+  }
   // The envelope and the credentials are explained once, in the server's instructions.
   parts.push('A non-2xx status is an error result that still carries the envelope.');
   return parts.join(' ');

@@ -424,7 +424,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
   {
     "name": "invicti_scan_wait",
     "title": "Wait for Scan",
-    "description": "Follows a scan until it is Complete, Failed or Cancelled: with wait.once true, one status check that returns at once with wait.outcome (completed, ended or pending) and wait.next_check_after_s (call again after that many seconds); otherwise polls every wait.interval_s until a terminal state or wait.timeout_s. Returns the last status plus how the wait ended. Vendor method: Scans_Status. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A non-2xx status is an error result that still carries the envelope.",
+    "description": "Follows a scan until it is Complete, Failed or Cancelled: with wait.once true, one status check that returns at once with wait.outcome (completed, ended or pending) and wait.next_check_after_s (call again after that many seconds); otherwise polls every wait.interval_s until a terminal state or wait.timeout_s. Returns the last status plus how the wait ended. Vendor method: Scans_Status. Invicti Enterprise: GET /api/1.0/scans/status/{id}. Read-only. A call returns within 40 s: when wait.outcome is \"pending\" the scan is still running; call this tool again after wait.next_check_after_s seconds (or pass wait.once true for a single immediate check). \"completed\" is a success; \"ended\" (Failed, Cancelled) is not. A non-2xx status is an error result that still carries the envelope.",
     "inputSchema": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "description": "Follows the scan's status: one check (wait.once) or polling until it is Complete, Failed or…",

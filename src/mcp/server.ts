@@ -38,7 +38,15 @@ export interface McpServerOptions {
   calls?: RunningCalls;
   /** Passed to every runAction: tests inject the retry/wait clock or a transport. */
   run?: Pick<RunOptions, 'retry' | 'transport'>;
+  /**
+   * The longest a wait tool holds a call (milliseconds, default MCP_WAIT_BUDGET_MS): past it the call returns
+   * wait.outcome pending with next_check_after_s, well inside an MCP client's default 60 s request timeout.
+   */
+  waitBudgetMs?: number;
 }
+
+/** A wait tool answers within this (40 s), so a client at its defaults (60 s request timeout) never times out. */
+export const MCP_WAIT_BUDGET_MS = 40_000;
 
 const toolsByName = new Map(mcpTools.map((tool) => [tool.name, tool]));
 
@@ -70,10 +78,13 @@ export function summaryText(actionId: string, envelope: Envelope): string {
   const head = `HTTP ${envelope.status_code} ${envelope.reason}`.trim();
   const line = fields.length > 0 ? `${head}: ${fields.join(', ')}` : head;
   // A wait action's envelope says how the wait ended: a model must not read a timeout as the final state.
-  const wait = (envelope as { wait?: { done?: unknown; polls?: unknown; waited_ms?: unknown } }).wait;
+  const wait = (envelope as { wait?: { done?: unknown; outcome?: unknown; polls?: unknown; waited_ms?: unknown; next_check_after_s?: unknown } }).wait;
   if (!wait || typeof wait !== 'object') return line;
   const after = `after ${String(wait.polls)} poll(s), ${Math.round(Number(wait.waited_ms) / 1000)} s`;
-  return `${line}. ${wait.done === true ? `Wait done ${after}.` : `Wait ended before a terminal state ${after}.`}`;
+  if (wait.outcome === 'pending') {
+    return `${line}. Outcome pending ${after}: not finished yet; call this tool again in ${String(wait.next_check_after_s)} s.`;
+  }
+  return `${line}. Outcome ${String(wait.outcome)} ${after}${wait.outcome === 'ended' ? ' (not a success)' : ''}.`;
 }
 
 /**
@@ -139,6 +150,8 @@ export function createMcpServer(options: McpServerOptions): Server {
       assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`, () => inlinedSchema(action.input_schema));
       const progressToken = extra._meta?.progressToken;
       const callOptions: RunOptions = { ...options.run, signal };
+      // A wait never holds the call past its budget: it returns pending with next_check_after_s (the model calls again).
+      if (action.poll) callOptions.waitBudgetMs = options.waitBudgetMs ?? MCP_WAIT_BUDGET_MS;
       // Notifications still being sent: the result waits for them, so the last progress never arrives after it
       // (a client stops listening for a request's progress once its result is in).
       const notifying = new Set<Promise<void>>();

@@ -620,7 +620,10 @@ password fields, TLS, proxy, timeout, response cap), exactly what the CLI reads 
   \`{ "error": { "code": "INPUT_INVALID", "message": "...", "details": [{ "field": "json_body.BaseScanId", ... }] } }\`
   and the other items go on. Nothing is sent when the input is invalid.
 - \`pairedItem\` is kept: each output item points at the input item it came from.
-- Wait operations honour n8n's execution cancel (stopping the execution stops the wait).
+- Wait operations honour n8n's execution cancel (stopping the execution stops the wait), and block at most
+  60 s: then the item carries \`wait.outcome\` \`pending\` and \`wait.next_check_after_s\`. Follow a long scan with a
+  single check (\`wait.once\` true) and n8n's **Wait** node for \`next_check_after_s\` seconds, looping until \`wait.outcome\`
+  is \`completed\` (success) or \`ended\` (Failed, Cancelled): the execution is stored between checks, no worker is held.
 
 ## Install into n8n
 

@@ -18,6 +18,9 @@ export type { GeneratedNode } from './mapping';
 /** RunOptions as the runtime exposes them once waits can be aborted (`signal`); older runtimes ignore it. */
 type RunOptionsWithSignal = Runtime.RunOptions & { signal?: AbortSignal };
 
+/** The longest a wait operation blocks (60 s, n8n's guidance for waits inside a node); past it: outcome pending. */
+export const N8N_WAIT_BUDGET_MS = 60_000;
+
 type RuntimeModule = typeof Runtime;
 
 /** The runtime package: a dependency of this package, same version (resolved at run time, not at build time). */
@@ -50,7 +53,9 @@ export async function executeItems(ctx: IExecuteFunctions, node: GeneratedNode):
       const credentials = (await ctx.getCredentials(op.credential, i)) as IDataObject;
       const connection = toConnection(credentials, node.credentials[op.credential]!);
       const { runAction } = await loadRuntime();
-      const options: RunOptionsWithSignal = {};
+      // A wait operation holds the worker at most N8N_WAIT_BUDGET_MS, then returns wait.outcome pending and
+      // wait.next_check_after_s: longer scans go through n8n's Wait node (the execution is stored, no worker held).
+      const options: RunOptionsWithSignal = { waitBudgetMs: N8N_WAIT_BUDGET_MS };
       const signal = ctx.getExecutionCancelSignal?.();
       if (signal) options.signal = signal;
       // Every HTTP status resolves to an envelope: a 4xx/5xx is an output item like a 2xx, never a thrown error.

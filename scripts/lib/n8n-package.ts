@@ -26,6 +26,7 @@
  *    operation's fields and the mapping execute() reads them back with);
  *  - one credential class per connection, from its schema (secrets as password fields).
  */
+import { titleCase as n8nTitleCase } from 'title-case';
 import { refTarget, type SchemaReader } from '../../src/contract/refs.js';
 import type { Action, ConnectorManifest } from '../../src/generated/types.js';
 import type { CredentialMapping, FieldMapping, OperationMapping } from '../../integrations/n8n/src/mapping-types.js';
@@ -59,7 +60,7 @@ export const nodeClass = (vendorName: string) => pascal(vendorName);
 // Words, n8n's way: Title Case display names, sentence-case actions, descriptions
 // that end with a period only when they hold more than one sentence.
 
-const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'but', 'by', 'for', 'from', 'in', 'nor', 'of', 'on', 'or', 'per', 'the', 'to', 'via', 'vs', 'with']);
+const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'but', 'by', 'for', 'in', 'nor', 'of', 'on', 'or', 'per', 'the', 'to', 'via', 'vs', 'with']);
 const ACRONYMS = new Map(['id', 'ids', 'url', 'uri', 'json', 'tls', 'http', 'https', 'api', 'pdf', 'csv', 'xml', 'html', 'ca'].map((w) => [w, w === 'ids' ? 'IDs' : w.toUpperCase()]));
 
 /** Words of a title; a one-word PascalCase title ("GetProjectById") is split at its humps. */
@@ -69,10 +70,13 @@ function titleWords(text: string): string[] {
   return spaced.split(/\s+/).filter(Boolean);
 }
 
-/** "Verify TLS certificates" -> "Verify TLS Certificates", "GetProjectById" -> "Get Project by ID". */
+/**
+ * "Verify TLS certificates" -> "Verify TLS Certificates", "GetProjectById" -> "Get Project by ID": acronyms
+ * in capitals, small words in lower case, then title-case's own rules (what n8n's linter checks against).
+ */
 export function titleCase(text: string): string {
   const words = titleWords(text);
-  return words
+  const cased = words
     .map((w, i) => {
       const lower = w.toLowerCase();
       if (ACRONYMS.has(lower)) return ACRONYMS.get(lower)!;
@@ -80,6 +84,7 @@ export function titleCase(text: string): string {
       return w[0]!.toUpperCase() + w.slice(1);
     })
     .join(' ');
+  return n8nTitleCase(cased);
 }
 
 /** "Get Project by ID" -> "Get project by ID" (n8n's `action` wording). */
@@ -90,12 +95,37 @@ export function sentenceCase(text: string): string {
     .join(' ');
 }
 
-/** Schema prose as n8n wants a description: trimmed, one space between words, a final period only after two or more sentences. */
+/**
+ * Schema prose as n8n wants a description: trimmed, one space between words, a capital first letter, "ID"
+ * for id, angle brackets encoded (n8n shows it as HTML), a final period only after two or more sentences.
+ */
 export function descriptionText(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\bids\b/gi, 'IDs')
+    .replace(/\bid\b/gi, 'ID')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/^[a-z]/, (c) => c.toUpperCase());
   const sentences = flat.replace(/e\.g\./g, '').split('. ').length;
   if (sentences === 1) return flat.endsWith('.') ? flat.slice(0, -1) : flat;
   return /[.!?]$/.test(flat) ? flat : `${flat}.`;
+}
+
+/** The vendor's ways of saying "whether" at the start of a boolean's description. */
+const WHETHER_PREFIX = /^(?:gets or sets (?:a value indicating )?|specifies |defines |indicates |determines )?whether (?:is )?/i;
+const IF_TRUE_PREFIX = /^if (?:this (?:field|option) )?(?:is )?set(?: to)? true,? (?:then )?/i;
+const VERB_PREFIX = /^(include|exclude|verify|enable|disable|allow|use|send|return|keep|skip|mark)s? /i;
+
+/** A boolean's description starts with "Whether" (n8n's rule): the schema's prose reworded only where its start says the same. */
+export function booleanDescription(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (WHETHER_PREFIX.test(flat)) return descriptionText(`Whether ${flat.replace(WHETHER_PREFIX, '')}`);
+  if (IF_TRUE_PREFIX.test(flat)) return descriptionText(`Whether ${flat.replace(IF_TRUE_PREFIX, '')}`);
+  const verb = VERB_PREFIX.exec(flat);
+  if (verb) return descriptionText(`Whether to ${verb[1]!.toLowerCase()} ${flat.slice(verb[0].length)}`);
+  return descriptionText(`Whether it is on. ${flat}`);
 }
 
 // ---------------------------------------------------------------------------
@@ -168,7 +198,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 const enumOptions = (values: string[]) => values.map((v) => ({ name: titleCase(v), value: v })).sort((a, b) => a.name.localeCompare(b.name));
 
 /** One leaf of a section as an n8n property (without displayOptions) and how to read it back. */
-function leafProperty(name: string, fallbackTitle: string, schema: Schema, required: boolean): { property: NodeProperty; kind: FieldMapping['kind'] } {
+function leafProperty(name: string, fallbackTitle: string, schema: Schema): { property: NodeProperty; kind: FieldMapping['kind'] } {
   const base: NodeProperty = { displayName: titleCase(text(schema.title) ?? fallbackTitle), name };
   const description = text(schema.description);
   const example = Array.isArray(schema.examples) ? schema.examples[0] : undefined;
@@ -177,15 +207,19 @@ function leafProperty(name: string, fallbackTitle: string, schema: Schema, requi
   const withDescription = (property: NodeProperty) => (description ? { ...property, description: descriptionText(description) } : property);
 
   if (enumValues && enumValues.every((v) => typeof v === 'string')) {
+    // An optional one sits in a collection: its default shows only once the user adds it, and must be a value.
     const options = enumOptions(enumValues as string[]);
-    const fallback = required ? (enumValues[0] as string) : '';
-    return { property: withDescription({ ...base, type: 'options', options, default: schema.default ?? fallback }), kind: 'options' };
+    return { property: withDescription({ ...base, type: 'options', options, default: schema.default ?? enumValues[0] }), kind: 'options' };
   }
   if (type === 'string') {
     const property: NodeProperty = { ...base, type: 'string', default: typeof schema.default === 'string' ? schema.default : '' };
     if (typeof example === 'string') property.placeholder = `e.g. ${example}`;
     if (schema.format === 'password' || schema.writeOnly === true) property.typeOptions = { password: true };
     return { property: withDescription(property), kind: 'string' };
+  }
+  if ((type === 'integer' || type === 'number') && name === 'limit') {
+    // n8n's convention for a page size: at least 1, default 50, its own wording; the schema's maximum is still enforced by validation.
+    return { property: { ...base, type: 'number', typeOptions: { minValue: 1 }, default: 50, description: 'Max number of results to return' }, kind: 'number' };
   }
   if (type === 'integer' || type === 'number') {
     const typeOptions: Record<string, unknown> = {};
@@ -196,7 +230,8 @@ function leafProperty(name: string, fallbackTitle: string, schema: Schema, requi
     return { property: withDescription({ ...base, type: 'number', typeOptions, default: typeof schema.default === 'number' ? schema.default : fallback }), kind: 'number' };
   }
   if (type === 'boolean') {
-    return { property: withDescription({ ...base, type: 'boolean', default: typeof schema.default === 'boolean' ? schema.default : false }), kind: 'boolean' };
+    const property: NodeProperty = { ...base, type: 'boolean', default: typeof schema.default === 'boolean' ? schema.default : false };
+    return { property: description ? { ...property, description: booleanDescription(description) } : property, kind: 'boolean' };
   }
   if (type === 'array' && schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)) {
     const items = schema.items as Schema;
@@ -272,7 +307,7 @@ function operationModel(read: SchemaReader, action: Action, resource: string): O
     if (sectionRequired) requiredSections.push(section);
     if (schema.type !== 'object' || !schema.properties) {
       const param = claim(section, undefined);
-      const { property, kind } = leafProperty(param, section.replace(/_/g, ' '), schema, sectionRequired);
+      const { property, kind } = leafProperty(param, section.replace(/_/g, ' '), schema);
       properties.push({ ...property, ...(sectionRequired ? { required: true } : {}), displayOptions: show });
       fields.push({ param, path: [section], kind });
       continue;
@@ -284,7 +319,7 @@ function operationModel(read: SchemaReader, action: Action, resource: string): O
       const leaf = deref(read, fieldRaw, file).schema;
       const isRequired = sectionRequired && required.has(field);
       const param = claim(section, field);
-      const { property, kind } = leafProperty(param, field.replace(/_/g, ' '), leaf, isRequired);
+      const { property, kind } = leafProperty(param, field.replace(/_/g, ' '), leaf);
       if (isRequired) {
         properties.push({ ...property, required: true, displayOptions: show });
         fields.push({ param, path: [section, field], kind });
@@ -322,7 +357,7 @@ function credentialModel(read: SchemaReader, manifest: ConnectorManifest, connec
   const fields: CredentialMapping['fields'] = [];
   for (const [field, raw] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
     const leaf = deref(read, raw, connection.schema).schema;
-    const { property, kind } = leafProperty(field, field.replace(/_/g, ' '), leaf, required.has(field));
+    const { property, kind } = leafProperty(field, field.replace(/_/g, ' '), leaf);
     const simple = kind === 'number' || kind === 'boolean' ? kind : 'string';
     properties.push(required.has(field) ? { ...property, required: true } : property);
     // n8n fills every field with its default: the mapping keeps it, so execute() can tell a choice from a default.
@@ -333,7 +368,8 @@ function credentialModel(read: SchemaReader, manifest: ConnectorManifest, connec
     className: credentialClass(connectionId),
     description: {
       name: credentialName(connectionId),
-      displayName: `${connection.title} (Retest Connectors)`,
+      // n8n's rule: a credential's display name ends with "API".
+      displayName: /\bAPI$/.test(connection.title) ? `Retest Connectors: ${connection.title}` : `Retest Connectors: ${connection.title} API`,
       documentationUrl: text(manifest.vendors.find((v) => v.id === connection.vendor)?.website) ?? '',
       properties,
     },

@@ -4,7 +4,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class RetestAttackforgeApi implements ICredentialType {
 	name = 'retestAttackforgeApi';
 
-	displayName = 'AttackForge Self-Service API (Retest Connectors)';
+	displayName = 'Retest Connectors: AttackForge Self-Service API';
 
 	documentationUrl = 'https://attackforge.com';
 
@@ -35,14 +35,14 @@ export class RetestAttackforgeApi implements ICredentialType {
 			name: 'verify_ssl',
 			type: 'boolean',
 			default: true,
-			description: 'Verify the server\'s TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.',
+			description: 'Whether to verify the server\'s TLS certificate. Turning this off is an explicit, insecure opt-out and prints a warning on stderr.',
 		},
 		{
 			displayName: 'Allow Plain HTTP',
 			name: 'allow_plain_http',
 			type: 'boolean',
 			default: false,
-			description: 'Send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.',
+			description: 'Whether to send the credentials over plain http to a host that is not loopback. Off by default: over http anyone on the network path can read them; a url of http://127.0.0.1, http://[::1] or http://localhost (the simulator, a local tunnel) is allowed without it.',
 		},
 		{
 			displayName: 'CA Bundle File',
@@ -61,7 +61,7 @@ export class RetestAttackforgeApi implements ICredentialType {
 			description: 'Forward proxy (HTTP CONNECT) for requests to this host, e.g. http://proxy.example.com:3128. Takes precedence over HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. Credentials in it are treated as secrets.',
 		},
 		{
-			displayName: 'Timeout (ms)',
+			displayName: 'Timeout (Ms)',
 			name: 'timeout_ms',
 			type: 'number',
 			typeOptions: {
@@ -73,7 +73,7 @@ export class RetestAttackforgeApi implements ICredentialType {
 			description: 'Upper bound for a whole call in milliseconds: connect, response and any retry waits included',
 		},
 		{
-			displayName: 'Maximum Response Size (bytes)',
+			displayName: 'Maximum Response Size (Bytes)',
 			name: 'max_response_bytes',
 			type: 'number',
 			typeOptions: {

@@ -67,7 +67,7 @@ export const scanOperations: INodeProperties[] = [{
 			action: 'Launch new scan',
 		},
 		{
-			name: 'Launch New Scan from Scan',
+			name: 'Launch New Scan From Scan',
 			value: 'scanLaunchNewFromScan',
 			description: 'Launches a new scan with same configuration from the scan specified with scan ID. Vendor method: Scans_NewFromScan.',
 			action: 'Launch new scan from scan',

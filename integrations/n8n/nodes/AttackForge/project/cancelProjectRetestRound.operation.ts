@@ -10,7 +10,7 @@ export const fields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 66333e1d110ab5acf8a4354e',
-		description: 'Id of the project (24 hexadecimal digits)',
+		description: 'ID of the project (24 hexadecimal digits)',
 		required: true,
 		displayOptions: {
 			show: {

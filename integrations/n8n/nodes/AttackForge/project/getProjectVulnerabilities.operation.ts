@@ -10,7 +10,7 @@ export const fields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 66333e1d110ab5acf8a4354e',
-		description: 'Id of the project (24 hexadecimal digits)',
+		description: 'ID of the project (24 hexadecimal digits)',
 		required: true,
 		displayOptions: {
 			show: {
@@ -37,7 +37,7 @@ export const fields: INodeProperties[] = [
 				name: 'altCustomFields',
 				type: 'boolean',
 				default: false,
-				description: 'Return custom fields in AttackForge\'s alternative format (a boolean query parameter)',
+				description: 'Whether to return custom fields in AttackForge\'s alternative format (a boolean query parameter)',
 			},
 			{
 				displayName: 'End Date',
@@ -48,7 +48,7 @@ export const fields: INodeProperties[] = [
 				description: 'Only vulnerabilities created at or before this UTC date (ISO 8601, as AttackForge documents): a date (`2025-12-31`) or a date-time with an explicit offset (`2025-12-31T23:59:59.999Z`)',
 			},
 			{
-				displayName: 'Filter (q)',
+				displayName: 'Filter (Q)',
 				name: 'q',
 				type: 'string',
 				default: '',
@@ -61,18 +61,16 @@ export const fields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: {
 					minValue: 1,
-					maxValue: 500,
-					numberPrecision: 0,
 				},
-				default: 1,
-				description: 'Number of vulnerabilities to return, 1 to 500 (AttackForge\'s default and maximum 500)',
+				default: 50,
+				description: 'Max number of results to return',
 			},
 			{
 				displayName: 'Pending Vulnerabilities',
 				name: 'pendingVulnerabilities',
 				type: 'boolean',
 				default: false,
-				description: 'Include vulnerabilities pending approval',
+				description: 'Whether to include vulnerabilities pending approval',
 			},
 			{
 				displayName: 'Priority',
@@ -100,7 +98,7 @@ export const fields: INodeProperties[] = [
 						value: 'Medium',
 					},
 				],
-				default: '',
+				default: 'Critical',
 				description: 'Only vulnerabilities of this priority',
 			},
 			{

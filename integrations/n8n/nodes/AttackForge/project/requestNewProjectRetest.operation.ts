@@ -10,7 +10,7 @@ export const fields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 66333e1d110ab5acf8a4354e',
-		description: 'Id of the project (24 hexadecimal digits)',
+		description: 'ID of the project (24 hexadecimal digits)',
 		required: true,
 		displayOptions: {
 			show: {
@@ -43,7 +43,7 @@ export const fields: INodeProperties[] = [
 		},
 		default: [],
 		placeholder: 'e.g. 6639508f50523053f459d29f',
-		description: 'Project vulnerability ids (24 hexadecimal digits each) in scope for the retest round; each must be in \'Retest\' status',
+		description: 'Project vulnerability IDs (24 hexadecimal digits each) in scope for the retest round; each must be in \'Retest\' status',
 		required: true,
 		displayOptions: {
 			show: {

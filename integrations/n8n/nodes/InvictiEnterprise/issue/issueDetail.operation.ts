@@ -10,7 +10,7 @@ export const fields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. f3a1c84e-1551-4e0d-9a7b-000000000004',
-		description: 'Identifier (GUID) of the issue, e.g. an Id from Issues Waiting for Retest or Issues List',
+		description: 'Identifier (GUID) of the issue, e.g. an ID from Issues Waiting for Retest or Issues List',
 		required: true,
 		displayOptions: {
 			show: {

@@ -74,7 +74,7 @@ export const fields: INodeProperties[] = [
 						value: 'FixedUnconfirmed',
 					},
 				],
-				default: '',
+				default: 'FixedUnconfirmed',
 				description: 'The new state: FixedUnconfirmed (a fix is claimed; the issue waits for a retest), FixedCantRetest (fixed, but a retest cannot check it), AcceptedRisk, FalsePositive, or Default to reset the state',
 			},
 			{

@@ -155,7 +155,7 @@ export const fields: INodeProperties[] = [
 						value: 'Zapier',
 					},
 				],
-				default: '',
+				default: 'Jira',
 				description: 'Only issues with this issue-tracker integration configured (e.g. Jira)',
 			},
 			{
@@ -195,7 +195,7 @@ export const fields: INodeProperties[] = [
 				name: 'rawDetails',
 				type: 'boolean',
 				default: false,
-				description: 'true (Invicti\'s default): the vulnerability texts (Remedy, Impact ...) as raw HTML; false: without raw HTML',
+				description: 'Whether it is on. true (Invicti\'s default): the vulnerability texts (Remedy, Impact ...) as raw HTML; false: without raw HTML.',
 			},
 			{
 				displayName: 'Severity',
@@ -227,7 +227,7 @@ export const fields: INodeProperties[] = [
 						value: 'Medium',
 					},
 				],
-				default: '',
+				default: 'BestPractice',
 				description: 'Only issues of this severity',
 			},
 			{
@@ -244,7 +244,7 @@ export const fields: INodeProperties[] = [
 						value: 'Descending',
 					},
 				],
-				default: '',
+				default: 'Ascending',
 				description: 'By LastSeenDate, Ascending (Invicti\'s default) or Descending',
 			},
 			{

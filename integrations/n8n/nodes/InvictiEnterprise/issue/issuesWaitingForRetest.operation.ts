@@ -71,7 +71,7 @@ export const fields: INodeProperties[] = [
 						value: 'Medium',
 					},
 				],
-				default: '',
+				default: 'BestPractice',
 				description: 'Only issues of this severity',
 			},
 			{

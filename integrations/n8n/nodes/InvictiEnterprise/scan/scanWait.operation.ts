@@ -33,7 +33,7 @@ export const fields: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Poll Interval (seconds)',
+				displayName: 'Poll Interval (Seconds)',
 				name: 'intervalS',
 				type: 'number',
 				typeOptions: {
@@ -49,10 +49,10 @@ export const fields: INodeProperties[] = [
 				name: 'once',
 				type: 'boolean',
 				default: false,
-				description: 'true: send exactly one status request and return at once with wait.outcome and, while the scan runs, wait.next_check_after_s (the seconds to wait before checking again): nothing is held between checks. false (default): poll until a terminal state or timeout_s.',
+				description: 'Whether it is on. true: send exactly one status request and return at once with wait.outcome and, while the scan runs, wait.next_check_after_s (the seconds to wait before checking again): nothing is held between checks. false (default): poll until a terminal state or timeout_s.',
 			},
 			{
-				displayName: 'Timeout (seconds)',
+				displayName: 'Timeout (Seconds)',
 				name: 'timeoutS',
 				type: 'number',
 				typeOptions: {

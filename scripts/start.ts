@@ -12,6 +12,14 @@
  *
  * Options (after `npm start --`): --reports-dir <dir> where the PDF report is
  * saved (default: a new temporary directory), --scan-seconds <N> (default 3).
+ *
+ * Invicti: the issues waiting for a retest → one more issue marked
+ * FixedUnconfirmed (invicti_issue_update) → the retest of their scan → one
+ * single check (wait.once, next_check_after_s) then the blocking wait → each
+ * claimed issue's verdict from Invicti's own states (invicti_issues_list,
+ * invicti_issue_detail: FixedConfirmed or Revived) → the PDF report → a full
+ * scan with the base scan's configuration (invicti_scan_launch_new_from_scan),
+ * cancelled (invicti_scan_cancel). AttackForge: flag → Retest → round → complete.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -96,7 +104,7 @@ class Story {
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
   /** One step: prints the command, runs it, returns the envelope of a 2xx answer or fails the story. */
-  async run(what: string, action: string, input: unknown, options: { extraArgs?: string[]; progress?: boolean } = {}): Promise<Envelope & { file?: Json; wait?: Json }> {
+  async run(what: string, action: string, input: unknown, options: { extraArgs?: string[]; progress?: boolean; exits?: number[] } = {}): Promise<Envelope & { file?: Json; wait?: Json }> {
     this.step += 1;
     const args = ['run', action, '--input', '-', ...(options.extraArgs ?? [])];
     const json = JSON.stringify(input);
@@ -109,12 +117,13 @@ class Story {
     } catch {
       envelope = undefined;
     }
-    if (result.code !== 0 || !envelope) {
+    // A wait's single check exits 5 while the scan runs (pending), 7 when it ended Failed or Cancelled: the story expects them where it says so.
+    if (!(options.exits ?? [0]).includes(result.code ?? -1) || !envelope) {
       const status = envelope ? `, HTTP ${envelope.status_code} ${envelope.reason}` : '';
       const stderr = result.stderr.trim().split('\n').at(-1) ?? '';
       throw new StepFailed(`step ${this.step} (${action}) exited ${result.code}${status}${stderr ? `: ${stderr}` : ''}`);
     }
-    console.log(`   -> HTTP ${envelope.status_code} ${envelope.reason}`);
+    console.log(`   -> HTTP ${envelope.status_code} ${envelope.reason}${result.code === 0 ? '' : ` (exit ${result.code})`}`);
     return envelope;
   }
 
@@ -130,7 +139,7 @@ function expectThat(condition: unknown, message: string): asserts condition {
 const issueKey = (v: { Title: string; Url: string }) => `${v.Title} ${v.Url}`;
 
 async function invictiLoop(story: Story, reportsDir: string): Promise<void> {
-  console.log('\n== Invicti Enterprise: find what waits for a retest, retest it, wait, read the verdict, save the report');
+  console.log('\n== Invicti Enterprise: mark a fix, retest, follow the retest, read the vendor\'s verdict per issue, save the report');
 
   const waiting = (await story.run('Issues waiting for a retest', 'invicti_issues_waiting_for_retest', { parameters: { pageSize: 50 } })).json_body as Json;
   const issues: Json[] = waiting.List;
@@ -139,35 +148,59 @@ async function invictiLoop(story: Story, reportsDir: string): Promise<void> {
   for (const issue of issues.slice(0, 4)) story.say(`   [${issue.Severity}] ${issue.Title} (${issue.WebsiteName}, found by scan ${issue.LatestScanId})`);
   const baseScanId: string = issues[0].LatestScanId;
   const website: string = issues[0].WebsiteName;
-  const onThisScan = issues.filter((i) => i.LatestScanId === baseScanId).length;
-  story.say(`The retest starts from scan ${baseScanId} (website ${website}), where ${onThisScan} of them were found.`);
 
-  const base = (await story.run('What the base scan found', 'invicti_scan_result', { path_parameters: { id: baseScanId } })).json_body as Json[];
-  story.say(`${base.length} issues in the base scan's result.`);
+  const all = (await story.run(`All issues of ${website}, with their states`, 'invicti_issues_list', { parameters: { webSiteName: website, pageSize: 200 } })).json_body as Json;
+  const present = (all.List as Json[]).filter((i) => i.State === 'Present' && i.LatestScanId === baseScanId);
+  expectThat(present.length > 0, `no Present issue on ${website} to mark fixed`);
+  const claimed = present[0];
+  story.say(`${all.TotalItemCount} issues on ${website}; a developer has fixed "${claimed.Title}" (${claimed.Id}, ${claimed.State}): mark it FixedUnconfirmed.`);
+
+  await story.run('Mark it fixed: it waits for a retest now', 'invicti_issue_update', { json_body: { IssueId: claimed.Id, State: 'FixedUnconfirmed', Note: 'Fix deployed' } });
+  const now = (await story.run(`Issues waiting for a retest on ${website}`, 'invicti_issues_waiting_for_retest', { parameters: { webSiteName: website, pageSize: 200 } })).json_body as Json;
+  const claimedIds: string[] = (now.List as Json[]).filter((i) => i.LatestScanId === baseScanId).map((i) => i.Id);
+  expectThat(claimedIds.includes(claimed.Id), 'the issue marked FixedUnconfirmed is not on the waiting list');
+  story.say(`${claimedIds.length} issues of scan ${baseScanId} wait for its retest, "${claimed.Title}" among them.`);
 
   const launched = (await story.run('Retest the base scan', 'invicti_scan_retest', { json_body: { BaseScanId: baseScanId } })).json_body as Json;
   const retestId: string = launched.Id;
   story.say(`Retest scan ${retestId}: ${launched.ScanType}, ${launched.State}.`);
 
+  // One check, "call again in N s": exit 5 while it runs, nothing held in between.
+  const check = await story.run('Check it once (wait.once)', 'invicti_scan_wait', { path_parameters: { id: retestId }, wait: { once: true, interval_s: WAIT.interval_s } }, { exits: [0, 5] });
+  story.say(`Outcome ${check.wait.outcome} (State ${(check.json_body as Json).State})${check.wait.outcome === 'pending' ? `: check again in ${check.wait.next_check_after_s} s (a scheduler would; the demo follows it with the blocking wait)` : ''}.`);
+
   console.log(`\n   (progress lines of the wait come on stderr)`);
   const waited = await story.run('Wait until the retest scan ends', 'invicti_scan_wait', { path_parameters: { id: retestId }, wait: WAIT }, { progress: true });
   const state = (waited.json_body as Json).State;
-  story.say(`State ${state} after ${waited.wait.polls} polls, ${(waited.wait.waited_ms / 1000).toFixed(1)} s (done: ${waited.wait.done}).`);
-  expectThat(state === 'Complete', `the retest scan ended ${state}, not Complete`);
+  story.say(`State ${state} after ${waited.wait.polls} polls, ${(waited.wait.waited_ms / 1000).toFixed(1)} s (done: ${waited.wait.done}, outcome: ${waited.wait.outcome}).`);
+  expectThat(waited.wait.outcome === 'completed', `the retest scan ended ${state}, not Complete`);
 
-  const retest = (await story.run("What the retest found", 'invicti_scan_result', { path_parameters: { id: retestId } })).json_body as Json[];
-  const still = new Set(retest.map(issueKey));
-  const gone = base.filter((v) => !still.has(issueKey(v)));
-  story.say(`Verdict: ${base.length} issues before, ${retest.length} after; ${gone.length} gone (fixed):`);
-  for (const v of gone) story.say(`   fixed: ${v.Title} (${v.Url})`);
-  expectThat(gone.length > 0, 'the retest result lists every issue of its base scan: nothing was fixed');
+  // The verdict is the vendor's: each claimed issue's State after the retest.
+  const after = (await story.run(`The issues of ${website} after the retest`, 'invicti_issues_list', { parameters: { webSiteName: website, pageSize: 200 } })).json_body as Json;
+  const verdicts = (after.List as Json[]).filter((i) => claimedIds.includes(i.Id));
+  const confirmed = verdicts.filter((i) => i.State === 'FixedConfirmed');
+  const revived = verdicts.filter((i) => i.State === 'Revived');
+  story.say(`Verdict of the retest (Invicti's own states): ${confirmed.length} FixedConfirmed, ${revived.length} Revived:`);
+  for (const i of confirmed) story.say(`   FixedConfirmed: ${i.Title} (${i.Url})`);
+  for (const i of revived) story.say(`   Revived: ${i.Title} (${i.Url})`);
+  expectThat(confirmed.length + revived.length === claimedIds.length, 'an issue claimed fixed got no verdict from the retest');
 
-  const after = (await story.run(`Issues still waiting for a retest on ${website}`, 'invicti_issues_waiting_for_retest', { parameters: { webSiteName: website } })).json_body as Json;
-  story.say(`${after.TotalItemCount} issues of ${website} wait for a retest now.`);
+  const detail = (await story.run(`The issue marked fixed, in detail`, 'invicti_issue_detail', { path_parameters: { id: claimed.Id } })).json_body as Json;
+  story.say(`"${detail.Title}": ${detail.State}; history: ${(detail.History as Json[]).map((h) => h.Message).join(' -> ')}.`);
+
+  const waitingNow = (await story.run(`Issues still waiting for a retest on ${website}`, 'invicti_issues_waiting_for_retest', { parameters: { webSiteName: website } })).json_body as Json;
+  story.say(`${waitingNow.TotalItemCount} issues of ${website} wait for a retest now.`);
 
   const report = await story.run('Save the retest\'s PDF report', 'invicti_scan_report', { parameters: { id: retestId, type: 'Vulnerabilities', format: 'Pdf' } }, { extraArgs: ['--save-file', reportsDir] });
   expectThat(report.file?.path, 'the report came back without a file');
   story.say(`PDF report saved: ${report.file.path} (${report.file.size_bytes} bytes, ${report.file.content_type})`);
+
+  const full = (await story.run('A full scan with the base scan\'s configuration', 'invicti_scan_launch_new_from_scan', { data_body: { id: baseScanId } })).json_body as Json;
+  story.say(`Full scan ${full.Id}: ${full.ScanType}, ${full.State}. The demo cancels it to stay short.`);
+  const cancelled = (await story.run('Cancel the full scan', 'invicti_scan_cancel', { data_body: { id: full.Id } })).json_body as Json;
+  story.say(`Cancel result: ${JSON.stringify(cancelled)}.`);
+  const ended = await story.run('Check it once: a cancelled scan ends the wait unsuccessfully (exit 7)', 'invicti_scan_wait', { path_parameters: { id: full.Id }, wait: { once: true } }, { exits: [7] });
+  story.say(`Outcome ${ended.wait.outcome} (State ${(ended.json_body as Json).State}).`);
 }
 
 async function attackforgeLoop(story: Story, _reportsDir: string): Promise<void> {

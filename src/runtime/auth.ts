@@ -39,7 +39,12 @@ interface AuthKind<A extends Auth> {
   masked(auth: A): { header?: string; parameter?: string; shown: string };
   /** One line for docs: `Authorization: Basic base64(user_id:api_token)`. */
   describe(auth: A): string;
+  /** The OpenAPI security scheme that says the same (scripts/lib/openapi.ts). */
+  securityScheme(auth: A): OpenApiSecurityScheme;
 }
+
+/** An OpenAPI 3.1 Security Scheme Object, of the kinds these auths are. */
+export type OpenApiSecurityScheme = { type: 'http'; scheme: 'basic' | 'bearer' } | { type: 'apiKey'; in: 'header' | 'query'; name: string };
 
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
@@ -56,6 +61,7 @@ const basic: AuthKind<BasicAuth> = {
     typeof f[auth.password] === 'string' ? [Buffer.from(`${text(f[auth.username])}:${f[auth.password]}`).toString('base64')] : [],
   masked: () => ({ header: 'Authorization', shown: `Basic ${MASK}` }),
   describe: (auth) => `\`Authorization: Basic base64(${auth.username}:${auth.password})\``,
+  securityScheme: () => ({ type: 'http', scheme: 'basic' }),
 };
 
 const header: AuthKind<HeaderAuth> = {
@@ -64,6 +70,9 @@ const header: AuthKind<HeaderAuth> = {
   wireForms: () => [],
   masked: (auth) => ({ header: auth.header, shown: `${auth.prefix ?? ''}${MASK}` }),
   describe: (auth) => `\`${auth.header}: ${auth.prefix ?? ''}<${auth.value}>\``, // a code span shows < as is
+  // "Authorization: Bearer <key>" is HTTP's bearer scheme; any other header is an API key.
+  securityScheme: (auth) =>
+    auth.header.toLowerCase() === 'authorization' && auth.prefix === 'Bearer ' ? { type: 'http', scheme: 'bearer' } : { type: 'apiKey', in: 'header', name: auth.header },
 };
 
 const query: AuthKind<QueryAuth> = {
@@ -73,6 +82,7 @@ const query: AuthKind<QueryAuth> = {
   wireForms: (auth, f) => (typeof f[auth.value] === 'string' ? [`${auth.parameter}=${encodeQueryComponent(f[auth.value] as string)}`] : []),
   masked: (auth) => ({ parameter: auth.parameter, shown: MASK }),
   describe: (auth) => `query parameter \`${auth.parameter}=<${auth.value}>\``,
+  securityScheme: (auth) => ({ type: 'apiKey', in: 'query', name: auth.parameter }),
 };
 
 const KINDS: { [K in Auth['type']]: AuthKind<Extract<Auth, { type: K }>> } = { basic, header, query };
@@ -90,6 +100,11 @@ export function authFields(auth: Auth): AuthField[] {
 
 export function describeAuth(auth: Auth): string {
   return kindOf(auth).describe(auth);
+}
+
+/** The OpenAPI security scheme of an auth. */
+export function openApiSecurityScheme(auth: Auth): OpenApiSecurityScheme {
+  return kindOf(auth).securityScheme(auth);
 }
 
 /**

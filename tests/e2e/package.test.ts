@@ -63,7 +63,7 @@ const inProject = (args: string[]) => runNode(args, { cwd: project });
 
 describe('npm pack: what the tarball holds', () => {
   test('the built library and CLI, the schemas, connector.json, README and the docs it links; no palette build, no source maps', () => {
-    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/simulator/index.js', 'dist/cli/main.js', 'connector.json', 'README.md', 'docs/connections.md']) {
+    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/simulator/index.js', 'dist/cli/main.js', 'connector.json', 'openapi/retest-connectors.openapi.json', 'README.md', 'docs/connections.md']) {
       expect(files).toContain(file);
     }
     for (const action of manifest.actions) expect(files).toContain(`docs/actions/${action.id}.md`);

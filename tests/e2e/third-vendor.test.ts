@@ -216,6 +216,32 @@ describe('a third vendor with Bearer auth, declared in connector.json and schema
     expect(names).toEqual(expect.arrayContaining(['acme_get_finding', 'acme_request_retest']));
   }, 120_000);
 
+  test('simulate names the vendor it has no simulator for, and still serves the others', async () => {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(project.root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/main.ts', 'simulate', '--port', '0'], {
+        cwd: project.root,
+        env: { PATH: process.env.PATH ?? '', HOME: project.root, NODE_NO_WARNINGS: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        // The banner is one write ending in a newline; then stop it as Ctrl-C would.
+        if (stdout.includes('In another shell:') && stdout.endsWith('\n')) child.kill('SIGINT');
+      });
+      const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('close', (code) => {
+        clearTimeout(guard);
+        if (stdout.includes('In another shell:')) resolve(stdout);
+        else reject(new Error(`simulate exited (${code}): ${stderr}`));
+      });
+    });
+    expect(out).toContain("Acme Scanner API (acme): no simulator; point its connection at the vendor's API.");
+    expect(out).toMatch(/^Simulator listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).not.toContain('ACME_');
+  }, 120_000);
+
   test('the generated n8n package has its node and credential, the key a password field', () => {
     const n8nPackage = project.readJson<Json>('integrations/n8n/package.json');
     const nodes: string[] = n8nPackage.n8n.nodes;

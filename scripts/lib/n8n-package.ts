@@ -54,7 +54,8 @@ const camel = (text: string) => {
 
 export const credentialName = (connectionId: string) => `retest${pascal(connectionId)}Api`;
 const credentialClass = (connectionId: string) => `Retest${pascal(connectionId)}Api`;
-export const nodeClass = (vendorName: string) => pascal(vendorName);
+/** Class, folder and file of a node: its type name in PascalCase (n8n's rule: `invicti` lives in Invicti/Invicti.node.ts). */
+export const nodeClass = (typeName: string) => pascal(typeName);
 
 // ---------------------------------------------------------------------------
 // Words, n8n's way: Title Case display names, sentence-case actions, descriptions
@@ -448,7 +449,7 @@ function nodeModel(read: SchemaReader, manifest: ConnectorManifest, vendor: Conn
     }),
     properties: [resourceProperty, ...resources.flatMap((r) => [r.operationProperty, ...r.operations.flatMap((o) => o.properties)])],
   };
-  return { className: nodeClass(vendor.name), typeName, displayName: vendor.name, description, resources, operations, credentials, icon: iconSvg(vendor.name) };
+  return { className: nodeClass(typeName), typeName, displayName: vendor.name, description, resources, operations, credentials, icon: iconSvg(vendor.name) };
 }
 
 /** A plain monogram icon (no vendor logo is shipped). */

@@ -75,9 +75,9 @@ describe('generateN8nPackage', () => {
     const changed = [...after.files].filter(([path, content]) => before.files.get(path) !== content).map(([path]) => path);
     expect(changed.sort()).toEqual([
       'README.md',
-      'nodes/InvictiEnterprise/InvictiEnterprise.node.ts',
-      'nodes/InvictiEnterprise/WebsiteDescription.ts',
-      'nodes/InvictiEnterprise/website/websiteScansList.operation.ts',
+      'nodes/Invicti/Invicti.node.ts',
+      'nodes/Invicti/WebsiteDescription.ts',
+      'nodes/Invicti/website/websiteScansList.operation.ts',
     ]);
     expect(after.files.get('integrations/n8n/README.md')).toBeUndefined();
     expect(after.files.get('README.md')).toContain('| Invicti Enterprise | Website | List Website Scans (`websiteScansList`) | `invicti_website_scans_list` | `GET /api/1.0/websites/{websiteId}/scans` |');
@@ -119,10 +119,10 @@ describe('generateN8nPackage', () => {
         { param: 'filter', path: ['json_body', 'Filter'], kind: 'json', collection: 'additionalFields' },
       ],
     });
-    const source = after.files.get('nodes/InvictiEnterprise/website/websiteScansList.operation.ts')!;
+    const source = after.files.get('nodes/Invicti/website/websiteScansList.operation.ts')!;
     expect(source).toContain("name: 'options',");
-    expect(after.files.get('nodes/InvictiEnterprise/WebsiteDescription.ts')).toContain("import * as websiteScansList from './website/websiteScansList.operation';");
-    expect(after.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).toContain('...websiteOperations,');
+    expect(after.files.get('nodes/Invicti/WebsiteDescription.ts')).toContain("import * as websiteScansList from './website/websiteScansList.operation';");
+    expect(after.files.get('nodes/Invicti/Invicti.node.ts')).toContain('...websiteOperations,');
   });
 
   test('a new vendor with its connection becomes a new node and a new credential class in package.json', () => {
@@ -132,7 +132,7 @@ describe('generateN8nPackage', () => {
     extended.actions.push({ ...extended.actions[0]!, id: 'acme_scan_retest', vendor: 'acme', connection: 'acme', group: 'Acme' });
     const after = generateN8nPackage(extended, getSchema);
     const pkg = JSON.parse(after.files.get('package.json')!);
-    expect(pkg.n8n.nodes).toContain('dist/nodes/AcmeScanner/AcmeScanner.node.js');
+    expect(pkg.n8n.nodes).toContain('dist/nodes/Acme/Acme.node.js');
     expect(pkg.n8n.credentials).toContain('dist/credentials/RetestAcmeApi.credentials.js');
     expect(after.files.get('credentials/RetestAcmeApi.credentials.ts')).toContain("name = 'retestAcmeApi'");
     expect(pkg.keywords).toContain('n8n-community-node-package');
@@ -146,7 +146,7 @@ describe('generateN8nPackage', () => {
     const base = structuredClone(manifest);
     base.actions = base.actions.filter((a) => !a.hints.readOnly) as typeof base.actions;
     const before = generateN8nPackage(base, getSchema);
-    expect(before.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).not.toContain('credentialTest');
+    expect(before.files.get('nodes/Invicti/Invicti.node.ts')).not.toContain('credentialTest');
     const extended = structuredClone(base);
     extended.actions.push({
       ...extended.actions[0]!,
@@ -162,9 +162,9 @@ describe('generateN8nPackage', () => {
     const invicti = after.nodes.find((n) => n.typeName === 'invicti')!;
     expect(invicti.credentials.retestInvictiApi!.probe).toBe('invicti_scans_list_all');
     expect(invicti.description.credentials).toEqual([{ name: 'retestInvictiApi', required: true, testedBy: 'retestCredentialTest' }]);
-    expect(after.files.get('nodes/InvictiEnterprise/InvictiEnterprise.node.ts')).toContain('methods = { credentialTest: { retestCredentialTest: credentialTest(mapping) } };');
+    expect(after.files.get('nodes/Invicti/Invicti.node.ts')).toContain('methods = { credentialTest: { retestCredentialTest: credentialTest(mapping) } };');
     // AttackForge has no such action: no Test, no method.
-    expect(after.files.get('nodes/AttackForge/AttackForge.node.ts')).not.toContain('credentialTest');
+    expect(after.files.get('nodes/Attackforge/Attackforge.node.ts')).not.toContain('credentialTest');
   });
 
   test('credentials come from the connection schemas: secrets are password fields, required fields required, defaults kept', () => {

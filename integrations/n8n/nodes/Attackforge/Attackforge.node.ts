@@ -51,7 +51,7 @@ const mapping: GeneratedNode = {
 	},
 };
 
-export class AttackForge implements INodeType {
+export class Attackforge implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AttackForge',
 		name: 'attackforge',

@@ -57,7 +57,7 @@ const mapping: GeneratedNode = {
 	},
 };
 
-export class InvictiEnterprise implements INodeType {
+export class Invicti implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Invicti Enterprise',
 		name: 'invicti',

@@ -72,6 +72,7 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
     'a date-time with an offset',
   '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?(Z|[+\\-]([01][0-9]|2[0-3]):[0-5][0-9]))?$':
     'a date (YYYY-MM-DD) or a date-time with an offset',
+  '^[a-zA-Z0-9]+$': 'letters and digits only',
   '^https?://[^\\s]+$': 'an http(s) URL',
   '^[\\x21-\\x7E]+$': 'printable characters without spaces',
   '^[\\x21-\\x39\\x3B-\\x7E]+$': 'printable characters without spaces or colons',

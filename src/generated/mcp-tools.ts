@@ -1353,15 +1353,13 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "type": "boolean"
             },
             "FormAuthenticationSettingModel": {
-              "type": "object",
-              "additionalProperties": true
+              "type": "object"
             },
             "HeaderAuthentication": {
               "type": "object"
             },
             "SharkSetting": {
-              "type": "object",
-              "additionalProperties": true
+              "type": "object"
             },
             "AuthenticationProfileOption": {
               "type": "string",
@@ -1446,8 +1444,7 @@ export const mcpTools: readonly McpToolDefinition[] = [
               "type": "array"
             },
             "OAuth2SettingModel": {
-              "type": "object",
-              "additionalProperties": true
+              "type": "object"
             },
             "EnablePciScanTask": {
               "type": "boolean"

@@ -336,6 +336,25 @@ export interface RetestConnectorsSchemas {
   VulnerabilityClassification?: VulnerabilityClassification;
   IssueApiResult?: IssueApiResult;
   NewScanTaskApiModel?: NewScanTaskApiModel;
+  FormAuthenticationSettingModel?: FormAuthenticationSettingModel;
+  FormAuthenticationCustomScript?: FormAuthenticationCustomScript;
+  LogoutKeywordPatternModel?: LogoutKeywordPatternModel;
+  FormAuthenticationPersona?: FormAuthenticationPersona;
+  AuthorizationTokenRule?: AuthorizationTokenRule;
+  OAuth2SettingApiModel?: OAuth2SettingApiModel;
+  OAuth2SettingEndpoint?: OAuth2SettingEndpoint;
+  NameValuePair?: NameValuePair;
+  ResponseFields?: ResponseFields;
+  ThreeLeggedFields?: ThreeLeggedFields;
+  OtpSettings?: OtpSettings;
+  FormAuthenticationSettingApiModel?: FormAuthenticationSettingApiModel;
+  FormAuthenticationHashicorpVaultSetting?: FormAuthenticationHashicorpVaultSetting;
+  FormAuthenticationHashicorpVaultSecretSetting?: FormAuthenticationHashicorpVaultSecretSetting;
+  FormAuthenticationCyberArkVaultSetting?: FormAuthenticationCyberArkVaultSetting;
+  FormAuthenticationAzureKeyVaultSetting?: FormAuthenticationAzureKeyVaultSetting;
+  BasicAuthenticationSettingApiModel?: BasicAuthenticationSettingApiModel;
+  BasicAuthenticationCredentialApiModel?: BasicAuthenticationCredentialApiModel;
+  SharkModel?: SharkModel;
   ScanTaskListApiResult?: ScanTaskListApiResult;
   ScanTaskModel?: ScanTaskModel;
   AdditionalWebsiteModel?: AdditionalWebsiteModel;
@@ -2150,7 +2169,7 @@ export interface InvictiScanLaunchNewInput {
   json_body: NewScanTaskApiModel;
 }
 /**
- * Contains properties that required to start scan (Invicti's NewScanTaskApiModel, POST /api/1.0/scans/new). The Swagger marks no field required; TargetUri is required here because a new scan needs a target. FormAuthenticationSettingModel, OAuth2SettingModel and SharkSetting are large vendor models passed through as given.
+ * Contains properties that required to start scan (Invicti's NewScanTaskApiModel, POST /api/1.0/scans/new). The Swagger marks no field required; TargetUri is required here because a new scan needs a target. FormAuthenticationSettingModel, OAuth2SettingModel and SharkSetting are typed from the Swagger (int32 fields bounded, enums, required members); only the Integrations map of the form authentication keeps its integration settings objects open.
  */
 export interface NewScanTaskApiModel {
   /**
@@ -2377,12 +2396,7 @@ export interface NewScanTaskApiModel {
    * Gets or sets a value indicating whether automatic crawling is enabled.
    */
   FindAndFollowNewLinks?: boolean;
-  /**
-   * Gets or sets the form authentication setting model. (FormAuthenticationSettingModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
-   */
-  FormAuthenticationSettingModel?: {
-    [k: string]: unknown;
-  };
+  FormAuthenticationSettingModel?: FormAuthenticationSettingModel;
   /**
    * Gets or sets the header authentication.
    */
@@ -2417,12 +2431,7 @@ export interface NewScanTaskApiModel {
      */
     IsEnabled?: boolean;
   };
-  /**
-   * Gets or sets the header SharkSetting. (SharkModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
-   */
-  SharkSetting?: {
-    [k: string]: unknown;
-  };
+  SharkSetting?: SharkModel;
   /**
    * Gets or sets the type of the authentication profile option.
    */
@@ -2612,12 +2621,7 @@ export interface NewScanTaskApiModel {
      */
     IsRegex?: boolean;
   }[];
-  /**
-   * Gets or sets the OAuth2 authentication setting model. (OAuth2SettingApiModel: passed to Invicti as given; see the vendor's Swagger for its fields.)
-   */
-  OAuth2SettingModel?: {
-    [k: string]: unknown;
-  };
+  OAuth2SettingModel?: OAuth2SettingApiModel;
   /**
    * Defines whether a pci scan task going to be started.
    */
@@ -2656,6 +2660,697 @@ export interface NewScanTaskApiModel {
    * Gets or sets the Comments
    */
   Comments?: string;
+}
+/**
+ * Represents a model for carrying out form authentication settings.
+ */
+export interface FormAuthenticationSettingModel {
+  /**
+   * Gets or sets the Secrets and Encryption Management integrations. (By integration name; each an integration settings object, passed to Invicti as given.)
+   */
+  Integrations?: {
+    [k: string]: {};
+  };
+  /**
+   * Gets or sets the custom scripts.
+   */
+  CustomScripts?: FormAuthenticationCustomScript[];
+  /**
+   * Interactive Login Required.
+   */
+  InteractiveLoginRequired?: boolean;
+  /**
+   * Gets or sets the personas validation property.
+   */
+  DefaultPersonaValidation?: boolean;
+  /**
+   * Gets or sets a value indicating whether to detect Bearer token authorization. Default: true
+   */
+  DetectBearerToken?: boolean;
+  /**
+   * Gets or sets a value indicating whether to diagnostics logging enabled.
+   */
+  EnableDiagnosticsLogging?: boolean;
+  /**
+   * Gets or sets whether logout detection is disabled.
+   */
+  DisableLogoutDetection?: boolean;
+  /**
+   * Gets or sets a value indicating whether form authentication is enabled.
+   */
+  IsEnabled?: boolean;
+  /**
+   * Gets a value indicating whether form authantication is not verified
+   */
+  IsNotVerified?: boolean;
+  /**
+   * Gets or sets the login form URL.
+   */
+  LoginFormUrl?: string;
+  /**
+   * Gets or sets the login required URL.
+   */
+  LoginRequiredUrl?: string;
+  /**
+   * Gets or sets the logout keyword patterns.
+   */
+  LogoutKeywordPatterns?: LogoutKeywordPatternModel[];
+  /**
+   * Gets or sets the JSON serialized logout keyword patterns.
+   */
+  LogoutKeywordPatternsValue?: string;
+  /**
+   * Gets or sets the logout redirect pattern.
+   */
+  LogoutRedirectPattern?: string;
+  /**
+   * Gets or sets a value indicating whether target URL should be overrided with authenticated page.
+   */
+  OverrideTargetUrl?: boolean;
+  /**
+   * Gets or sets the form authentication personas.
+   */
+  Personas?: FormAuthenticationPersona[];
+  /**
+   * Gets or sets the personas validation property.
+   */
+  PersonasValidation?: boolean;
+  /**
+   * Gets or sets the token mappers.
+   */
+  AuthorizationTokenRules?: AuthorizationTokenRule[];
+}
+/**
+ * Represents form authentication custom script.
+ */
+export interface FormAuthenticationCustomScript {
+  /**
+   * Gets or sets the custom script's value.
+   */
+  Value: string;
+}
+/**
+ * Represents a model for carrying out a logout keyword pattern.
+ */
+export interface LogoutKeywordPatternModel {
+  /**
+   * Gets or sets the pattern.
+   */
+  Pattern: string;
+  /**
+   * Gets or sets a value indicating whether this is regex.
+   */
+  Regex?: boolean;
+}
+/**
+ * Represents a Form Authentication persona.
+ */
+export interface FormAuthenticationPersona {
+  /**
+   * Gets or sets a value indicating whether this persona is the active one to use for a scan.
+   */
+  IsActive?: boolean;
+  /**
+   * Gets or sets the password.
+   */
+  Password?: string;
+  /**
+   * Gets or sets the user name.
+   */
+  UserName?: string;
+  /**
+   * Gets or sets OtpType.
+   */
+  OtpType?: 'Totp' | 'Hotp';
+  /**
+   * Gets or sets secret key.
+   */
+  SecretKey?: string;
+  /**
+   * Gets or sets digit.
+   */
+  Digit?: number;
+  /**
+   * Gets or sets period (seconds).
+   */
+  Period?: number;
+  /**
+   * Gets or sets hash algorithm.
+   */
+  Algorithm?: 'Sha1' | 'Sha256' | 'Sha512';
+  /**
+   * Gets or sets the type of form authentication.
+   */
+  FormAuthType?: 'Manual' | 'Integration';
+  /**
+   * Gets or sets the integration id.
+   */
+  IntegrationId?: string;
+  /**
+   * Gets or sets the KV Secret engine version.
+   */
+  Version?: 'V1' | 'V2';
+  /**
+   * Gets or sets the secret engine.
+   */
+  SecretEngine?: string;
+  /**
+   * Gets or sets the secret.
+   */
+  Secret?: string;
+  /**
+   * Gets or sets the username is static or not.
+   */
+  UseStaticUsername?: boolean;
+  /**
+   * Gets or sets the static username.
+   */
+  StaticUsername?: string;
+  /**
+   * Gets or sets the username key.
+   */
+  UsernameKey?: string;
+  /**
+   * Gets or sets the password key.
+   */
+  PasswordKey?: string;
+  /**
+   * Gets or sets the username is static or not.
+   */
+  CyberArkUseStaticUsername?: boolean;
+  /**
+   * Gets or sets the AppID.
+   */
+  CyberArkStaticUsername?: string;
+  /**
+   * Gets or sets the Query.
+   */
+  CyberArkUserNameQuery?: string;
+  /**
+   * Gets or sets the Query.
+   */
+  CyberArkPasswordQuery?: string;
+  /**
+   * Gets or sets the Azure username is static or not.
+   */
+  AzureUseStaticUsername?: boolean;
+  /**
+   * Gets or sets the Azure AppID.
+   */
+  AzureStaticUsername?: string;
+  /**
+   * Gets or sets the Azure Secret.
+   */
+  AzureSecret?: string;
+  /**
+   * Gets or sets the Azure Vault Name.
+   */
+  AzureVaultName?: string;
+  /**
+   * Gets or sets the Azure username key.
+   */
+  AzureUsernameKey?: string;
+  /**
+   * Gets or sets the Azure password key.
+   */
+  AzurePasswordKey?: string;
+  /**
+   * Gets or sets the user name that not modified by user on client side.
+   */
+  OriginalUserName?: string;
+  /**
+   * Gets or sets a value indicating whether the placeholders is replaced with actual credentials.
+   */
+  IsReplacedCredentials?: boolean;
+  /**
+   * Index.
+   */
+  Index?: number;
+}
+/**
+ * Invicti's AuthorizationTokenRule.
+ */
+export interface AuthorizationTokenRule {
+  /**
+   * Gets or sets the source URL.
+   */
+  Source?: string;
+  /**
+   * Gets or sets the target URL.
+   */
+  Destination?: string;
+}
+/**
+ * Represents a model for shark setting
+ */
+export interface SharkModel {
+  /**
+   * Gets or sets is Shark/Sensor enabled
+   */
+  IsSharkEnabled?: boolean;
+  /**
+   * Gets or sets a value indicating backend-platform type.
+   */
+  SharkPlatformType?: 'AspNet' | 'Php' | 'Java' | 'NodeJs';
+  /**
+   * Gets or sets the generated Shark/Sensor password
+   */
+  SharkPassword?: string;
+  /**
+   * Shark Bridge Url.
+   */
+  SharkBridgeUrl?: string;
+}
+/**
+ * Provides an inputs for OAuth 2.0 Flow.
+ */
+export interface OAuth2SettingApiModel {
+  /**
+   * Gets or sets the SerializedPolicyData.
+   */
+  SerializedPolicyData?: string;
+  /**
+   * Flow Type.
+   */
+  FlowType?: 'AuthorizationCode' | 'Implicit' | 'ResourceOwnerPasswordCredentials' | 'ClientCredentials' | 'Custom';
+  /**
+   * Authentication Type.
+   */
+  AuthenticationType?: 'None' | 'Form' | 'Basic';
+  AccessTokenEndpoint?: OAuth2SettingEndpoint;
+  AuthorizationCodeEndpoint?: OAuth2SettingEndpoint;
+  /**
+   * Access Token Items.
+   */
+  AccessTokenItems?: NameValuePair[];
+  /**
+   * Authorization Code Items.
+   */
+  AuthorizationCodeItems?: NameValuePair[];
+  ResponseFields?: ResponseFields;
+  ThreeLeggedFields?: ThreeLeggedFields;
+  /**
+   * Gets or sets the identifier.
+   */
+  Id?: string;
+  /**
+   * Gets or sets whether oauth2 is enabled.
+   */
+  Enabled?: boolean;
+  /**
+   * Gets or sets the header authentication settings.
+   */
+  Headers?: NameValuePair[];
+  FormAuthenticationSetting?: FormAuthenticationSettingApiModel;
+  BasicAuthenticationSetting?: BasicAuthenticationSettingApiModel;
+}
+/**
+ * Provides inputs for OAuth 2.0 Flow End Point.
+ */
+export interface OAuth2SettingEndpoint {
+  /**
+   * Gets or sets the endpoint URL
+   */
+  Url?: string;
+  /**
+   * Gets or sets the endpoint content type
+   */
+  ContentType?: string;
+  /**
+   * Gets or sets the endpoint method
+   */
+  Method?: string;
+}
+/**
+ * Represents a name / value pair model
+ */
+export interface NameValuePair {
+  /**
+   * Gets or sets the name
+   */
+  Name?: string;
+  /**
+   * Gets or sets the value
+   */
+  Value?: string;
+  /**
+   * Gets or sets the value is encoded
+   */
+  IsEncoded?: boolean;
+  /**
+   * Gets or sets the value is encrypted
+   */
+  IsEncrypted?: boolean;
+}
+/**
+ * Represents a oauth2 response model.
+ */
+export interface ResponseFields {
+  /**
+   * . Gets or sets the access token
+   */
+  AccessToken?: string;
+  /**
+   * Gets or sets the refresh token.
+   */
+  RefreshToken?: string;
+  /**
+   * Gets or sets the expire.
+   */
+  Expire?: string;
+  /**
+   * Gets or sets the token type.
+   */
+  TokenType?: string;
+  /**
+   * Gets or sets if the token type is fixed.
+   */
+  IsTokenTypeFixed?: boolean;
+}
+/**
+ * Represents 3-legged model for oauth2.
+ */
+export interface ThreeLeggedFields {
+  /**
+   * . Gets or sets the enabled value
+   */
+  Enabled?: boolean;
+  /**
+   * . Gets or sets the username
+   */
+  Username?: string;
+  /**
+   * . Gets or sets the password
+   */
+  Password?: string;
+  OtpSettings?: OtpSettings;
+  /**
+   * . Gets or sets the custom scripts
+   *
+   * Items: An item.
+   */
+  CustomScripts?: string[];
+}
+/**
+ * Represents otp settings
+ */
+export interface OtpSettings {
+  /**
+   * Gets or sets OtpType.
+   */
+  OtpType?: 'Totp' | 'Hotp';
+  /**
+   * Gets or sets secret key.
+   */
+  SecretKey?: string;
+  /**
+   * Gets or sets digit.
+   */
+  Digit?: number;
+  /**
+   * Gets or sets period (seconds).
+   */
+  Period?: number;
+  /**
+   * Gets or sets hash algorithm.
+   */
+  Algorithm?: 'Sha1' | 'Sha256' | 'Sha512';
+}
+/**
+ * Provides credentials for form authentication.
+ */
+export interface FormAuthenticationSettingApiModel {
+  /**
+   * Gets or sets the custom scripts.
+   */
+  CustomScripts?: FormAuthenticationCustomScript[];
+  /**
+   * Gets or sets a value indicating whether to detect Bearer token authorization.
+   */
+  DetectBearerToken?: boolean;
+  /**
+   * Gets or sets a value indicating whether to diagnostics logging enabled.
+   */
+  EnableDiagnosticsLogging?: boolean;
+  /**
+   * Gets or sets a value indicating whether to detect authorization tokens.
+   */
+  DetectAuthorizationTokens?: boolean;
+  /**
+   * Gets or sets the token mappers.
+   */
+  AuthorizationTokenRules?: AuthorizationTokenRule[];
+  /**
+   * Gets or sets whether logout detection is disabled.
+   */
+  DisableLogoutDetection?: boolean;
+  /**
+   * Gets or sets the login form URL.
+   */
+  LoginFormUrl?: string;
+  /**
+   * Gets or sets the login required URL.
+   */
+  LoginRequiredUrl?: string;
+  /**
+   * Gets or sets the logout keyword patterns.
+   */
+  LogoutKeywordPatterns?: string;
+  /**
+   * Gets or sets the logout redirect pattern.
+   */
+  LogoutRedirectPattern?: string;
+  /**
+   * Gets or sets a value indicating whether target URL should be overrided with authenticated page.
+   */
+  OverrideTargetUrlWithAuthenticatedPage?: boolean;
+  /**
+   * Gets or sets the password.
+   */
+  Password?: string;
+  /**
+   * Gets or sets the name of the user.
+   */
+  UserName?: string;
+  /**
+   * Gets or sets the type of form authentication.
+   */
+  FormAuthType?: 'Manual' | 'Integration';
+  /**
+   * Gets or sets the type of form authentication type.
+   */
+  FormAuthIntegrationType?: 'HashiCorp' | 'CyberArk' | 'AzureKeyVault';
+  OtpSettings?: OtpSettings;
+  HashicorpVaultSetting?: FormAuthenticationHashicorpVaultSetting;
+  CyberArkVaultSetting?: FormAuthenticationCyberArkVaultSetting;
+  AzureKeyVaultSetting?: FormAuthenticationAzureKeyVaultSetting;
+}
+/**
+ * Represents HashiCorp authentication setting for agent auth-verifier.
+ */
+export interface FormAuthenticationHashicorpVaultSetting {
+  /**
+   * Gets or sets the connection Id.
+   */
+  Id?: string;
+  SecretSetting?: FormAuthenticationHashicorpVaultSecretSetting;
+  /**
+   * Gets or sets the token.
+   */
+  Token?: string;
+  /**
+   * Gets or sets the URL.
+   */
+  Url?: string;
+  /**
+   * Gets or sets the website agent mode.
+   */
+  AgentMode?: 'Cloud' | 'Internal';
+  /**
+   * Gets or sets the encryption of credentials
+   */
+  Encrypted?: boolean;
+  /**
+   * Gets or sets the hashicorp auth type.
+   */
+  AuthType?: 'Token' | 'TLSCert';
+  /**
+   * Gets or sets the certificate for hashicorp tls auth.
+   */
+  CertificateFileBytes?: string;
+  /**
+   * Gets or sets the certificate file password for certificate.
+   */
+  CertificateFilePassword?: string;
+  /**
+   * Gets or sets the path for certificate.
+   */
+  Path?: string;
+  /**
+   * Gets or sets the path for certificate.
+   */
+  Namespace?: string;
+}
+/**
+ * FormAuthenticationHashicorpVaultSetting
+ */
+export interface FormAuthenticationHashicorpVaultSecretSetting {
+  /**
+   * Gets or sets the integration id.
+   */
+  IntegrationId?: string;
+  /**
+   * Gets or sets the KV Secret engine version.
+   */
+  Version?: 'V1' | 'V2';
+  /**
+   * Gets or sets the secret engine.
+   */
+  SecretEngine?: string;
+  /**
+   * Gets or sets the secret.
+   */
+  Secret?: string;
+  /**
+   * Gets or sets the username is static or not.
+   */
+  UseStaticUsername?: boolean;
+  /**
+   * Gets or sets the static username.
+   */
+  StaticUsername?: string;
+  /**
+   * Gets or sets the username key.
+   */
+  UsernameKey?: string;
+  /**
+   * Gets or sets the password key.
+   */
+  PasswordKey?: string;
+}
+/**
+ * Settings of user's cyberark vault
+ */
+export interface FormAuthenticationCyberArkVaultSetting {
+  /**
+   * Gets or sets the integration id.
+   */
+  IntegrationId?: string;
+  /**
+   * Gets or sets the username is static or not.
+   */
+  CyberArkUseStaticUsername?: boolean;
+  /**
+   * Gets or sets the Static Username.
+   */
+  CyberArkStaticUsername?: string;
+  /**
+   * Gets or sets the Query.
+   */
+  CyberArkUserNameQuery?: string;
+  /**
+   * Gets or sets the Query.
+   */
+  CyberArkPasswordQuery?: string;
+  /**
+   * Gets or sets the Url.
+   */
+  Url?: string;
+  /**
+   * Certificate File Password.
+   */
+  CertificateFilePassword?: string;
+  /**
+   * Certificate File Key.
+   */
+  CertificateFileKey?: string;
+  /**
+   * Gets or sets website agent mode.
+   */
+  AgentMode?: 'Cloud' | 'Internal';
+}
+/**
+ * FormAuthenticationAzureKeyVaultSetting
+ */
+export interface FormAuthenticationAzureKeyVaultSetting {
+  /**
+   * Gets or sets the integration id.
+   */
+  IntegrationId?: string;
+  /**
+   * Gets or sets the username is static or not.
+   */
+  UseStaticUsername?: boolean;
+  /**
+   * Gets or sets the static username.
+   */
+  StaticUsername?: string;
+  /**
+   * Gets or sets the username key.
+   */
+  UsernameKey?: string;
+  /**
+   * Gets or sets the password key.
+   */
+  PasswordKey?: string;
+  /**
+   * Gets or sets the clientId.
+   */
+  ClientID?: string;
+  /**
+   * Gets or sets the secret.
+   */
+  ClientSecret?: string;
+  /**
+   * Gets or sets the TenantId.
+   */
+  TenantId?: string;
+  /**
+   * Gets or sets the Vault Name.
+   */
+  VaultName?: string;
+  /**
+   * Gets or sets website agent mode.
+   */
+  AgentMode?: 'Cloud' | 'Internal';
+}
+/**
+ * Provides credentials for NTLM, Basic, Kerberos, Digest or Negotiate authentication schemes.
+ */
+export interface BasicAuthenticationSettingApiModel {
+  /**
+   * Gets or sets a value indicating whether to send authentication headers without expecting a challenge.
+   */
+  AlwaysAuthenticateNoChallenge?: boolean;
+  /**
+   * Gets or sets the authentication credentials.
+   */
+  Credentials?: BasicAuthenticationCredentialApiModel[];
+}
+/**
+ * Represents credentials for Basic, NTML, Kerberos, Digest or Negotiate authentication.
+ */
+export interface BasicAuthenticationCredentialApiModel {
+  /**
+   * Gets or sets the type of the authentication.
+   */
+  AuthenticationType?: 'Basic' | 'Ntlm' | 'Kerberos' | 'Digest' | 'Negotiate';
+  /**
+   * Gets or sets the domain or computer name that verifies the credentials.
+   */
+  Domain?: string;
+  /**
+   * Gets or sets the password for the user name associated with the credentials.
+   */
+  Password?: string;
+  /**
+   * Gets or sets the URI prefix.
+   */
+  UriPrefix?: string;
+  /**
+   * Gets or sets the user name associated with the credentials.
+   */
+  UserName?: string;
 }
 /**
  * Launches a new scan with same configuration from the scan specified with scan ID. data_body.id is sent to Invicti as a bare JSON string, as the vendor's contract declares.

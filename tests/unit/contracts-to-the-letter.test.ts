@@ -131,3 +131,39 @@ describe('Invicti int32 fields are bounded as the Swagger says', () => {
     expect(seen[0]!.body).toBe('{"TargetUri":"http://php.testinvicti.com/","MaxScanDuration":2147483647}');
   });
 });
+
+describe('NewScanTaskApiModel sub-models typed from the Swagger (FormAuthenticationSettingModel, OAuth2SettingModel, SharkSetting)', () => {
+  const launch = (extra: Record<string, unknown>) => runAction('invicti_scan_launch_new', { json_body: { TargetUri: 'http://php.testinvicti.com/', ...extra } }, invicti);
+  const refused = async (extra: Record<string, unknown>, field: RegExp) => {
+    const sent = await requestsDuring(invicti.url, () => expect(launch(extra)).rejects.toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(field) }));
+    expect(sent).toBe(0);
+  };
+
+  test('a form authentication with a persona and a logout pattern, OAuth2 and Shark settings are sent exactly as given', async () => {
+    const extra = {
+      FormAuthenticationSettingModel: {
+        IsEnabled: true,
+        LoginFormUrl: 'http://php.testinvicti.com/login.php',
+        LogoutKeywordPatterns: [{ Pattern: 'Signin required', Regex: true }],
+        Personas: [{ IsActive: true, UserName: 'tester', Password: 'correct horse', OtpType: 'Totp', Digit: 6, Period: 30 }],
+      },
+      OAuth2SettingModel: { Enabled: true, FlowType: 'ClientCredentials', AccessTokenEndpoint: { Url: 'https://idp.example/token', ContentType: 'application/x-www-form-urlencoded', Method: 'POST' } },
+      SharkSetting: { IsSharkEnabled: true, SharkPlatformType: 'Php', SharkPassword: 'a'.repeat(32) },
+    };
+    const scope = nock(invicti.url);
+    const seen = capture(scope);
+    scope.post('/api/1.0/scans/new').reply(201, [{ Id: 'af6d0ffd-529e-4056-b39f-b141021fae74', State: 'Queued' }]);
+    expect((await launch(extra)).status_code).toBe(201);
+    expect(seen[0]!.body).toBe(JSON.stringify({ TargetUri: 'http://php.testinvicti.com/', ...extra }));
+  });
+
+  test('their Swagger constraints are checked before sending, naming the field', async () => {
+    await refused({ FormAuthenticationSettingModel: { Personas: [{ Digit: 2147483648 }] } }, /Digit/);
+    await refused({ FormAuthenticationSettingModel: { LogoutKeywordPatterns: [{ Regex: true }] } }, /Pattern/);
+    await refused({ FormAuthenticationSettingModel: { IsEnabled: 'yes' } }, /Is ?Enabled/i);
+    await refused({ OAuth2SettingModel: { FlowType: 'Telepathy' } }, /Flow ?Type/i);
+    await refused({ OAuth2SettingModel: { Unknown: 1 } }, /Unknown|OAuth2/i);
+    await refused({ SharkSetting: { SharkPassword: 'short' } }, /Shark ?Password/i);
+    await refused({ SharkSetting: { SharkPlatformType: 'Cobol' } }, /Shark ?Platform ?Type/i);
+  });
+});

@@ -258,7 +258,7 @@ export const fields: INodeProperties[] = [
 				type: 'json',
 				default: '{}',
 				placeholder: '{"Integrations":{},"CustomScripts":[],"InteractiveLoginRequired":false,"DefaultPersonaValidation":true,"DetectBearerToken":true,"EnableDiagnosticsLogging":false,"DisableLogoutDetection":false,"IsEnabled":true,"IsNotVerified":false,"LoginFormUrl":"http://example.com/login.php","LoginRequiredUrl":"http://example.com/admin.php","LogoutKeywordPatterns":[{"Pattern":"Signin required","Regex":true}],"LogoutKeywordPatternsValue":"[{\\"Pattern\\":\\"Signin required\\",\\"Regex\\":true}]","LogoutRedirectPattern":"http://example.com/Default.php?ref=*","OverrideTargetUrl":false,"Personas":[{"IsActive":true,"Password":"pass","UserName":"user","OtpType":"Totp","SecretKey":"","Digit":6,"Period":30,"Algorithm":"Sha1","FormAuthType":"Manual","IntegrationId":"00000000-0000-0000-0000-000000000000","Version":"V2","UseStaticUsername":true,"CyberArkUseStaticUsername":true,"AzureUseStaticUsername":true,"IsReplacedCredentials":false,"Index":0}],"PersonasValidation":true,"AuthorizationTokenRules":[]}',
-				description: 'Gets or sets the form authentication setting model. (FormAuthenticationSettingModel: passed to Invicti as given; see the vendor\'s Swagger for its fields.).',
+				description: 'Gets or sets the form authentication setting model. Invicti\'s FormAuthenticationSettingModel, typed from its Swagger.',
 			},
 			{
 				displayName: 'Header Authentication',
@@ -331,7 +331,7 @@ export const fields: INodeProperties[] = [
 				type: 'json',
 				default: '{}',
 				placeholder: '{"FlowType":"Custom","AuthenticationType":"None","AccessTokenEndpoint":{"Url":"https://localhost/oauth/token","ContentType":"application/x-www-form-urlencoded","Method":"POST"},"AuthorizationCodeEndpoint":{"Url":"https://localhost/oauth/token","ContentType":"application/x-www-form-urlencoded","Method":"POST"},"AccessTokenItems":[{"Name":"grant_type","Value":"password","IsEncoded":false,"IsEncrypted":false},{"Name":"username","Value":"pedroetb","IsEncoded":false,"IsEncrypted":false},{"Name":"password","Value":"password","IsEncoded":false,"IsEncrypted":false}],"AuthorizationCodeItems":[{"Name":"grant_type","Value":"password","IsEncoded":false,"IsEncrypted":false},{"Name":"username","Value":"pedroetb","IsEncoded":false,"IsEncrypted":false},{"Name":"password","Value":"password","IsEncoded":false,"IsEncrypted":false}],"ResponseFields":{"AccessToken":"accessToken","RefreshToken":"refreshToken","Expire":"accessTokenExpiresAt","TokenType":"token_type","IsTokenTypeFixed":true},"ThreeLeggedFields":{"Enabled":true,"Username":"user","Password":"pwd","CustomScripts":[]},"Enabled":false}',
-				description: 'Gets or sets the OAuth2 authentication setting model. (OAuth2SettingApiModel: passed to Invicti as given; see the vendor\'s Swagger for its fields.).',
+				description: 'Gets or sets the OAuth2 authentication setting model. Invicti\'s OAuth2SettingApiModel, typed from its Swagger.',
 			},
 			{
 				displayName: 'Policy ID',
@@ -384,7 +384,7 @@ export const fields: INodeProperties[] = [
 				type: 'json',
 				default: '{}',
 				placeholder: '{}',
-				description: 'Gets or sets the header SharkSetting. (SharkModel: passed to Invicti as given; see the vendor\'s Swagger for its fields.).',
+				description: 'Gets or sets the header SharkSetting. Invicti\'s SharkModel, typed from its Swagger.',
 			},
 			{
 				displayName: 'Sub Path Max Dynamic Signatures',

@@ -61,7 +61,8 @@ function describeAction(action: ConnectorManifest['actions'][number], vendorName
   if (action.poll) {
     parts.push(
       'A call returns within 40 s: when wait.outcome is "pending" the scan is still running; call this tool again after ' +
-        'wait.next_check_after_s seconds (or pass wait.once true for a single immediate check). "completed" is a success; ' +
+        'wait.next_check_after_s seconds (or pass wait.once true for a single immediate check), or call it as a task ' +
+        '(tasks/get, tasks/result, tasks/cancel) to follow the scan to its end. "completed" is a success; ' +
         '"ended" (Failed, Cancelled) is not.',
     );
   }

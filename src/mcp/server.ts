@@ -9,7 +9,8 @@
  * message (never a protocol error, so the model can read and correct it).
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type CreateTaskResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestTaskStore } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ConnectorError, isConnectorError } from '../contract/errors.js';
 import { assertValidInput } from '../contract/input-limits.js';
 import { inlinedSchema } from '../contract/inline-refs.js';
@@ -19,10 +20,11 @@ import { mcpTools } from '../generated/mcp-tools.js';
 import { connectionSecrets } from '../runtime/connection.js';
 import type { Envelope } from '../runtime/envelope.js';
 import { redact } from '../runtime/redact.js';
-import type { WaitProgress } from '../runtime/poll.js';
+import { waitSettings, type WaitProgress } from '../runtime/poll.js';
 import { runAction, type RunOptions } from '../runtime/run.js';
 import { summarize, vendorMessage } from '../runtime/summary.js';
 import { RunningCalls } from './running-calls.js';
+import { BoundedTaskStore, TASK_TTL_MARGIN_MS } from './tasks.js';
 
 export interface McpServerOptions {
   /** Connection fields by connection id, read once at start (environment, --connection files, --simulator). */
@@ -43,6 +45,10 @@ export interface McpServerOptions {
    * wait.outcome pending with next_check_after_s, well inside an MCP client's default 60 s request timeout.
    */
   waitBudgetMs?: number;
+  /** The task store of the wait tools (default: a fresh bounded one per server). */
+  taskStore?: BoundedTaskStore;
+  /** How often a client should poll tasks/get, in milliseconds (default 5000). */
+  taskPollIntervalMs?: number;
 }
 
 /** A wait tool answers within this (40 s), so a client at its defaults (60 s request timeout) never times out. */
@@ -111,10 +117,12 @@ function errorResult(error: { code: string; message: string; details?: unknown }
 export function createMcpServer(options: McpServerOptions): Server {
   const log = options.log ?? (() => {});
   const calls = options.calls ?? new RunningCalls();
+  const taskStore = options.taskStore ?? new BoundedTaskStore();
   const server = new Server(
     { name: manifest.name, title: manifest.title, version: manifest.version },
     {
-      capabilities: { tools: { listChanged: false } },
+      taskStore,
+      capabilities: { tools: { listChanged: false }, tasks: { cancel: {}, requests: { tools: { call: {} } } } },
       instructions:
         `${manifest.description} Each tool is one action; its result is the vendor's HTTP envelope {status_code, reason, response_headers, json_body} ` +
         'in structuredContent, and a one-line summary as text (status, key fields, the vendor\'s message). Branch on status_code. ' +
@@ -123,17 +131,60 @@ export function createMcpServer(options: McpServerOptions): Server {
     },
   );
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: mcpTools.map((tool) => ({ ...tool })) }));
+  // Every declared wait is task-capable: a client may ask for a task (tasks/get, tasks/result, tasks/cancel) or not.
+  const waits = new Set(manifest.actions.filter((a) => a.poll).map((a) => a.id));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: mcpTools.map((tool) => (waits.has(tool.name) ? { ...tool, execution: { taskSupport: 'optional' as const } } : { ...tool })),
+  }));
 
-  server.setRequestHandler(CallToolRequestSchema, (request, extra): Promise<CallToolResult> =>
+  server.setRequestHandler(CallToolRequestSchema, (request, extra): Promise<CallToolResult | CreateTaskResult> => {
+    const task = (request.params as { task?: { ttl?: number } }).task;
+    if (task && waits.has(request.params.name) && extra.taskStore) return startTask(request, extra, task);
     // Ended by an MCP cancellation, a closed session, or (over HTTP) the client's socket closing before the answer.
-    calls.run(extra.requestId, extra.signal, (signal) => callTool(request, extra, signal)),
-  );
+    return calls.run(extra.requestId, extra.signal, (signal) => callTool(request, extra, signal));
+  });
+
+  /** A wait as a task: created at once; the wait runs to its own end (no budget), its progress in the task's status message. */
+  const startTask = async (
+    request: { params: { name: string; arguments?: Record<string, unknown> } },
+    extra: { sessionId?: string | undefined; taskStore?: RequestTaskStore | undefined; sendNotification: (notification: ReturnType<typeof progressNotification>) => Promise<void> },
+    params: { ttl?: number },
+  ): Promise<CallToolResult | CreateTaskResult> => {
+    const action = getAction(request.params.name);
+    const input = request.params.arguments ?? {};
+    try {
+      assertValidInput(getValidator(action.input_schema), input, `Invalid input for ${action.id}`, () => inlinedSchema(action.input_schema));
+    } catch (error) {
+      if (isConnectorError(error)) return errorResult(error.toJSON(), (t) => t);
+      throw error;
+    }
+    const store = extra.taskStore!;
+    const { timeoutMs } = waitSettings(action, input);
+    const ttl = Math.min(params.ttl ?? Number.POSITIVE_INFINITY, timeoutMs + TASK_TTL_MARGIN_MS);
+    const task = await store.createTask({ ttl, pollInterval: options.taskPollIntervalMs ?? 5_000 });
+    const controller = new AbortController();
+    taskStore.onCancel(task.taskId, () => controller.abort());
+    const status = (progress: WaitProgress) =>
+      `${progress.state ?? 'waiting'}${progress.percentage === null ? '' : ` ${progress.percentage}%`} (${progress.polls} poll${progress.polls === 1 ? '' : 's'})`;
+    void (async () => {
+      const result = await callTool(request, { sendNotification: extra.sendNotification }, controller.signal, {
+        noBudget: true,
+        onProgress: (progress) => void store.updateTaskStatus(task.taskId, 'working', status(progress)).catch(() => undefined),
+      });
+      if (controller.signal.aborted) return;
+      await store.storeTaskResult(task.taskId, result.isError ? 'failed' : 'completed', result);
+    })()
+      .catch(() => undefined)
+      .finally(() => taskStore.forget(task.taskId));
+    log(`tools/call ${action.id}: task ${task.taskId} created`);
+    return { task };
+  };
 
   const callTool = async (
     request: { params: { name: string; arguments?: Record<string, unknown> } },
     extra: { _meta?: { progressToken?: string | number }; sendNotification: (notification: ReturnType<typeof progressNotification>) => Promise<void> },
     signal: AbortSignal,
+    task?: { noBudget: true; onProgress: (progress: WaitProgress) => void },
   ): Promise<CallToolResult> => {
     const { name } = request.params;
     if (!toolsByName.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${JSON.stringify(name)}. Tools: ${[...toolsByName.keys()].join(', ')}.`);
@@ -151,7 +202,8 @@ export function createMcpServer(options: McpServerOptions): Server {
       const progressToken = extra._meta?.progressToken;
       const callOptions: RunOptions = { ...options.run, signal };
       // A wait never holds the call past its budget: it returns pending with next_check_after_s (the model calls again).
-      if (action.poll) callOptions.waitBudgetMs = options.waitBudgetMs ?? MCP_WAIT_BUDGET_MS;
+      if (action.poll && !task) callOptions.waitBudgetMs = options.waitBudgetMs ?? MCP_WAIT_BUDGET_MS;
+      if (task) callOptions.onProgress = task.onProgress;
       // Notifications still being sent: the result waits for them, so the last progress never arrives after it
       // (a client stops listening for a request's progress once its result is in).
       const notifying = new Set<Promise<void>>();

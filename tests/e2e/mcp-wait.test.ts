@@ -96,7 +96,7 @@ describeWait('invicti_scan_wait over MCP', () => {
       expect(messages[2]).toMatch(/^Complete 100% .*done/);
       expect(seen[2]!.total).toBe(seen[2]!.progress);
     }
-    expect((result.content as { text: string }[])[0]!.text).toMatch(/Wait done after 3 poll/);
+    expect((result.content as { text: string }[])[0]!.text).toMatch(/Outcome completed after 3 poll/);
   });
 
   test('no progress token, no notifications: the same result', async () => {
@@ -125,7 +125,7 @@ describeWait('invicti_scan_wait over MCP', () => {
     const result = await client.callTool({ name: 'invicti_scan_wait', arguments: { path_parameters: { id: RUNNING }, wait: { interval_s: 1, timeout_s: 2 } } });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ status_code: 200, json_body: { State: 'Scanning' }, wait: { done: false } });
-    expect((result.content as { text: string }[])[0]!.text).toMatch(/Wait ended before a terminal state/);
+    expect((result.content as { text: string }[])[0]!.text).toMatch(/Outcome pending after \d+ poll\(s\), \d+ s: not finished yet; call this tool again in 1 s/);
   });
 
   test('an unknown scan ends the wait with the 404 envelope as an error result', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, test } from '@jest/globals';
 import { AttackForgeSimulator, MAX_NOTES, MAX_ROUNDS, MAX_TEXT_CHARS } from '../../src/simulator/attackforge.js';
 import { createTestClock } from '../../src/simulator/clock.js';
 import type { SimRequest } from '../../src/simulator/http.js';
-import { InvictiSimulator, MAX_AGENT_NAME_CHARS, MAX_COMMENTS_CHARS, MAX_SCANS, MAX_WEBSITES } from '../../src/simulator/invicti.js';
+import { InvictiSimulator, MAX_AGENT_NAME_CHARS, MAX_COMMENTS_CHARS, MAX_ISSUE_HISTORY, MAX_SCANS, MAX_WEBSITES } from '../../src/simulator/invicti.js';
 import { DEMO_CREDENTIALS, SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS } from '../../src/simulator/index.js';
 
 const basic = 'Basic ' + Buffer.from('demo-user:demo-token').toString('base64');
@@ -21,6 +21,20 @@ const request = (method: string, pathAndQuery: string, body?: unknown, headers: 
 };
 
 describe('Invicti account bounds', () => {
+  test(`an issue keeps at most ${MAX_ISSUE_HISTORY} history entries (the first and the latest); notes and tags are capped`, () => {
+    const invicti = new InvictiSimulator(DEMO_CREDENTIALS.invicti, { clock: createTestClock(), scanSeconds: 4 });
+    const issue = 'f3a1c84e-1551-4e0d-9a7b-000000000004';
+    const update = (body: unknown) => invicti.handle(request('POST', '/api/1.0/issues/update', body, { authorization: basic }));
+    for (let i = 0; i < MAX_ISSUE_HISTORY + 50; i++) expect(update({ IssueId: issue, Note: `note ${i}` }).status).toBe(200);
+    const shown = invicti.handle(request('GET', `/api/1.0/issues/get/${issue}`, undefined, { authorization: basic })).body as { History: { Message: string; Note: string }[] };
+    expect(shown.History).toHaveLength(MAX_ISSUE_HISTORY);
+    expect(shown.History[0]!.Message).toBe('Issue found');
+    expect(shown.History.at(-1)!.Note).toBe(`note ${MAX_ISSUE_HISTORY + 49}`);
+    expect(update({ IssueId: issue, Note: 'x'.repeat(4001) }).status).toBe(400);
+    expect(update({ IssueId: issue, Tags: Array.from({ length: 101 }, () => 't') }).status).toBe(400);
+    expect(update({ IssueId: issue, Tags: ['x'.repeat(257)] }).status).toBe(400);
+  });
+
   test(`at most ${MAX_SCANS} scans: the oldest launched are forgotten, the seeded ones stay`, () => {
     const invicti = new InvictiSimulator(DEMO_CREDENTIALS.invicti, { clock: createTestClock(), scanSeconds: 4 });
     const launch = () => invicti.handle(request('POST', '/api/1.0/scans/newfromscan', SEED_SCAN_IDS.completed, { authorization: basic }));

@@ -684,6 +684,11 @@ npm install /path/to/retest-connectors-<version>.tgz /path/to/n8n-nodes-retest-c
 n8n start
 \`\`\`
 
+The plain \`npm install\` is enough: \`n8n-workflow\` is an optional peer dependency (as n8n's node starter
+declares it, marked optional), so npm uses n8n's own copy instead of fetching another. \`npm run test:n8n-real\`
+in a checkout does exactly this install and runs the examples below under a real n8n 2.8.4
+([docs/n8n.md](../../docs/n8n.md)).
+
 **With \`N8N_CUSTOM_EXTENSIONS\`** (quick tries from a checkout, no packing):
 \`N8N_CUSTOM_EXTENSIONS=$PWD/integrations/n8n/dist n8n start\`. n8n then loads every \`*.node.js\` and
 \`*.credentials.js\` under that folder as custom nodes, named \`CUSTOM.invicti\` and \`CUSTOM.attackforge\`

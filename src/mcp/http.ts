@@ -13,12 +13,12 @@
  * Each session gets its own MCP Server, so a cancellation or a progress
  * notification reaches the client that started the call.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isLoopbackHost } from './loopback.js';
+import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from './loopback.js';
 import { RunningCalls, type RequestId } from './running-calls.js';
 
 export const MCP_PATH = '/mcp';
@@ -48,34 +48,6 @@ export interface RunningHttpServer {
   /** Counted requests (POST, DELETE) holding a slot now: those being served and those whose calls are still ending. */
   readonly inFlight: number;
   close(): Promise<void>;
-}
-
-/** The host name of a Host header (`127.0.0.1:8788`, `[::1]:8788`, `localhost`). */
-function hostNameOf(hostHeader: string): string {
-  const bracketed = /^(\[[^\]]+\])(:\d+)?$/.exec(hostHeader);
-  if (bracketed) return bracketed[1]!;
-  return hostHeader.replace(/:\d+$/, '');
-}
-
-/** An absent Origin (not a browser) or a loopback one (a local web client) may call; anything else is a page elsewhere. */
-function originAllowed(origin: string | undefined): boolean {
-  if (origin === undefined) return true;
-  try {
-    const url = new URL(origin);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
-  } catch {
-    return false;
-  }
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function bearerMatches(header: string | undefined, expected: Buffer): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  // Compared as digests: equal length whatever was sent, so the comparison's time tells nothing.
-  return match !== null && timingSafeEqual(digest(match[1]!), expected);
 }
 
 function reject(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {

@@ -19,7 +19,7 @@ import { getValidator } from '../contract/validators.js';
 import { mcpTools } from '../generated/mcp-tools.js';
 import { connectionSecrets } from '../runtime/connection.js';
 import type { Envelope } from '../runtime/envelope.js';
-import { redact } from '../runtime/redact.js';
+import { MIN_SECRET_IN_DATA, redact, scrubDeep } from '../runtime/redact.js';
 import { waitSettings, type WaitProgress } from '../runtime/poll.js';
 import { runAction, type RunOptions } from '../runtime/run.js';
 import { summarize, vendorMessage } from '../runtime/summary.js';
@@ -92,22 +92,6 @@ export function summaryText(actionId: string, envelope: Envelope): string {
   }
   return `${line}. Outcome ${String(wait.outcome)} ${after}${wait.outcome === 'ended' ? ' (not a success)' : ''}.`;
 }
-
-/**
- * Every string in a JSON value (object keys too) with `scrub` applied: a vendor
- * that echoes a credential back does not put it in a tool result. The
- * envelope's own member names are never touched.
- */
-function scrubDeep<T>(value: T, scrub: (text: string) => string, depth = 0): T {
-  // The same shape back: strings scrubbed, top-level keys kept, deeper keys scrubbed like any text.
-  if (typeof value === 'string') return scrub(value) as T;
-  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub, depth + 1)) as T;
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [depth === 0 ? key : scrub(key), scrubDeep(item, scrub, depth + 1)])) as T;
-}
-
-/** Secrets this short would match everywhere in vendor data; they are still removed from texts and logs. */
-const MIN_SECRET_IN_DATA = 8;
 
 /** The same `{"error":{code,message,details?}}` the CLI prints, as an error result the model can read. */
 function errorResult(error: { code: string; message: string; details?: unknown }, scrub: (text: string) => string): CallToolResult {

@@ -5,6 +5,8 @@
 import { ConnectorError } from '../contract/errors.js';
 import { connectionFromEnv, connectionVariables } from './connection-env.js';
 import { parseJsonDocument, readTextFile } from './json-file.js';
+import { manifest } from '../contract/manifest.js';
+import { UsageError } from './errors.js';
 
 /** The connection: environment first, the --connection file's fields over it. */
 export async function loadConnection(
@@ -44,4 +46,28 @@ export function withEnvironmentHint(error: ConnectorError, connectionId: string)
     `${error.message}. Give ${missing.length > 1 ? 'them' : 'it'} in the --connection file or set ${missing.join(', ')}.`,
     error.details,
   );
+}
+
+/** `invicti=./invicti.json` -> { invicti: './invicti.json' }. */
+export function parseConnectionFlags(flags: string[], command: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const flag of flags) {
+    const match = /^([^=]+)=(.+)$/.exec(flag);
+    if (!match) throw new UsageError(`--connection takes <id>=<file>, e.g. --connection ${Object.keys(manifest.connections)[0]}=./${Object.keys(manifest.connections)[0]}.json (got ${JSON.stringify(flag)}).`, command);
+    const [, id, file] = match as unknown as [string, string, string];
+    if (!Object.hasOwn(manifest.connections, id)) {
+      throw new UsageError(`Unknown connection ${JSON.stringify(id)} in --connection; connections: ${Object.keys(manifest.connections).join(', ')}.`, command);
+    }
+    if (files[id] !== undefined) throw new UsageError(`--connection ${id}=... is given twice.`, command);
+    files[id] = file;
+  }
+  return files;
+}
+
+/** One line per connection for stderr: which fields are set (never their values), which variables are missing. */
+export function describeConnection(id: string, fields: Record<string, unknown>): string {
+  const variables = connectionVariables(id);
+  const missing = variables.filter((v) => v.required && fields[v.field] === undefined).map((v) => v.name);
+  const set = Object.keys(fields).join(', ') || 'nothing';
+  return missing.length === 0 ? `  ${id}: ${set} set` : `  ${id}: ${set} set; its tools will answer CONFIG_INVALID until ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} set`;
 }

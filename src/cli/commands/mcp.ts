@@ -9,9 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { manifest } from '../../contract/manifest.js';
 import { isLoopbackHost } from '../../mcp/loopback.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
+import { describeConnection, loadConnection, parseConnectionFlags, withEnvironmentHint } from '../connection-file.js';
 import { connectionVariables } from '../connection-env.js';
-import { loadConnection, withEnvironmentHint } from '../connection-file.js';
 import { UsageError } from '../errors.js';
+import { simulatorConnections } from '../simulator-connections.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { RunningCalls } from '../../mcp/running-calls.js';
@@ -63,30 +64,6 @@ function parsePort(raw: string | undefined): number {
   return Number(raw);
 }
 
-/** `invicti=./invicti.json` -> { invicti: './invicti.json' }. */
-function parseConnectionFlags(flags: string[]): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const flag of flags) {
-    const match = /^([^=]+)=(.+)$/.exec(flag);
-    if (!match) throw new UsageError(`--connection takes <id>=<file>, e.g. --connection ${Object.keys(manifest.connections)[0]}=./${Object.keys(manifest.connections)[0]}.json (got ${JSON.stringify(flag)}).`, 'mcp');
-    const [, id, file] = match as unknown as [string, string, string];
-    if (!Object.hasOwn(manifest.connections, id)) {
-      throw new UsageError(`Unknown connection ${JSON.stringify(id)} in --connection; connections: ${Object.keys(manifest.connections).join(', ')}.`, 'mcp');
-    }
-    if (files[id] !== undefined) throw new UsageError(`--connection ${id}=... is given twice.`, 'mcp');
-    files[id] = file;
-  }
-  return files;
-}
-
-/** One line per connection for stderr: which fields are set (never their values), which variables are missing. */
-function describeConnection(id: string, fields: Record<string, unknown>): string {
-  const variables = connectionVariables(id);
-  const missing = variables.filter((v) => v.required && fields[v.field] === undefined).map((v) => v.name);
-  const set = Object.keys(fields).join(', ') || 'nothing';
-  return missing.length === 0 ? `  ${id}: ${set} set` : `  ${id}: ${set} set; its tools will answer CONFIG_INVALID until ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} set`;
-}
-
 export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals, help } = parseCommandArgs('mcp', args, {
     http: { type: 'boolean' },
@@ -104,7 +81,7 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   if (!http && (values.port !== undefined || values.host !== undefined)) throw new UsageError('--port and --host apply to --http only.', 'mcp');
   const port = parsePort(values.port as string | undefined);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
-  const files = parseConnectionFlags((values.connection as string[] | undefined) ?? []);
+  const files = parseConnectionFlags((values.connection as string[] | undefined) ?? [], 'mcp');
   const simulatorWanted = values.simulator === true;
   await requireMcpSdk();
   if (simulatorWanted && Object.keys(files).length > 0) throw new UsageError('--simulator sets every connection; it does not combine with --connection.', 'mcp');
@@ -117,20 +94,10 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const connections: Record<string, Record<string, unknown>> = {};
   let closeSimulator = async () => {};
   if (simulatorWanted) {
-    const { startSimulator } = await import('../../simulator/index.js');
-    const simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
+    const simulator = await simulatorConnections(io.env, 'mcp');
     closeSimulator = () => simulator.close();
-    const unplayed: string[] = [];
-    for (const id of Object.keys(manifest.connections)) {
-      const simulated = simulator.connections[id];
-      if (simulated) connections[id] = { ...simulated };
-      else {
-        unplayed.push(id);
-        connections[id] = await loadConnection(id, undefined, io.env, 'mcp');
-      }
-    }
-    io.stderr(`retest-connectors mcp: built-in simulator at ${simulator.url} (demo credentials) for ${Object.keys(connections).filter((id) => !unplayed.includes(id)).join(', ')}\n`);
-    if (unplayed.length > 0) io.stderr(`retest-connectors mcp: no simulator for ${unplayed.join(', ')}: ${unplayed.length > 1 ? 'their connections come' : 'its connection comes'} from the environment\n`);
+    Object.assign(connections, simulator.connections);
+    for (const line of simulator.lines) io.stderr(`retest-connectors mcp: ${line}\n`);
   } else {
     for (const id of Object.keys(manifest.connections)) connections[id] = await loadConnection(id, files[id], io.env, 'mcp');
     io.stderr(`retest-connectors mcp: connections\n${Object.entries(connections).map(([id, fields]) => describeConnection(id, fields)).join('\n')}\n`);

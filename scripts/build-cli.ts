@@ -52,7 +52,7 @@ const separateFiles: Plugin = {
   },
 };
 
-const COMMANDS = ['list', 'describe', 'run', 'simulate', 'mcp'];
+const COMMANDS = ['list', 'describe', 'run', 'simulate', 'mcp', 'palette'];
 
 /** Builds the CLI into `dir` (dist/cli by default); the metafile says which modules went into which output. */
 export async function buildCli(dir = outdir): Promise<Metafile> {

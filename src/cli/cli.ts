@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).runCommand,
   simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
   mcp: async () => (await import('./commands/mcp.js')).mcpCommand,
+  palette: async () => (await import('./commands/palette.js')).paletteCommand,
 };
 
 /** The top-level help; vendors and environment variables come from connector.json (loaded only for --help). */
@@ -32,6 +33,7 @@ Usage:
                                                      run an action; the envelope is printed on stdout as JSON
   retest-connectors simulate [--port N] [--host H]   the built-in simulator of the vendors that have one
   retest-connectors mcp [--http] [--simulator]       every action as an MCP tool (stdio, or Streamable HTTP)
+  retest-connectors palette [--port N] [--simulator] the action palette in a browser, with a Run button
   retest-connectors help [command]                   help for a command (same as: <command> --help)
   retest-connectors --version
 

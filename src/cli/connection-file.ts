@@ -69,5 +69,5 @@ export function describeConnection(id: string, fields: Record<string, unknown>):
   const variables = connectionVariables(id);
   const missing = variables.filter((v) => v.required && fields[v.field] === undefined).map((v) => v.name);
   const set = Object.keys(fields).join(', ') || 'nothing';
-  return missing.length === 0 ? `  ${id}: ${set} set` : `  ${id}: ${set} set; its tools will answer CONFIG_INVALID until ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} set`;
+  return missing.length === 0 ? `  ${id}: ${set} set` : `  ${id}: ${set} set; its actions will answer CONFIG_INVALID until ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} set`;
 }

@@ -62,12 +62,12 @@ afterAll(() => {
 const inProject = (args: string[]) => runNode(args, { cwd: project });
 
 describe('npm pack: what the tarball holds', () => {
-  test('the built library and CLI, the schemas, connector.json, README and the docs it links; no palette build, no source maps', () => {
-    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/simulator/index.js', 'dist/cli/main.js', 'connector.json', 'openapi/retest-connectors.openapi.json', 'README.md', 'docs/connections.md']) {
+  test('the built library and CLI, the schemas, connector.json, README and the docs it links; the built palette (`retest-connectors palette` serves it); no source maps', () => {
+    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/simulator/index.js', 'dist/cli/main.js', 'dist/cli/palette.js', 'dist/palette/index.html', 'dist/palette/app.js', 'connector.json', 'openapi/retest-connectors.openapi.json', 'README.md', 'docs/connections.md']) {
       expect(files).toContain(file);
     }
     for (const action of manifest.actions) expect(files).toContain(`docs/actions/${action.id}.md`);
-    expect(files.filter((f) => f.startsWith('dist/palette') || f.endsWith('.map') || f.startsWith('tests/') || f.startsWith('src/'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.map') || f.startsWith('tests/') || f.startsWith('src/'))).toEqual([]);
     // Every relative link of the README that points into the package resolves inside the tarball.
     const readme = readFileSync(join(installed, 'README.md'), 'utf8');
     const links = [...readme.matchAll(/\]\(((?:docs|schemas)\/[^)#\s]*)\)/g)].map((m) => m[1]!);

@@ -1,17 +1,22 @@
 /**
- * One action: its connection form (secrets masked, defaults filled in), its
- * input form, and on submit the input JSON the form produced, checked with the
- * runtime's own validators, plus the command that would run it.
+ * One action: its input form first (required fields, then the optional ones
+ * folded), a Run button, what came back, and the connection in a panel of its
+ * own. Served by `retest-connectors palette`, Run posts the input to that
+ * server, which runs it through runAction with the connection it holds; the
+ * static build shows the input JSON and the command that runs it instead.
+ * Validation messages are the runtime's own (src/contract/validation.ts): the
+ * same words the CLI and the MCP server use, next to each field.
  */
 import Form from '@rjsf/core';
 import type { IChangeEvent } from '@rjsf/core';
 import type { RJSFSchema } from '@rjsf/utils';
-import type { ErrorObject } from 'ajv';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Action, Connection } from '../../src/generated/types.js';
 import { getValidator } from '../../src/contract/validators.js';
-import { errorTransformerFor, templates, uiSchemaFor, validator, widgets } from './form-setup.js';
+import { describeProblems, type LocatedProblem, problemLine } from '../../src/contract/validation.js';
+import { cleaned, errorSchemaOf, templates, uiSchemaFor, validator, widgets } from './form-setup.js';
 import { runCommand } from './run-command.js';
+import { fileUrl, type Progress, type RunError, runOnServer, type Session } from './server-api.js';
 
 interface Props {
   action: Action;
@@ -19,80 +24,239 @@ interface Props {
   connection: Connection;
   inputSchema: RJSFSchema;
   connectionSchema: RJSFSchema;
+  /** Present when the page is served by `retest-connectors palette`: the server's connections, masked. */
+  session: Session | undefined;
 }
-
-type Result =
-  | { ok: true; inputJson: string; command: string; connectionProblems: string[] }
-  | { ok: false; problems: string[] };
 
 type Data = Record<string, unknown>;
 
-/** Runtime validation (the precompiled validators a real run uses), as readable lines. */
-function problemsOf(schemaPath: string, data: unknown): string[] {
-  const validate = getValidator(schemaPath);
-  if (validate(data)) return [];
-  return (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
+interface RunState {
+  running: boolean;
+  progress?: Progress;
+  result?: { envelope: Record<string, unknown> & { status_code: number; reason: string }; summary: Record<string, unknown> };
+  error?: RunError;
 }
 
-export function ActionPanel({ action, connectionId, connection, inputSchema, connectionSchema }: Props) {
+type StaticResult = { inputJson: string; command: string; connectionProblems: string[] };
+
+/** Required object groups present (empty) so a missing field inside is named, not its group. */
+function withRequiredGroups(value: unknown, schema: RJSFSchema): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Data = { ...(value as Data) };
+  for (const name of schema.required ?? []) {
+    const property = schema.properties?.[name];
+    if (typeof property === 'object' && property.type === 'object') out[name] = withRequiredGroups(out[name] ?? {}, property);
+  }
+  return out;
+}
+
+function validateWithRuntime(schemaPath: string, schema: RJSFSchema, data: unknown, root = ''): LocatedProblem[] {
+  const validate = getValidator(schemaPath);
+  return validate(data) ? [] : describeProblems(validate.errors, schema, root);
+}
+
+function progressText(progress: Progress): string {
+  const state = progress.state ?? 'waiting for the first status';
+  const percentage = progress.percentage === null ? '' : ` ${Math.round(progress.percentage)}%`;
+  return `${state}${percentage} · poll ${progress.polls} · ${Math.round(progress.elapsed_ms / 1000)} s${progress.done ? ' · done' : ''}`;
+}
+
+function display(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The body as shown: a file's bytes are offered as a download, not printed. */
+function shownEnvelope(envelope: Data): string {
+  const file = envelope.file as { content_base64?: string; size_bytes?: number } | undefined;
+  const shown = file && typeof file.content_base64 === 'string' ? { ...envelope, file: { ...file, content_base64: `(${file.size_bytes ?? '?'} bytes: use the download link)` } } : envelope;
+  return JSON.stringify(shown, null, 2);
+}
+
+function RunResult({ state }: { state: RunState }) {
+  const { result, error, progress } = state;
+  const file = result?.envelope.file as { file_name: string; content_type?: string; size_bytes?: number; content_base64: string } | undefined;
+  const href = useMemo(() => (file && typeof file.content_base64 === 'string' ? fileUrl(file) : undefined), [file]);
+  useEffect(() => () => (href ? URL.revokeObjectURL(href) : undefined), [href]);
+  const wait = result?.envelope.wait as { outcome?: string; done?: boolean; polls?: number; waited_ms?: number } | undefined;
+  const ok = result ? result.envelope.status_code >= 200 && result.envelope.status_code <= 299 : false;
+  return (
+    <>
+      {progress && (
+        <div className="progress" data-testid="progress" aria-live="polite">
+          <progress max={100} value={progress.percentage ?? undefined} />
+          <span data-testid="progress-text">{progressText(progress)}</span>
+          {progress.error && <span className="problems"> · last poll failed: {progress.error.message}</span>}
+        </div>
+      )}
+      {state.running && <p data-testid="running">Running…</p>}
+      {result && (
+        <>
+          <p className={`status ${ok ? 'ok' : 'bad'}`} data-testid="status">
+            <strong>{result.envelope.status_code}</strong> {result.envelope.reason}
+          </p>
+          {wait && (
+            <p data-testid="outcome">
+              Outcome: <strong>{wait.outcome ?? (wait.done ? 'done' : 'still running when the wait ended')}</strong>
+              {typeof wait.polls === 'number' && ` (${wait.polls} poll${wait.polls === 1 ? '' : 's'}, ${Math.round((wait.waited_ms ?? 0) / 1000)} s)`}
+            </p>
+          )}
+          {Object.keys(result.summary).length > 0 && (
+            <dl className="summary" data-testid="summary">
+              {Object.entries(result.summary).map(([label, value]) => (
+                <div key={label}>
+                  <dt>{label}</dt>
+                  <dd data-summary={label}>{display(value)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          {file && href && (
+            <p>
+              <a className="download" data-testid="download" href={href} download={file.file_name}>
+                Download {file.file_name}
+              </a>{' '}
+              ({file.size_bytes ?? '?'} bytes, {file.content_type ?? 'unknown type'})
+            </p>
+          )}
+          <details className="body" data-testid="body">
+            <summary>Response (status, headers, body)</summary>
+            <pre>{shownEnvelope(result.envelope)}</pre>
+          </details>
+        </>
+      )}
+      {error && (
+        <div className="problems" role="alert" data-testid="run-error">
+          <p>
+            <strong>{error.code}</strong>: {error.details && error.details.length > 0 ? 'the run was refused, nothing was sent.' : error.message}
+          </p>
+          {error.details && error.details.length > 0 && (
+            <ul>
+              {error.details.map((d) => (
+                <li key={`${d.field}:${d.message}`}>{problemLine(d)}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The connection the server holds, as it may be shown: secrets only said to be set. */
+function ServerConnection({ connection, session, connectionId, required }: { connection: Connection; session: Session; connectionId: string; required: Set<string> }) {
+  const held = session.connections[connectionId];
+  const fields = held?.fields ?? [];
+  const missing = fields.filter((f) => required.has(f.name) && !f.set).map((f) => f.title);
+  return (
+    <details className="card connection" data-testid="connection" open={missing.length > 0 || undefined}>
+      <summary>
+        <h2>Connection: {connection.title}</h2>
+        <span className={missing.length > 0 ? 'problems' : 'ready'}>{missing.length > 0 ? `missing ${missing.join(', ')}` : 'ready'}</span>
+      </summary>
+      <p className="field-description">Held by the server that serves this page (its environment, a --connection file, or --simulator). Secrets never reach this page.</p>
+      <dl className="connection-fields">
+        {fields.map((f) => (
+          <div key={f.name}>
+            <dt>{f.title}</dt>
+            <dd data-field={f.name}>{f.secret ? (f.set ? '•••••••• (set)' : 'not set') : f.set ? f.value : 'not set'}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
+export function ActionPanel({ action, connectionId, connection, inputSchema, connectionSchema, session }: Props) {
+  const server = session !== undefined;
   const [connectionData, setConnectionData] = useState<Data | undefined>(undefined);
-  const [inputData, setInputData] = useState<Data | undefined>(undefined);
-  const [result, setResult] = useState<Result | undefined>(undefined);
-  const inputUi = useMemo(() => uiSchemaFor(inputSchema), [inputSchema]);
-  const connectionUi = useMemo(() => uiSchemaFor(connectionSchema), [connectionSchema]);
-  const transformInputErrors = useMemo(() => errorTransformerFor(inputSchema), [inputSchema]);
-  const transformConnectionErrors = useMemo(() => errorTransformerFor(connectionSchema), [connectionSchema]);
+  const [inputData, setInputData] = useState<Data>({});
+  const [problems, setProblems] = useState<LocatedProblem[]>([]);
+  const [staticResult, setStaticResult] = useState<StaticResult | undefined>(undefined);
+  const [runState, setRunState] = useState<RunState | undefined>(undefined);
+  const aborter = useRef<AbortController | undefined>(undefined);
+  useEffect(() => () => aborter.current?.abort(), []);
+  const inputUi = useMemo(() => ({ ...uiSchemaFor(inputSchema), 'ui:submitButtonOptions': { norender: true } }), [inputSchema]);
+  const connectionUi = useMemo(() => ({ ...uiSchemaFor(connectionSchema), 'ui:submitButtonOptions': { norender: true } }), [connectionSchema]);
+  const extraErrors = useMemo(() => (problems.length > 0 ? errorSchemaOf(problems) : undefined), [problems]);
+  const requiredConnectionFields = useMemo(() => new Set(connectionSchema.required ?? []), [connectionSchema]);
+  const connectionProblems = useMemo(
+    () => (server ? [] : validateWithRuntime(connection.schema, connectionSchema, cleaned(connectionData ?? {}, connectionSchema), 'connection')),
+    [server, connection.schema, connectionSchema, connectionData],
+  );
+  // Open while something is missing; once complete it folds away (the person can still open it).
+  const [connectionOpen, setConnectionOpen] = useState(true);
+  const connectionComplete = connectionProblems.length === 0;
 
   const onSubmit = ({ formData }: IChangeEvent<Data>) => {
-    setInputData(formData);
-    const problems = problemsOf(action.input_schema, formData);
-    if (problems.length > 0) {
-      setResult({ ok: false, problems });
+    setInputData(formData ?? {});
+    const input = withRequiredGroups(cleaned(formData ?? {}, inputSchema), inputSchema);
+    const found = validateWithRuntime(action.input_schema, inputSchema, input);
+    setProblems(found);
+    setStaticResult(undefined);
+    if (found.length > 0) {
+      setRunState(undefined);
       return;
     }
-    setResult({
-      ok: true,
-      inputJson: JSON.stringify(formData, null, 2),
-      command: runCommand({ actionId: action.id, connectionId, connectionSchema, connection: connectionData, inputFile: 'input.json' }),
-      connectionProblems: problemsOf(connection.schema, connectionData ?? {}),
-    });
+    if (!server) {
+      setStaticResult({
+        inputJson: JSON.stringify(input, null, 2),
+        command: runCommand({ actionId: action.id, connectionId, connectionSchema, connection: connectionData, inputFile: 'input.json' }),
+        connectionProblems: connectionProblems.map(problemLine),
+      });
+      return;
+    }
+    aborter.current?.abort();
+    const controller = new AbortController();
+    aborter.current = controller;
+    let state: RunState = { running: true };
+    setRunState(state);
+    const update = (next: Partial<RunState>) => {
+      state = { ...state, ...next };
+      if (!controller.signal.aborted) setRunState(state);
+    };
+    runOnServer(
+      action.id,
+      input,
+      (event) => {
+        if (event.type === 'progress') update({ progress: event.progress });
+        else if (event.type === 'result') update({ running: false, result: { envelope: event.envelope, summary: event.summary } });
+        else update({ running: false, error: event.error });
+      },
+      controller.signal,
+    )
+      .then(() => update({ running: false }))
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) update({ running: false, error: { code: 'NETWORK', message: error instanceof Error ? error.message : String(error) } });
+      });
   };
 
   return (
     <>
-      <header>
+      <header className="action-header">
         <h1>{action.title}</h1>
         <p>{action.description}</p>
         <p className="endpoint">
           <code data-testid="endpoint">
             {action.method} {action.path}
           </code>{' '}
-          · action id <code>{action.id}</code>
+          <span className="action-id">
+            action id <code>{action.id}</code>
+          </span>
         </p>
       </header>
 
-      <section className="card" aria-labelledby="connection-heading">
-        <h2 id="connection-heading">Connection: {connection.title}</h2>
-        <Form
-          schema={connectionSchema}
-          uiSchema={connectionUi}
-          validator={validator}
-          widgets={widgets}
-          templates={templates}
-          formData={connectionData}
-          onChange={(e: IChangeEvent<Data>) => setConnectionData(e.formData)}
-          transformErrors={transformConnectionErrors}
-          idPrefix="connection"
-          showErrorList={false}
-          noHtml5Validate
-        >
-          {/* The connection is not submitted on its own: the input form's submit uses it. */}
-          <></>
-        </Form>
-      </section>
-
       <section className="card" aria-labelledby="input-heading">
         <h2 id="input-heading">Input</h2>
+        {problems.length > 0 && (
+          <div className="problems" role="alert" data-testid="input-problems">
+            <p>Fix {problems.length === 1 ? 'this' : `these ${problems.length}`} before running:</p>
+            <ul>
+              {problems.map((p) => (
+                <li key={`${p.pointer}:${p.message}`}>{problemLine(p)}</li>
+              ))}
+            </ul>
+          </div>
+        )}
         <Form
           schema={inputSchema}
           uiSchema={inputUi}
@@ -100,46 +264,51 @@ export function ActionPanel({ action, connectionId, connection, inputSchema, con
           widgets={widgets}
           templates={templates}
           formData={inputData}
-          onChange={(e: IChangeEvent<Data>) => setInputData(e.formData)}
+          onChange={(e: IChangeEvent<Data>) => setInputData(e.formData ?? {})}
           onSubmit={onSubmit}
-          onError={() => setResult(undefined)}
-          transformErrors={transformInputErrors}
+          extraErrors={extraErrors}
           idPrefix="input"
-          showErrorList="top"
+          showErrorList={false}
+          noValidate
           noHtml5Validate
         >
-          <button type="submit">Show input and command</button>
+          <div className="actions">
+            <button type="submit" className="primary" disabled={runState?.running === true}>
+              {server ? (runState?.running ? 'Running…' : 'Run') : 'Show input and command'}
+            </button>
+            {runState?.running && (
+              <button type="button" onClick={() => { aborter.current?.abort(); setRunState({ ...runState, running: false, error: { code: 'ABORTED', message: 'Stopped from the page.' } }); }}>
+                Stop
+              </button>
+            )}
+          </div>
         </Form>
       </section>
 
       <section className="card" aria-labelledby="result-heading" aria-live="polite" data-testid="result">
         <h2 id="result-heading">Result</h2>
-        {!result && <p>Fill in the input and submit to see the input JSON and the command that runs it.</p>}
-        {result && !result.ok && (
-          <div className="problems" role="alert" data-testid="input-problems">
-            <p>The input does not match the action's input schema:</p>
-            <ul>
-              {result.problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </div>
+        {!runState && !staticResult && (
+          <p className="field-description">
+            {server ? 'Fill in the input and press Run: the server runs the action and shows what came back.' : 'Fill in the input and submit to see the input JSON and the command that runs it.'}
+          </p>
         )}
-        {result && result.ok && (
+        {runState && <RunResult state={runState} />}
+        {staticResult && (
           <>
             <h3>input.json</h3>
-            <pre data-testid="input-json">{result.inputJson}</pre>
+            <pre data-testid="input-json">{staticResult.inputJson}</pre>
             <h3>Run it</h3>
-            <pre data-testid="run-command">{result.command}</pre>
+            <pre data-testid="run-command">{staticResult.command}</pre>
             <p>
               Save the JSON above as <code>input.json</code>. Replace each <code>…</code> with the value (secrets are never shown on this
-              page), or export those variables beforehand and leave them out of the line.
+              page), or export those variables beforehand and leave them out of the line. Or run <code>retest-connectors palette</code> and
+              press Run.
             </p>
-            {result.connectionProblems.length > 0 && (
+            {staticResult.connectionProblems.length > 0 && (
               <div className="problems" data-testid="connection-problems">
                 <p>The connection is not complete yet:</p>
                 <ul>
-                  {result.connectionProblems.map((p) => (
+                  {staticResult.connectionProblems.map((p) => (
                     <li key={p}>{p}</li>
                   ))}
                 </ul>
@@ -148,6 +317,41 @@ export function ActionPanel({ action, connectionId, connection, inputSchema, con
           </>
         )}
       </section>
+
+      {server ? (
+        <ServerConnection connection={connection} session={session} connectionId={connectionId} required={requiredConnectionFields} />
+      ) : (
+        <details
+          className="card connection"
+          data-testid="connection"
+          open={connectionOpen}
+          onToggle={(e) => setConnectionOpen((e.currentTarget as HTMLDetailsElement).open)}
+        >
+          <summary>
+            <h2>Connection: {connection.title}</h2>
+            <span className={connectionComplete ? 'ready' : 'problems'}>{connectionComplete ? 'complete' : `missing ${connectionProblems.map((p) => p.title).join(', ')}`}</span>
+          </summary>
+          <p className="field-description">Used only to write the command below; secrets stay in this form (masked, never stored) and are never shown.</p>
+          <Form
+            schema={connectionSchema}
+            uiSchema={connectionUi}
+            validator={validator}
+            widgets={widgets}
+            templates={templates}
+            formData={connectionData}
+            onChange={(e: IChangeEvent<Data>) => setConnectionData(e.formData)}
+            onBlur={() => {
+              if (connectionComplete) setConnectionOpen(false);
+            }}
+            idPrefix="connection"
+            showErrorList={false}
+            noValidate
+            noHtml5Validate
+          >
+            <></>
+          </Form>
+        </details>
+      )}
     </>
   );
 }

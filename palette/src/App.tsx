@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { manifest, schemas } from './bundle-data.js';
 import { ActionPanel } from './ActionPanel.js';
+import { fetchSession, serverMode, type Session } from './server-api.js';
 
 const actionIds = new Set(manifest.actions.map((a) => a.id));
 
@@ -27,8 +28,18 @@ export function App() {
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
+  const server = serverMode();
+  const [session, setSession] = useState<Session | undefined>(undefined);
+  const [sessionError, setSessionError] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!server) return;
+    fetchSession().then(setSession, (error: unknown) => setSessionError(error instanceof Error ? error.message : String(error)));
+  }, [server]);
   const action = manifest.actions.find((a) => a.id === selected)!;
   const connection = manifest.connections[action.connection]!;
+  const go = (id: string) => {
+    window.location.hash = id;
+  };
 
   return (
     <div className="layout">
@@ -53,15 +64,38 @@ export function App() {
         ))}
       </nav>
       <main>
+        <label className="action-select">
+          Action{' '}
+          <select value={selected} onChange={(e) => go(e.target.value)}>
+            {manifest.vendors.map((vendor) => (
+              <optgroup key={vendor.id} label={vendor.name}>
+                {manifest.actions
+                  .filter((a) => a.vendor === vendor.id)
+                  .map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.title}
+                    </option>
+                  ))}
+              </optgroup>
+            ))}
+          </select>
+        </label>
+        {sessionError && (
+          <p className="problems" role="alert" data-testid="session-error">
+            {sessionError}
+          </p>
+        )}
+        {server && !session && !sessionError && <p>Connecting to the palette server…</p>}
         {/* keyed by action: switching actions starts from fresh forms */}
-        <ActionPanel
+        {(!server || session) && <ActionPanel
           key={action.id}
           action={action}
           connectionId={action.connection}
           connection={connection}
           inputSchema={schemaAt(action.input_schema)}
           connectionSchema={schemaAt(connection.schema)}
-        />
+          session={session}
+        />}
       </main>
     </div>
   );

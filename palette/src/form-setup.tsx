@@ -5,10 +5,11 @@
  * from the schema (secrets masked) rather than written per field.
  */
 import { getDefaultRegistry } from '@rjsf/core';
-import type { BaseInputTemplateProps, RJSFSchema, RJSFValidationError, UiSchema, WidgetProps } from '@rjsf/utils';
+import type { BaseInputTemplateProps, ErrorSchema, ObjectFieldTemplateProps, RJSFSchema, UiSchema, WidgetProps } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import type { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { type LocatedProblem, humanize } from '../../src/contract/validation.js';
 
 // ajv-formats is CommonJS: its default export may arrive wrapped (as in src/contract/schemas.ts).
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
@@ -65,74 +66,134 @@ export function Rfc3339Widget(props: WidgetProps) {
       inputMode="text"
       autoComplete="off"
       spellCheck={false}
-      placeholder={props.placeholder || '2025-03-23T00:00:00Z'}
+      placeholder={props.placeholder || 'e.g. 2025-03-23T00:00:00Z'}
     />
   );
 }
 
+
+/**
+ * An object's fields: the required ones first, the optional ones folded under "Optional fields" (each
+ * nested group of them folded on its own, so a 46-field request shows its one required field first).
+ * The form's own root carries no heading: the page's heading already names the action.
+ */
+export function GroupedObjectFieldTemplate(props: ObjectFieldTemplateProps) {
+  const { properties, schema, title, fieldPathId, description } = props;
+  const required = new Set(schema.required ?? []);
+  const visible = properties.filter((p) => !p.hidden);
+  const first = visible.filter((p) => required.has(p.name));
+  const optional = visible.filter((p) => !required.has(p.name));
+  const isRoot = fieldPathId.path.length === 0;
+  // A group that holds only optional fields opens by itself when it already has a value (an error, or one typed before).
+  const hasValue = props.formData !== undefined && props.formData !== null && Object.keys(props.formData as object).length > 0;
+  const fields = (
+    <>
+      {first.map((p) => (
+        <div key={p.name} className="field">
+          {p.content}
+        </div>
+      ))}
+      {optional.length > 0 && (
+        <details className="optional" data-testid={`optional-${fieldPathId.$id}`} open={first.length === 0 && !isRoot ? hasValue || undefined : undefined}>
+          <summary>
+            {first.length === 0 && !isRoot ? 'Fields' : 'Optional fields'} ({optional.length})
+          </summary>
+          {optional.map((p) => (
+            <div key={p.name} className="field">
+              {p.content}
+            </div>
+          ))}
+        </details>
+      )}
+    </>
+  );
+  if (isRoot) return <div className="form-root">{fields}</div>;
+  return (
+    <fieldset className="group" id={fieldPathId.$id}>
+      {title && <legend>{title}{props.required ? <span className="required">*</span> : null}</legend>}
+      {typeof description === 'string' && description && <p className="field-description">{description}</p>}
+      {fields}
+    </fieldset>
+  );
+}
+
 export const widgets = { DateTimeWidget: Rfc3339Widget };
-export const templates = { BaseInputTemplate: PatternedInputTemplate };
+export const templates = { BaseInputTemplate: PatternedInputTemplate, ObjectFieldTemplate: GroupedObjectFieldTemplate };
 
 type SchemaNode = RJSFSchema & { writeOnly?: boolean };
 
 const isSecret = (schema: SchemaNode) => schema.writeOnly === true || schema.format === 'password';
 
-/** ui:widget and hints for every property, derived from the schema: secrets get a masked input. */
+/** "e.g. …": a hint that reads as an example, never as a value already filled in. */
+const hint = (example: unknown) => (typeof example === 'string' || typeof example === 'number' ? `e.g. ${example}` : undefined);
+
+/**
+ * ui:widget and hints for every property, derived from the schema: secrets get a masked input that the
+ * browser is asked not to store; examples become "e.g. …" placeholders; a field without a title gets its
+ * name in words; required fields come first.
+ */
 export function uiSchemaFor(schema: RJSFSchema): UiSchema {
   const ui: UiSchema = {};
-  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+  const properties = Object.entries(schema.properties ?? {});
+  const required = new Set(schema.required ?? []);
+  if (properties.length > 0) ui['ui:order'] = [...properties.map(([n]) => n).filter((n) => required.has(n)), ...properties.map(([n]) => n).filter((n) => !required.has(n))];
+  for (const [name, property] of properties) {
     if (typeof property !== 'object') continue;
     const node = property as SchemaNode;
+    const entry: UiSchema = node.title ? {} : { 'ui:title': humanize(name) };
     const example = Array.isArray(node.examples) ? node.examples[0] : undefined;
     if (isSecret(node)) {
-      ui[name] = { 'ui:widget': 'password', 'ui:autocomplete': 'off' };
+      Object.assign(entry, { 'ui:widget': 'password', 'ui:autocomplete': 'new-password' });
     } else if (node.type === 'object') {
-      ui[name] = uiSchemaFor(node);
+      Object.assign(entry, uiSchemaFor(node));
     } else if (node.type === 'array' && node.items && typeof node.items === 'object' && !Array.isArray(node.items)) {
       const item = node.items as SchemaNode;
       const itemExample = Array.isArray(item.examples) ? item.examples[0] : undefined;
-      ui[name] = { items: typeof itemExample === 'string' ? { 'ui:placeholder': itemExample } : {} };
-    } else if (typeof example === 'string' && node.default === undefined) {
-      ui[name] = { 'ui:placeholder': example };
+      entry.items = item.type === 'object' ? uiSchemaFor(item) : hint(itemExample) ? { 'ui:placeholder': hint(itemExample) } : {};
+    } else if (hint(example) && node.default === undefined && node.type !== 'boolean' && !Array.isArray(node.enum)) {
+      entry['ui:placeholder'] = hint(example);
     }
+    if (Object.keys(entry).length > 0) ui[name] = entry;
   }
   return ui;
 }
 
-/** The schema node an Ajv schemaPath (`#/properties/a/properties/b/formatMinimum`) points into. */
-function nodeAt(root: RJSFSchema, schemaPath: string): unknown {
-  let node: unknown = root;
-  for (const part of schemaPath.replace(/^#\//, '').split('/')) {
-    if (!node || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+/** The shared wording's problems as rjsf's ErrorSchema: each message under its field, shown next to it. */
+export function errorSchemaOf(problems: readonly LocatedProblem[]): ErrorSchema {
+  const root: Record<string, unknown> = {};
+  for (const problem of problems) {
+    let node = root;
+    for (const raw of problem.pointer.split('/').slice(1)) {
+      const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      node[part] ??= {};
+      node = node[part] as Record<string, unknown>;
+    }
+    ((node.__errors ??= []) as string[]).push(problem.message);
   }
-  return node;
+  return root as ErrorSchema;
 }
 
 /**
- * Friendlier messages where Ajv's are cryptic. A `formatMinimum` that refers to
- * a sibling field with `$data` ("end not before start") names that field
- * instead of only printing a bound.
+ * The form's data as the runtime should see it: a text box left empty is a field not given, an empty
+ * optional group is left out (rjsf keeps "" and {} for fields a person touched and cleared); a required
+ * group stays, so a missing field inside it is named ("Project ID: required").
  */
-export function errorTransformerFor(schema: RJSFSchema) {
-  return (errors: RJSFValidationError[]): RJSFValidationError[] =>
-    errors.map((error) => {
-      if ((error.name === 'formatMinimum' || error.name === 'formatMaximum') && error.schemaPath) {
-        const bound = nodeAt(schema, error.schemaPath) as { $data?: string } | undefined;
-        if (bound && typeof bound.$data === 'string') {
-          const sibling = bound.$data.split('/').pop()!;
-          const parentPath = error.schemaPath.split('/').slice(0, -3).join('/');
-          const parent = nodeAt(schema, parentPath) as RJSFSchema | undefined;
-          const siblingSchema = parent?.properties?.[sibling];
-          const title = siblingSchema && typeof siblingSchema === 'object' && siblingSchema.title ? siblingSchema.title : sibling;
-          const limit = (error.params as { limit?: unknown } | undefined)?.limit;
-          const relation = error.name === 'formatMinimum' ? 'before' : 'after';
-          const message = `must not be ${relation} ${title}${typeof limit === 'string' ? ` (${limit})` : ''}`;
-          const field = nodeAt(schema, error.schemaPath.split('/').slice(0, -1).join('/')) as RJSFSchema | undefined;
-          const name = field?.title ? `'${field.title}'` : (error.property ?? '');
-          return { ...error, message, stack: `${name} ${message}`.trim() };
-        }
-      }
-      return error;
-    });
+export function cleaned(value: unknown, schema: RJSFSchema | undefined): unknown {
+  if (Array.isArray(value)) {
+    const items = schema && typeof schema.items === 'object' && !Array.isArray(schema.items) ? (schema.items as RJSFSchema) : undefined;
+    return value.filter((v) => v !== undefined && v !== null && v !== '').map((v) => cleaned(v, items));
+  }
+  if (value && typeof value === 'object') {
+    const required = new Set(schema?.required ?? []);
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const property = schema?.properties?.[key];
+      const next = cleaned(item, typeof property === 'object' ? property : undefined);
+      const empty = next === undefined || next === '' || (next !== null && typeof next === 'object' && !Array.isArray(next) && Object.keys(next).length === 0);
+      if (empty && !(required.has(key) && next !== undefined && next !== '')) continue;
+      out[key] = next;
+    }
+    return out;
+  }
+  return value;
 }

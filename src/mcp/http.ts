@@ -18,7 +18,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from './loopback.js';
+import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from '../server/loopback.js';
 import { RunningCalls, type RequestId } from './running-calls.js';
 
 export const MCP_PATH = '/mcp';

@@ -1,7 +1,7 @@
 /**
  * The palette's server (`retest-connectors palette`): serves the built page and
  * runs the actions it posts through runAction, with the connections the server
- * holds. Guarded like the MCP HTTP server, with the same guards (mcp/loopback.ts):
+ * holds. Guarded like the MCP HTTP server, with the same guards (server/loopback.ts):
  *   - bound to loopback, the Host must be a loopback name; a browser's Origin
  *     must be this server's own (DNS rebinding, another local page: 403);
  *   - every /api request carries `Authorization: Bearer <token>` (401); the
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { type ConnectorError, isConnectorError } from '../contract/errors.js';
 import { getAction, manifest } from '../contract/manifest.js';
 import { inlinedSchema } from '../contract/inline-refs.js';
-import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from '../mcp/loopback.js';
+import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from '../server/loopback.js';
 import { connectionSecrets } from '../runtime/connection.js';
 import { MIN_SECRET_IN_DATA, redact, scrubDeep } from '../runtime/redact.js';
 import type { RunOptions } from '../runtime/run.js';

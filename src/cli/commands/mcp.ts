@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { manifest } from '../../contract/manifest.js';
-import { isLoopbackHost } from '../../mcp/loopback.js';
+import { isLoopbackHost } from '../../server/loopback.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { describeConnection, loadConnection, parseConnectionFlags, withEnvironmentHint } from '../connection-file.js';
 import { connectionVariables } from '../connection-env.js';

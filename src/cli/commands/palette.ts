@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifest } from '../../contract/manifest.js';
 import { packageRoot } from '../../contract/package-root.js';
-import { isLoopbackHost } from '../../mcp/loopback.js';
+import { isLoopbackHost } from '../../server/loopback.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
 import { describeConnection, loadConnection, parseConnectionFlags, withEnvironmentHint } from '../connection-file.js';
 import { UsageError } from '../errors.js';

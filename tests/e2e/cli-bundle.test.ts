@@ -54,7 +54,7 @@ describe('the CLI bundle', () => {
   });
 
   test('main.js is the dispatcher only: each command is its own file, loaded when it runs', () => {
-    expect(requiresOf('main.js').sort()).toEqual(['./describe.js', './list.js', './mcp.js', './run.js', './simulate.js']);
+    expect(requiresOf('main.js').sort()).toEqual(['./describe.js', './list.js', './mcp.js', './palette.js', './run.js', './simulate.js']);
     const main = inputsOf('main.js');
     expect(main.filter((path) => path.includes('node_modules/'))).toEqual([]);
     // list and describe never load got; run never loads the MCP SDK, zod or the simulator.

@@ -492,12 +492,20 @@ describe('served with --simulator: Run', () => {
     await type(page, 'Scan ID', SEED_SCAN_IDS.completed);
     await field(page, 'Report type').selectOption('ScanDetail');
     await field(page, 'Format').selectOption('Pdf');
-    const answer = page.waitForResponse((r) => r.url().endsWith('/api/run'));
+    // What the server answered, read on the way to the page (the route passes it on unchanged).
+    let answered = '';
+    await page.route('**/api/run', async (route) => {
+      allRequests.push(route.request().url());
+      const response = await route.fetch();
+      const body = await response.body();
+      answered = body.toString('utf8');
+      await route.fulfill({ response, body });
+    });
     await submit(page, 'Run');
-    const lines = (await (await answer).text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; envelope?: { file?: { content_base64: string; file_name: string; size_bytes: number } } });
-    const file = lines.find((l) => l.type === 'result')!.envelope!.file!;
     const link = page.getByTestId('download');
     await link.waitFor();
+    const lines = answered.trim().split('\n').map((l) => JSON.parse(l) as { type: string; envelope?: { file?: { content_base64: string; file_name: string; size_bytes: number } } });
+    const file = lines.find((l) => l.type === 'result')!.envelope!.file!;
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toBe(file.file_name);
     const bytes = readFileSync((await download.path())!);

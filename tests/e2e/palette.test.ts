@@ -478,8 +478,7 @@ describe('served with --simulator: Run', () => {
     await wait.getByTestId('progress').waitFor();
     const outcome = wait.getByTestId('outcome');
     await outcome.waitFor({ timeout: 60_000 });
-    // TODO(h16's wait.outcome): once it is in main this reads "Outcome: completed"; until then the page says "done".
-    expect(await outcome.innerText()).toMatch(/^Outcome: (completed|done)\b/);
+    expect(await outcome.innerText()).toMatch(/^Outcome: completed\b/);
     expect(await wait.getByTestId('summary').locator('dd[data-summary="State"]').innerText()).toBe('Complete');
     expect(await wait.getByTestId('progress-text').innerText()).toMatch(/done$/);
     expect(await wait.getByTestId('status').innerText()).toMatch(/^200\b/);

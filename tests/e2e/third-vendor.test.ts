@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { copyProject, type ProjectCopy } from '../helpers/project-copy.js';
 
 const KEY = 'acme-key-0123456789abcdef';
@@ -250,7 +251,12 @@ describe('a third vendor with Bearer auth, declared in connector.json and schema
     const credential = credentials.find((p) => /acme/i.test(p));
     expect(node).toBeDefined();
     expect(credential).toBeDefined();
-    const nodeSource = project.read(`integrations/n8n/${node!.replace(/^dist\//, '').replace(/\.js$/, '.ts')}`);
+    // The node's folder: the node class and whatever description and operation files the generator splits it into.
+    const nodeDir = dirname(`integrations/n8n/${node!.replace(/^dist\//, '')}`);
+    const nodeSource = (readdirSync(join(project.root, nodeDir), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => project.read(`${nodeDir}/${f}`))
+      .join('\n');
     expect(nodeSource).toContain('acme_get_finding');
     expect(nodeSource).toContain('acme_request_retest');
     const credentialSource = project.read(`integrations/n8n/${credential!.replace(/^dist\//, '').replace(/\.js$/, '.ts')}`);

@@ -260,6 +260,6 @@ describe('a third vendor with Bearer auth, declared in connector.json and schema
     expect(nodeSource).toContain('acme_get_finding');
     expect(nodeSource).toContain('acme_request_retest');
     const credentialSource = project.read(`integrations/n8n/${credential!.replace(/^dist\//, '').replace(/\.js$/, '.ts')}`);
-    expect(credentialSource).toMatch(/"name": "api_key"[\s\S]*?"password": true/);
+    expect(credentialSource).toMatch(/["']?name["']?: ["']api_key["'][\s\S]*?["']?password["']?: true/);
   });
 });

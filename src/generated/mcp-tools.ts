@@ -1685,12 +1685,32 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {},
             "file": {
               "type": "object",
-              "additionalProperties": false,
               "required": [
                 "file_name",
                 "content_type",
-                "size_bytes",
-                "content_base64"
+                "size_bytes"
+              ],
+              "anyOf": [
+                {
+                  "properties": {
+                    "content_base64": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "content_base64"
+                  ]
+                },
+                {
+                  "properties": {
+                    "path": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "path"
+                  ]
+                }
               ],
               "properties": {
                 "file_name": {
@@ -1701,9 +1721,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 },
                 "size_bytes": {
                   "type": "integer"
-                },
-                "content_base64": {
-                  "type": "string"
                 }
               }
             }
@@ -1815,12 +1832,32 @@ export const mcpTools: readonly McpToolDefinition[] = [
             "json_body": {},
             "file": {
               "type": "object",
-              "additionalProperties": false,
               "required": [
                 "file_name",
                 "content_type",
-                "size_bytes",
-                "content_base64"
+                "size_bytes"
+              ],
+              "anyOf": [
+                {
+                  "properties": {
+                    "content_base64": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "content_base64"
+                  ]
+                },
+                {
+                  "properties": {
+                    "path": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "path"
+                  ]
+                }
               ],
               "properties": {
                 "file_name": {
@@ -1831,9 +1868,6 @@ export const mcpTools: readonly McpToolDefinition[] = [
                 },
                 "size_bytes": {
                   "type": "integer"
-                },
-                "content_base64": {
-                  "type": "string"
                 }
               }
             }

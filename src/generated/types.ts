@@ -424,9 +424,16 @@ export interface Envelope {
    */
   response_text?: string;
   /**
-   * A body that is not JSON (a report: PDF, HTML, CSV, XML, text), base64-encoded; text reports may keep response_text too.
+   * A body that is a file (a report: PDF, HTML, CSV, XML, text): either in memory, base64-encoded in content_base64 (text reports may keep response_text too), or saved to disk as it arrived (RunOptions.saveFileTo, run --save-file), named by path, the body not repeated anywhere in the envelope.
    */
-  file?: {
+  file?: (
+    | {
+        content_base64: string;
+      }
+    | {
+        path: string;
+      }
+  ) & {
     /**
      * From Content-Disposition, else derived from the action and the format.
      */
@@ -440,9 +447,13 @@ export interface Envelope {
      */
     size_bytes: number;
     /**
-     * The body, base64-encoded.
+     * The body, base64-encoded (when it is kept in memory).
      */
-    content_base64: string;
+    content_base64?: string;
+    /**
+     * Absolute path of the saved file (when it was saved to disk): the final name, given only once the file was complete.
+     */
+    path?: string;
   };
   /**
    * Present on the result of a wait action (a declared poll): how the wait ended. The rest of the envelope is the last status response.

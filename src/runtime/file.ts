@@ -132,16 +132,30 @@ export function isTextType(contentType: string): boolean {
 }
 
 /**
+ * The name and type of a file action's 2xx body, from its headers (`header` looks one up by its
+ * lower-case name): the same whether the body is kept in the envelope or streamed to disk (file-sink.ts).
+ */
+export function describeFile(
+  header: (name: string) => string | undefined,
+  action: ActionDeclaration,
+  input: unknown,
+  secrets: readonly string[] = [],
+): { file_name: string; content_type: string } {
+  const contentType = header('content-type') || 'application/octet-stream';
+  const fromHeader = fileNameFromContentDisposition(header('content-disposition'));
+  // The name is text the server sent: scrubbed of the connection's secrets like every other string.
+  const file_name = (fromHeader !== undefined ? sanitizeFileName(fromHeader, secrets) : undefined) ?? derivedFileName(action, input, contentType, secrets);
+  return { file_name, content_type: contentType };
+}
+
+/**
  * The envelope of a file action's 2xx response: `file` with the bytes in base64;
  * a JSON file keeps json_body as parsed, a text file keeps response_text, a
  * binary one has json_body null and no response_text.
  */
 export function withFile(envelope: Envelope, body: Buffer, action: ActionDeclaration, input: unknown, secrets: readonly string[] = []): Envelope {
   const header = (name: string) => Object.entries(envelope.response_headers).find(([n]) => n.toLowerCase() === name)?.[1];
-  const contentType = header('content-type') || 'application/octet-stream';
-  const fromHeader = fileNameFromContentDisposition(header('content-disposition'));
-  // The name is text the server sent: scrubbed of the connection's secrets like every other string.
-  const file_name = (fromHeader !== undefined ? sanitizeFileName(fromHeader, secrets) : undefined) ?? derivedFileName(action, input, contentType, secrets);
+  const { file_name, content_type: contentType } = describeFile(header, action, input, secrets);
   const file: EnvelopeFile = { file_name, content_type: contentType, size_bytes: body.length, content_base64: body.toString('base64') };
   const { response_text, ...rest } = envelope;
   const keepText = response_text !== undefined && isTextType(contentType);

@@ -7,16 +7,17 @@
 import { resolveConnection, type ResolvedConnection } from './connection.js';
 import type { Envelope } from './envelope.js';
 import { scrubEnvelope, toEnvelope } from './envelope.js';
-import { isTextType, withFile } from './file.js';
-import { assertValidInput, plainInput } from '../contract/input-limits.js';
+import { describeFile, isTextType, withFile } from './file.js';
+import { FileSink } from './file-sink.js';
 import { ConnectorError } from '../contract/errors.js';
+import { assertValidInput, plainInput } from '../contract/input-limits.js';
 import { inlinedSchema } from '../contract/inline-refs.js';
 import { type ActionDeclaration, getAction, getConnection } from '../contract/manifest.js';
 import { redactRequest, warnShortSecrets } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request.js';
 import { getValidator } from '../contract/validators.js';
 import { currentClock, DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.js';
-import { gotTransport, type Transport } from './transport.js';
+import { gotTransport, type Transport, type TransportResponse } from './transport.js';
 import { abortedError, raceAbort, sleepUnlessAborted } from './abort.js';
 import { pollInput, runWait, type WaitProgress } from './poll.js';
 
@@ -31,6 +32,13 @@ export interface RunOptions {
    * (response.max_response_bytes, 100 MiB for reports), then the connection schema's default (10 MiB).
    */
   maxResponseBytes?: number;
+  /**
+   * A file action (a report) writes its 2xx body into this directory as it arrives, instead of returning it
+   * in memory: the envelope's `file` then has `path` in place of `content_base64` (file-sink.ts). The
+   * directory is created if missing; nothing is overwritten ("name (1).ext" ...); a failed write is
+   * WRITE_FAILED and leaves no partial file. Ignored by actions that return no file.
+   */
+  saveFileTo?: string;
   /** Tunes the retry policy (attempts, waits); see retry.ts. */
   retry?: RetryOptions;
   /** Replaces the HTTP transport (tests, platforms with their own HTTP stack). */
@@ -167,12 +175,20 @@ export async function runAction(actionId: string, callerInput: unknown, connecti
   // One policy for every action, from its manifest hints: a non-idempotent POST is resent only when provably unprocessed.
   const policy = policyOf(options.retry, action.hints?.idempotent === true);
   const retryClock = signal ? { ...clock, sleep: (ms: number) => sleepUnlessAborted(clock.sleep, ms, signal, aborted) } : clock;
+  const sink = options.saveFileTo !== undefined && action.response?.file ? fileSinkFor(options.saveFileTo, action, input, resolved.secrets) : undefined;
+  // The directory exists before anything is sent: one that cannot be created fails the call while nothing happened yet.
+  await sink?.prepare();
   // The got transport aborts its request on the signal; the race keeps the promise immediate with a transport that ignores it.
   const response = await raceAbort(
-    withRetry((remainingMs) => transport.send(request, resolved, { maxResponseBytes, timeoutMs: remainingMs, signal }), policy, resolved.timeoutMs, retryClock),
+    withRetry((remainingMs) => transport.send(request, resolved, { maxResponseBytes, timeoutMs: remainingMs, signal, sink }), policy, resolved.timeoutMs, retryClock),
     signal,
     aborted,
-  );
+  ).catch(async (error: unknown) => {
+    // A failed call leaves no partial file behind, and says so only once it is gone.
+    await sink?.discard();
+    throw error;
+  });
+  if (sink && response.statusCode >= 200 && response.statusCode <= 299) return savedFileEnvelope(sink, response, resolved.secrets);
   // A file action's 2xx body is a file (a report); any other status keeps the usual envelope.
   // Whatever the server echoed back (a 401 reflecting the Authorization header), the secrets stay out of the result.
   if (action.response?.file && response.statusCode >= 200 && response.statusCode <= 299) {
@@ -180,4 +196,36 @@ export async function runAction(actionId: string, callerInput: unknown, connecti
     return scrubEnvelope(withFile(toEnvelope(response, (type) => !isTextType(type)), response.body, action, input, resolved.secrets), resolved.secrets, response.body);
   }
   return scrubEnvelope(toEnvelope(response), resolved.secrets, response.body);
+}
+
+/** A sink that streams a file action's 2xx body into `dir` (file-sink.ts), named as withFile would name it. */
+function fileSinkFor(dir: string, action: ActionDeclaration, input: unknown, secrets: readonly string[]): FileSink {
+  return new FileSink(dir, (rawHeaders) => {
+    const header = (name: string) => {
+      for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) return rawHeaders[i + 1];
+      return undefined;
+    };
+    return describeFile(header, action, input, secrets);
+  });
+}
+
+/**
+ * The envelope of a file saved to disk: `file` names it (file_name, content_type, size_bytes, path) and
+ * the body is neither in content_base64 nor repeated as response_text or json_body.
+ */
+async function savedFileEnvelope(sink: FileSink, response: TransportResponse, secrets: readonly string[]): Promise<Envelope> {
+  let size = response.streamedBytes;
+  if (size === undefined) {
+    // A transport that does not stream (a custom one) handed the body over whole: it is written the same way.
+    const out = sink.open(response);
+    if (!out) throw new ConnectorError('WRITE_FAILED', 'The response could not be saved.');
+    await new Promise<void>((resolve, reject) => {
+      out.once('error', (error) => reject(sink.failed(error)));
+      out.end(response.body, () => resolve());
+    });
+    size = response.body.length;
+  }
+  const file = await sink.commit(size);
+  const { response_text: _text, ...head } = toEnvelope({ ...response, body: Buffer.alloc(0) }, () => true);
+  return scrubEnvelope({ ...head, json_body: null, file }, secrets);
 }

@@ -1,6 +1,7 @@
 // `run --save-file <dir>` through the built CLI against a loopback server that
 // answers like Invicti's report endpoint: the bytes land in <dir>, stdout has
-// file.path instead of the base64, nothing is overwritten or written outside.
+// file.path instead of the base64 (the body streamed to disk by runAction: file-sink.ts), nothing is
+// overwritten or written outside, and a text report is not repeated as response_text.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +15,18 @@ jest.setTimeout(60_000);
 /** A small but real PDF, with bytes that are not valid UTF-8. */
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n%'), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3, 0x0a]), Buffer.from('1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')]);
 
+const CSV = 'Name,Severity\nXSS,High\n';
 let disposition = 'attachment; filename="Sample ScanDetail.pdf"';
 let server: LoopbackServer;
 let work: string;
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
+    if (req.url?.startsWith('/api/1.0/scans/report/') && req.url.includes('format=Csv')) {
+      res.writeHead(200, { 'Content-Type': 'text/csv', 'Content-Length': String(CSV.length), 'Content-Disposition': 'attachment; filename="vulns.csv"' });
+      res.end(CSV);
+      return;
+    }
     if (req.url?.startsWith('/api/1.0/scans/report/')) {
       res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': String(PDF.length), 'Content-Disposition': disposition });
       res.end(PDF);
@@ -97,14 +104,31 @@ describe('run --save-file', () => {
     expect(JSON.parse(result.stdout).file.path).toBe(join(dir, `invicti_scan_report-${GUID}.pdf`));
   });
 
-  test('a directory that cannot be created: exit 6, WRITE_FAILED on stderr, the envelope (with its bytes) still on stdout', async () => {
+  test('a directory that cannot be created: exit 6, WRITE_FAILED on stderr, before the request is sent', async () => {
     const blocker = join(work, 'not-a-dir');
     writeFileSync(blocker, 'x');
+    const before = server.requests.length;
     const result = await run(join(blocker, 'sub'));
     expect(result.code).toBe(6);
     expect(errorOf(result).code).toBe('WRITE_FAILED');
-    expect(JSON.parse(result.stdout).file.content_base64).toBe(PDF.toString('base64'));
+    expect(errorOf(result).message).toContain('nothing was sent');
+    expect(server.requests).toHaveLength(before);
+    expect(result.stdout).toBe('');
     expect(result.stderr).not.toContain('demo-token-SECRET');
+  });
+
+  test('a text report (CSV) saved to a file is named in the envelope, not repeated as response_text', async () => {
+    const dir = join(work, 'csv');
+    const result = await runCli(['run', 'invicti_scan_report', '--input', '-', '--save-file', dir], {
+      stdin: JSON.stringify({ parameters: { id: GUID, type: 'Vulnerabilities', format: 'Csv' } }),
+      env: env(),
+    });
+    expect(result.code).toBe(0);
+    const envelope = JSON.parse(result.stdout);
+    expect(envelope).not.toHaveProperty('response_text');
+    expect(envelope.file).toEqual({ file_name: 'vulns.csv', content_type: 'text/csv', size_bytes: CSV.length, path: join(dir, 'vulns.csv') });
+    expect(result.stdout).not.toContain('XSS,High');
+    expect(readFileSync(join(dir, 'vulns.csv'), 'utf8')).toBe(CSV);
   });
 
   test('a response without a file (an error status) prints the envelope and says nothing was saved', async () => {

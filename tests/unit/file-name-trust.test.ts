@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../../src/cli/cli.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { candidateName } from '../../src/cli/save-file.js';
+import { candidateName } from '../../src/runtime/file-sink.js';
 import { runAction } from '../../src/index.js';
 import { sanitizeFileName } from '../../src/runtime/file.js';
 import { GUID } from '../helpers/fixtures.js';

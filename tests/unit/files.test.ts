@@ -82,7 +82,7 @@ describe('file envelopes through runAction', () => {
     const envelope = await runAction('invicti_scan_report', { parameters: { id: GUID, type: 'Vulnerabilities', format: 'Json' } }, invicti);
     expect(envelope.json_body).toEqual(report);
     expect(envelope).not.toHaveProperty('response_text');
-    expect(Buffer.from(envelope.file!.content_base64, 'base64').toString()).toBe(JSON.stringify(report));
+    expect(Buffer.from(envelope.file!.content_base64!, 'base64').toString()).toBe(JSON.stringify(report));
     expect(envelope.file!.file_name).toBe(`invicti_scan_report-${GUID}.json`);
   });
 

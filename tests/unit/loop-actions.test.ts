@@ -202,7 +202,7 @@ describe('invicti_scan_report: GET /api/1.0/scans/report/ (a file)', () => {
       size_bytes: pdf.length,
       content_base64: pdf.toString('base64'),
     });
-    expect(Buffer.from(envelope.file!.content_base64, 'base64').equals(pdf)).toBe(true);
+    expect(Buffer.from(envelope.file!.content_base64!, 'base64').equals(pdf)).toBe(true);
   });
 
   test('a 404 of a file action is a normal envelope: Invicti\'s { Message }, no file', async () => {

@@ -19,7 +19,6 @@ import { reportError, UsageError, WriteError } from '../errors.js';
 import { EXIT, EXIT_STATUS_TABLE, exitCodeForEnvelope, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { MAX_DOCUMENT_BYTES, parseJsonDocument, readTextFile, stdinText } from '../json-file.js';
-import { SaveFileError, saveEnvelopeFile } from '../save-file.js';
 import type { Envelope } from '../../runtime/envelope.js';
 import { escapeControls, terminalSafeJson } from '../../runtime/neutralise.js';
 import { vendorMessage } from '../../runtime/summary.js';
@@ -78,9 +77,10 @@ Options:
 ${connectionLines}
                            Its fields win over the environment.
   --timeout-ms <N>         timeout for this run in milliseconds (wins over the connection's timeout_ms)
-  --save-file <dir>        write a returned file (a report) to <dir>/<file_name> (dir is created if missing)
-                           and print file.path (absolute) in place of content_base64. Never overwrites:
-                           an existing name is saved as "name (1).ext", "name (2).ext", ...
+  --save-file <dir>        stream a returned file (a report) to <dir>/<file_name> as it arrives (dir is
+                           created if missing); it gets its name only once complete, and the envelope
+                           prints file.path (absolute) in place of content_base64 and response_text.
+                           Never overwrites: an existing name is saved as "name (1).ext", "name (2).ext", ...
   --dry-run                print the exact request {method, url, headers, body} with secrets masked; send nothing
   -h, --help               this help
 
@@ -155,7 +155,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     const { dryRun, runAction, validatorPathsFor } = await import('../../runtime/run.js');
     // The CLI bundle carries each schema's validator as its own module: only this action's are loaded.
     await loadValidators(validatorPathsFor(action.id));
-    const options = timeoutMs === undefined ? {} : { timeoutMs };
+    const options = { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(saveDir === undefined ? {} : { saveFileTo: saveDir }) };
     if (values['dry-run']) {
       const request = dryRun(action.id, input, withAuthPlaceholders(action, connection, io), options);
       io.stdout(terminalSafeJson(JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body: request.body ?? null }, null, 2)) + '\n');
@@ -167,28 +167,14 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     const print = (value: unknown) => io.stdout(terminalSafeJson(JSON.stringify(value, null, 2)) + '\n');
     // A human line on stderr: secrets scrubbed, then every control shown escaped (runtime/neutralise.ts).
     const say = (text: string) => io.stderr(escapeControls(scrub(text)) + '\n');
-    let saveFailed = false;
-    if (saveDir !== undefined && envelope.file) {
-      try {
-        const saved = await saveEnvelopeFile(envelope, saveDir);
-        print(saved);
-      } catch (error) {
-        if (!(error instanceof SaveFileError)) throw error;
-        // The vendor answered; keep its answer (bytes included) on stdout, and say the file was not saved.
-        print(envelope);
-        io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: error.toJSON() }))) + '\n');
-        saveFailed = true;
-      }
-    } else {
-      if (saveDir !== undefined) io.stderr(`retest-connectors: --save-file: the response carries no file; nothing saved.\n`);
-      print(envelope);
-    }
+    // With --save-file a report was streamed to disk by runAction (runtime/file-sink.ts): file.path names it.
+    if (saveDir !== undefined && !envelope.file) io.stderr(`retest-connectors: --save-file: the response carries no file; nothing saved.\n`);
+    print(envelope);
     try {
       await io.flushStdout?.();
     } catch (error) {
       throw new WriteError(error, `HTTP ${envelope.status_code} ${escapeControls(envelope.reason)}`);
     }
-    if (saveFailed) return EXIT.WRITE_FAILED;
     const exit = exitCodeForEnvelope(envelope);
     if (exit === EXIT.WAIT_PENDING || exit === EXIT.WAIT_UNSUCCESSFUL) {
       const value = resolvePointer(envelope, action.poll?.progress?.state ?? action.poll?.until.pointer ?? '/status_code');
@@ -218,7 +204,7 @@ async function runStoppable(
   action: ActionDeclaration,
   input: unknown,
   connection: Record<string, unknown>,
-  options: { timeoutMs?: number },
+  options: { timeoutMs?: number; saveFileTo?: string },
   io: CliIo,
   scrub: (text: string) => string,
   runAction: RunActionFn,

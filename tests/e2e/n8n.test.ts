@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { createServer, type Server } from 'node:net';
 import type { INode, IConnections } from 'n8n-workflow';
 import { SEED_PROJECT_IDS, SEED_SCAN_IDS, SEED_VULNERABILITY_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { actionIds, manifest } from '../../src/contract/manifest.js';
 import { join } from 'node:path';
@@ -378,11 +379,11 @@ describe('the mapping, with n8n’s own helpers', () => {
   // The built CommonJS of integrations/n8n/src/mapping.ts (a CommonJS source the ESM test typecheck cannot import).
   type Item = { json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>>; pairedItem?: unknown };
   const { envelopeToItem, readInput } = require(join(N8N_PACKAGE_DIR, 'dist/src/mapping.js')) as {
-    envelopeToItem: (envelope: unknown, i: number, prepare: (data: Buffer, name: string, type: string) => Promise<unknown>) => Promise<Item>;
+    envelopeToItem: (envelope: unknown, i: number, prepare: (data: Buffer | NodeJS.ReadableStream, name: string, type: string) => Promise<unknown>) => Promise<Item>;
     readInput: (ctx: unknown, op: unknown, i: number) => Record<string, unknown>;
   };
   const { prepareBinaryData } = require('n8n-core/dist/execution-engine/node-execution-context/utils/binary-helper-functions') as {
-    prepareBinaryData: (data: Buffer, executionId: string, workflowId: string, filePath?: string, mimeType?: string) => Promise<Record<string, unknown>>;
+    prepareBinaryData: (data: Buffer | NodeJS.ReadableStream, executionId: string, workflowId: string, filePath?: string, mimeType?: string) => Promise<Record<string, unknown>>;
   };
 
   test('a report envelope (envelope.file) becomes n8n binary data via n8n-core’s prepareBinaryData; json.file keeps the metadata, not the content', async () => {
@@ -398,6 +399,25 @@ describe('the mapping, with n8n’s own helpers', () => {
     expect(item.pairedItem).toEqual({ item: 3 });
     expect(item.json).toEqual({ ...envelope, file: { file_name: 'scan-report.pdf', content_type: 'application/pdf', size_bytes: pdf.length } });
     expect(item.binary!.data).toMatchObject({ fileName: 'scan-report.pdf', mimeType: 'application/pdf', fileExtension: 'pdf', data: pdf.toString('base64') });
+  });
+
+  test('a report streamed to disk (file.path, from RunOptions.saveFileTo) reaches n8n-core’s prepareBinaryData as a stream; the file is removed after', async () => {
+    const pdf = Buffer.from('%PDF-1.4 streamed retest report');
+    const dir = mkdtempSync(join(tmpdir(), 'n8n-file-'));
+    const path = join(dir, 'scan-report.pdf');
+    writeFileSync(path, pdf);
+    const file = { file_name: 'scan-report.pdf', content_type: 'application/pdf', size_bytes: pdf.length, path };
+    const envelope = { status_code: 200, reason: 'OK', response_headers: { 'Content-Type': 'application/pdf' }, json_body: null, file };
+    const handed: unknown[] = [];
+    const item = await envelopeToItem(envelope as never, 0, (data, name, type) => {
+      handed.push(data);
+      return prepareBinaryData(data, 'exec-1', 'wf-1', name, type);
+    });
+    expect(Buffer.isBuffer(handed[0])).toBe(false); // a stream, not the bytes in memory
+    expect(item.json.file).toEqual({ file_name: 'scan-report.pdf', content_type: 'application/pdf', size_bytes: pdf.length });
+    expect(item.binary!.data).toMatchObject({ fileName: 'scan-report.pdf', mimeType: 'application/pdf', data: pdf.toString('base64') });
+    expect(existsSync(path)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('an envelope without a file is the item’s JSON as it is', async () => {

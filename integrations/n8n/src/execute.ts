@@ -9,6 +9,9 @@
  */
 import type { ICredentialsDecrypted, ICredentialTestFunction, IDataObject, IExecuteFunctions, INodeCredentialTestResult, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // Types only (erased at build): the runtime itself is loaded with import() below.
 import type * as Runtime from '../../../src/index.js';
 import { envelopeToItem, type GeneratedNode, readInput, toConnection } from './mapping';
@@ -52,15 +55,22 @@ export async function executeItems(ctx: IExecuteFunctions, node: GeneratedNode):
       const input = readInput(ctx, op, i);
       const credentials = (await ctx.getCredentials(op.credential, i)) as IDataObject;
       const connection = toConnection(credentials, node.credentials[op.credential]!);
-      const { runAction } = await loadRuntime();
+      const { runAction, getAction } = await loadRuntime();
       // A wait operation holds the worker at most N8N_WAIT_BUDGET_MS, then returns wait.outcome pending and
       // wait.next_check_after_s: longer scans go through n8n's Wait node (the execution is stored, no worker held).
       const options: RunOptionsWithSignal = { waitBudgetMs: N8N_WAIT_BUDGET_MS };
       const signal = ctx.getExecutionCancelSignal?.();
       if (signal) options.signal = signal;
-      // Every HTTP status resolves to an envelope: a 4xx/5xx is an output item like a 2xx, never a thrown error.
-      const envelope = await runAction(op.action, input, connection, options);
-      out.push(await envelopeToItem(envelope, i, (data, name, type) => ctx.helpers.prepareBinaryData(data, name, type)));
+      // A report streams to a private temporary directory (never whole in memory), and from there to n8n's binary data.
+      const fileDir = getAction(op.action).response?.file ? await mkdtemp(join(tmpdir(), 'retest-n8n-')) : undefined;
+      if (fileDir) options.saveFileTo = fileDir;
+      try {
+        // Every HTTP status resolves to an envelope: a 4xx/5xx is an output item like a 2xx, never a thrown error.
+        const envelope = await runAction(op.action, input, connection, options);
+        out.push(await envelopeToItem(envelope, i, (data, name, type) => ctx.helpers.prepareBinaryData(data, name, type)));
+      } finally {
+        if (fileDir) await rm(fileDir, { recursive: true, force: true });
+      }
     } catch (error) {
       if (ctx.continueOnFail()) {
         out.push({ json: { error: errorJson(error) }, pairedItem: { item: i } });
@@ -90,7 +100,7 @@ export function credentialTest(node: GeneratedNode): ICredentialTestFunction {
     const mapping = node.credentials[credential.type];
     if (!mapping?.probe) return { status: 'Error', message: `No test for credential type ${credential.type}` };
     try {
-      const { runAction } = await loadRuntime();
+      const { runAction, getAction } = await loadRuntime();
       const envelope = await runAction(mapping.probe, {}, toConnection((credential.data ?? {}) as IDataObject, mapping));
       if (envelope.status_code >= 200 && envelope.status_code < 300) return { status: 'OK', message: 'Connection successful' };
       return { status: 'Error', message: `HTTP ${envelope.status_code} ${envelope.reason}` };

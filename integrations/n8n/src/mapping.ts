@@ -4,6 +4,9 @@
  * credentials -> connection, envelope -> output item.
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type * as Runtime from '../../../src/index.js';
 
 export type { CredentialMapping, FieldMapping, GeneratedNode, OperationMapping } from './mapping-types.js';
@@ -83,15 +86,29 @@ export function toConnection(credentials: IDataObject, mapping: CredentialMappin
   return connection;
 }
 
-/** The envelope as the item's JSON; a file body as n8n binary data (json.file keeps its metadata). */
+/**
+ * The envelope as the item's JSON; a file body as n8n binary data (json.file keeps its metadata). A report
+ * streamed to disk (file.path: execute() passes RunOptions.saveFileTo) reaches n8n as a stream, so it is
+ * never whole in this process's memory unless n8n's binary mode keeps it there; the file is removed once
+ * n8n has it.
+ */
 export async function envelopeToItem(
   envelope: Runtime.Envelope,
   i: number,
-  prepareBinaryData: (data: Buffer, fileName: string, mimeType: string) => Promise<IBinaryData>,
+  prepareBinaryData: (data: Buffer | Readable, fileName: string, mimeType: string) => Promise<IBinaryData>,
 ): Promise<INodeExecutionData> {
   const { file, ...rest } = envelope;
   if (!file) return { json: envelope as unknown as IDataObject, pairedItem: { item: i } };
-  const binary = await prepareBinaryData(Buffer.from(file.content_base64, 'base64'), file.file_name, file.content_type);
-  const { content_base64: _content, ...meta } = file;
+  let binary: IBinaryData;
+  if (file.path !== undefined) {
+    try {
+      binary = await prepareBinaryData(createReadStream(file.path), file.file_name, file.content_type);
+    } finally {
+      await rm(file.path, { force: true });
+    }
+  } else {
+    binary = await prepareBinaryData(Buffer.from(file.content_base64 ?? '', 'base64'), file.file_name, file.content_type);
+  }
+  const { content_base64: _content, path: _path, ...meta } = file;
   return { json: { ...(rest as IDataObject), file: meta }, binary: { data: binary }, pairedItem: { item: i } };
 }

@@ -38,6 +38,8 @@ const envelopeOf = (result: CliResult) => JSON.parse(result.stdout) as { status_
 
 const project = SEED_PROJECT_IDS.webApp;
 const v = SEED_VULNERABILITY_IDS;
+/** A seeded issue of the website Sample (the simulator numbers them). */
+const SAMPLE_ISSUE_ID = 'f3a1c84e-1551-4e0d-9a7b-000000000004';
 const window = { retesting_window_start: '2025-03-23T00:00:00.000Z', retesting_window_end: '2025-03-30T00:00:00.000Z' };
 
 /** A valid input per action, in an order that works on a fresh simulator (the rounds are opened before they are closed). */
@@ -51,6 +53,10 @@ const inputs: [string, unknown][] = [
   ['invicti_scan_launch_new_from_scan', { data_body: { id: SEED_SCAN_IDS.completed } }],
   ['invicti_scan_launch_new', { json_body: { TargetUri: 'http://php.testinvicti.com/', Scope: 'EnteredPathAndBelow' } }],
   ['invicti_scan_wait', { path_parameters: { id: SEED_SCAN_IDS.completed }, wait: { interval_s: 1, timeout_s: 10 } }],
+  ['invicti_issues_list', { parameters: { webSiteName: 'Sample', page: 1, pageSize: 20 } }],
+  ['invicti_issue_detail', { path_parameters: { id: SAMPLE_ISSUE_ID } }],
+  ['invicti_issue_update', { json_body: { IssueId: SAMPLE_ISSUE_ID, State: 'FixedUnconfirmed', Note: 'Fixed in 2.4' } }],
+  ['invicti_scan_cancel', { data_body: { id: SEED_SCAN_IDS.paused } }],
   ['invicti_scan_report', { parameters: { id: SEED_SCAN_IDS.completed, type: 'ScanDetail', format: 'Pdf', excludeResponseData: true } }],
   ['invicti_scan_custom_report', { parameters: { id: SEED_SCAN_IDS.completed, reportName: 'Retest verdict', reportFormat: 'Csv' } }],
   ['attackforge_get_project_vulnerabilities', { path_parameters: { id: project }, parameters: { q: '{ is_retest: { $eq: "Yes" } }', limit: 50 } }],
@@ -175,6 +181,6 @@ describe('invicti_scan_wait against the simulator', () => {
     expect(envelope).toMatchObject({ status_code: 200, json_body: { State: 'Scanning' }, wait: { done: false, timed_out: true } });
     const validate = compileValidator(getAction('invicti_scan_wait').output_schema);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
-    expect(result.stderr).toMatch(/the wait ended after \d s before a terminal state \(last state "Scanning"\) \(exit 5\)\n$/);
+    expect(result.stderr).toMatch(/the wait ended after \d s before a terminal state \(last state "Scanning"\); check again in \d+ s \(exit 5\)\n$/);
   });
 });

@@ -44,7 +44,14 @@ function errorJson(error: unknown): IDataObject {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
-export async function executeItems(ctx: IExecuteFunctions, node: GeneratedNode): Promise<INodeExecutionData[][]> {
+/** What a test may replace: the wait budget, and the runtime module (e.g. the sources, with their test clock). */
+export interface ExecuteDeps {
+  waitBudgetMs?: number;
+  loadRuntime?: () => Promise<RuntimeModule>;
+}
+
+export async function executeItems(ctx: IExecuteFunctions, node: GeneratedNode, deps: ExecuteDeps = {}): Promise<INodeExecutionData[][]> {
+  const waitBudgetMs = deps.waitBudgetMs ?? N8N_WAIT_BUDGET_MS;
   const items = ctx.getInputData();
   const out: INodeExecutionData[] = [];
   for (let i = 0; i < items.length; i++) {
@@ -55,10 +62,10 @@ export async function executeItems(ctx: IExecuteFunctions, node: GeneratedNode):
       const input = readInput(ctx, op, i);
       const credentials = (await ctx.getCredentials(op.credential, i)) as IDataObject;
       const connection = toConnection(credentials, node.credentials[op.credential]!);
-      const { runAction, getAction } = await loadRuntime();
-      // A wait operation holds the worker at most N8N_WAIT_BUDGET_MS, then returns wait.outcome pending and
+      const { runAction, getAction } = await (deps.loadRuntime ?? loadRuntime)();
+      // A wait operation holds the worker at most waitBudgetMs (N8N_WAIT_BUDGET_MS), then returns wait.outcome pending and
       // wait.next_check_after_s: longer scans go through n8n's Wait node (the execution is stored, no worker held).
-      const options: RunOptionsWithSignal = { waitBudgetMs: N8N_WAIT_BUDGET_MS };
+      const options: RunOptionsWithSignal = { waitBudgetMs };
       const signal = ctx.getExecutionCancelSignal?.();
       if (signal) options.signal = signal;
       // A report streams to a private temporary directory (never whole in memory), and from there to n8n's binary data.

@@ -30,6 +30,7 @@ import { titleCase as n8nTitleCase } from 'title-case';
 import { refTarget, type SchemaReader } from '../../src/contract/refs.js';
 import type { Action, ConnectorManifest } from '../../src/generated/types.js';
 import type { CredentialMapping, FieldMapping, OperationMapping } from '../../integrations/n8n/src/mapping-types.js';
+import { LONG_SCAN_EXAMPLE_PATH, longScanExample } from './n8n-long-scan-example.js';
 
 export type { SchemaReader };
 type Schema = Record<string, unknown>;
@@ -607,6 +608,7 @@ export function generateN8nPackage(manifest: ConnectorManifest, read: SchemaRead
   };
   files.set('package.json', `${json(packageJson)}\n`);
   files.set('README.md', readme(manifest, nodes));
+  files.set(LONG_SCAN_EXAMPLE_PATH, longScanExample(PACKAGE_NAME, nodes));
   return { files, nodes, credentials };
 }
 
@@ -662,6 +664,25 @@ password fields, TLS, proxy, timeout, response cap), exactly what the CLI reads 
   single check (\`wait.once\` true) and n8n's **Wait** node for \`next_check_after_s\` seconds, looping until \`wait.outcome\`
   is \`completed\` (success) or \`ended\` (Failed, Cancelled): the execution is stored between checks, no worker is held.
 
+## Long scans: check once, let n8n's Wait node hold the time
+
+A real retest runs for minutes to hours. \`examples/invicti-long-scan.workflow.json\` (generated) follows one
+without holding a worker:
+
+\`\`\`
+Manual Trigger -> Invicti Retest -> Check Scan (Wait for Scan, Single Check on) -> Completed?
+  Completed? true  -> Scan Report                                    (wait.outcome completed)
+  Completed? false -> Pending? true  -> Wait Until Next Check -> Check Scan   (pending: Wait node, amount
+                                                                               {{ $json.wait.next_check_after_s }} s)
+                      Pending? false -> Scan Ended (Failed or Cancelled)      (wait.outcome ended)
+\`\`\`
+
+Each check sends one status request and returns at once; \`next_check_after_s\` is at least the check's
+Poll Interval (60 s in the example) and longer when Invicti asked for it (Retry-After). n8n's Wait node
+stores the execution for waits of 65 s or more and resumes it (shorter waits sleep in the worker), so
+a scan of hours costs one short node run per check. \`tests/e2e/n8n-long-scan.test.ts\` runs this loop
+with n8n's engine against the simulator (a retest that needs several checks).
+
 ## Install into n8n
 
 The node package depends on \`retest-connectors\` (same version) and loads it with a dynamic
@@ -703,15 +724,17 @@ retest-connectors simulate --port 8787 &         # demo credentials: demo-user /
 n8n import:credentials --input=integrations/n8n/examples/credentials.json
 n8n import:workflow --input=integrations/n8n/examples/invicti-retest.workflow.json
 n8n import:workflow --input=integrations/n8n/examples/attackforge-retest.workflow.json
+n8n import:workflow --input=integrations/n8n/examples/invicti-long-scan.workflow.json
 n8n execute --id retestInvictiLoop01             # Manual Trigger -> Scan Retest -> Wait for Scan -> Scan Result
 n8n execute --id retestAttackForge01             # Manual Trigger -> Request New Project Retest
+n8n execute --id retestInvictiLongScan01          # Retest -> Check Scan -> IF -> Wait node -> Check Scan ... -> Scan Report
 \`\`\`
 
 \`examples/credentials.json\` holds the simulator's public demo credentials only (never real ones).
 
 ## Regenerating
 
-Everything here except \`src/\`, \`tsconfig.json\` and \`examples/\` is generated from \`connector.json\` and
+Everything here except \`src/\`, \`tsconfig.json\` and \`examples/\` (but for \`examples/invicti-long-scan.workflow.json\`) is generated from \`connector.json\` and
 \`schemas/\` by \`scripts/generate-n8n.ts\` (\`npm run generate\`; \`npm run check\` fails when it is stale). A new
 action in the manifest becomes a new operation with no hand edits. Layout, as n8n's own nodes:
 \`nodes/<Node>/<Node>.node.ts\` (the class: resource selector, credentials, execute),

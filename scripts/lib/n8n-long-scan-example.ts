@@ -26,7 +26,11 @@ const BASE_SCAN_ID = 'af6d0ffd-529e-4056-b39f-b141021fae74';
 
 export const LONG_SCAN_EXAMPLE_PATH = 'examples/invicti-long-scan.workflow.json';
 
-export function longScanExample(packageName: string, nodes: ExampleNode[]): string {
+/** The example, or undefined for a manifest without the three actions it runs (e.g. a generator test's manifest). */
+export function longScanExample(packageName: string, nodes: ExampleNode[]): string | undefined {
+  const ids = ['invicti_scan_retest', 'invicti_scan_wait', 'invicti_scan_report'];
+  const has = (actionId: string) => nodes.some((n) => n.resources.some((r) => r.operations.some((o) => o.action.id === actionId)));
+  if (!ids.every(has)) return undefined;
   const find = (actionId: string) => {
     for (const node of nodes) {
       for (const resource of node.resources) {

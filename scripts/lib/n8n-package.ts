@@ -608,7 +608,8 @@ export function generateN8nPackage(manifest: ConnectorManifest, read: SchemaRead
   };
   files.set('package.json', `${json(packageJson)}\n`);
   files.set('README.md', readme(manifest, nodes));
-  files.set(LONG_SCAN_EXAMPLE_PATH, longScanExample(PACKAGE_NAME, nodes));
+  const example = longScanExample(PACKAGE_NAME, nodes);
+  if (example) files.set(LONG_SCAN_EXAMPLE_PATH, example);
   return { files, nodes, credentials };
 }
 

@@ -20,6 +20,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from '../server/loopback.js';
 import { RunningCalls, type RequestId } from './running-calls.js';
+import { bearerOwner } from './tasks.js';
 
 export const MCP_PATH = '/mcp';
 
@@ -28,8 +29,11 @@ export interface HttpServerOptions {
   port: number;
   /** The bearer token every request must carry. */
   token: string;
-  /** A fresh MCP server for a new session; its tool calls run through `calls` (createMcpServer's option). */
-  createServer: (calls: RunningCalls) => Server;
+  /**
+   * A fresh MCP server for a new session; its tool calls run through `calls` (createMcpServer's option), and
+   * `client.owner` (a hash of the bearer token) owns the tasks it creates outside a session (createMcpServer's taskOwner).
+   */
+  createServer: (calls: RunningCalls, client: { owner: string }) => Server;
   log?: (line: string) => void;
   /** Largest request body accepted, in bytes (default 2 MiB: an action's input is at most 1 MiB as JSON). */
   maxBodyBytes?: number;
@@ -143,6 +147,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const maxSessions = options.maxSessions ?? 64;
   const sessionIdleMs = options.sessionIdleMs ?? 30 * 60 * 1000;
   const expectedToken = digest(options.token);
+  const client = { owner: bearerOwner(options.token) };
   const checkHost = isLoopbackHost(options.host);
   const sessions = new Map<string, Session>();
   let inFlight = 0;
@@ -157,7 +162,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const newSession = async (req: IncomingMessage, res: ServerResponse, body: unknown, exchange: Exchange) => {
     if (sessions.size >= maxSessions) return reject(res, 503, `Too many sessions (${maxSessions}); close one or try later.`, { 'Retry-After': '5' });
     const calls = new RunningCalls();
-    const server = options.createServer(calls);
+    const server = options.createServer(calls, client);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       maxRequestBodySize: maxBodyBytes,

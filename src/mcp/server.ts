@@ -24,7 +24,7 @@ import { waitSettings, type WaitProgress } from '../runtime/poll.js';
 import { runAction, type RunOptions } from '../runtime/run.js';
 import { summarize, vendorMessage } from '../runtime/summary.js';
 import { RunningCalls } from './running-calls.js';
-import { BoundedTaskStore, TASK_TTL_MARGIN_MS } from './tasks.js';
+import { BoundedTaskStore, STDIO_OWNER, TASK_TTL_MARGIN_MS } from './tasks.js';
 
 export interface McpServerOptions {
   /** Connection fields by connection id, read once at start (environment, --connection files, --simulator). */
@@ -45,8 +45,13 @@ export interface McpServerOptions {
    * wait.outcome pending with next_check_after_s, well inside an MCP client's default 60 s request timeout.
    */
   waitBudgetMs?: number;
-  /** The task store of the wait tools (default: a fresh bounded one per server). */
+  /** The task store of the wait tools (default: a fresh bounded one per server); over HTTP one store serves every session. */
   taskStore?: BoundedTaskStore;
+  /**
+   * Who owns a task created without an MCP session: bearerOwner(token) over HTTP, STDIO_OWNER (the default) on
+   * stdio. A task created in a session belongs to that session. Either way no other client can see it.
+   */
+  taskOwner?: string;
   /** How often a client should poll tasks/get, in milliseconds (default 5000). */
   taskPollIntervalMs?: number;
 }
@@ -105,7 +110,7 @@ export function createMcpServer(options: McpServerOptions): Server {
   const server = new Server(
     { name: manifest.name, title: manifest.title, version: manifest.version },
     {
-      taskStore,
+      taskStore: taskStore.scopedTo(options.taskOwner ?? STDIO_OWNER),
       capabilities: { tools: { listChanged: false }, tasks: { cancel: {}, requests: { tools: { call: {} } } } },
       instructions:
         `${manifest.description} Each tool is one action; its result is the vendor's HTTP envelope {status_code, reason, response_headers, json_body} ` +

@@ -108,7 +108,11 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { allValidatorPaths, loadValidators } = await import('../../contract/validators.js');
   await loadValidators(allValidatorPaths());
   const log = (line: string) => io.stderr(`retest-connectors mcp: ${line}\n`);
-  const newServer = (calls?: RunningCalls) => createMcpServer({ connections, explainConnectionError: withEnvironmentHint, log, ...(calls ? { calls } : {}) });
+  // One task store for the process: over HTTP its caps count every session, and each task stays its creator's.
+  const { BoundedTaskStore } = await import('../../mcp/tasks.js');
+  const taskStore = new BoundedTaskStore();
+  const newServer = (calls?: RunningCalls, client?: { owner: string }) =>
+    createMcpServer({ connections, explainConnectionError: withEnvironmentHint, log, taskStore, ...(calls ? { calls } : {}), ...(client ? { taskOwner: client.owner } : {}) });
 
   try {
     if (http) {

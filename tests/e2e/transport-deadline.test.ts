@@ -77,8 +77,9 @@ describe('defect 1: a proxy that accepts and never answers', () => {
     const { ms, value: error } = await timed(failure(runAction('invicti_scan_retest', retest, invicti(target.url, { timeout_ms: 2000 }))));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toContain('2000 ms');
+    // Not sooner than the deadline (a lower bound holds under any load); that the deadline, not something later,
+    // ended it is what TIMEOUT says: a hang would end as jest's timeout, a wall-time upper bound only measures the machine.
     expect(ms).toBeGreaterThanOrEqual(1900);
-    expect(ms).toBeLessThan(4000);
     expect(proxy.accepted()).toBeGreaterThanOrEqual(1);
     expect(target.requests).toHaveLength(0);
   });
@@ -89,8 +90,9 @@ describe('defect 1: a proxy that accepts and never answers', () => {
     const connection = invicti(target.url, { timeout_ms: 2000, http_proxy: `https://${proxy.url}`, ca_file: tlsFixture('ca.pem') });
     const { ms, value: error } = await timed(failure(runAction('invicti_scan_retest', retest, connection)));
     expect(error.code).toBe('TIMEOUT');
+    // Not sooner than the deadline (a lower bound holds under any load); that the deadline, not something later,
+    // ended it is what TIMEOUT says: a hang would end as jest's timeout, a wall-time upper bound only measures the machine.
     expect(ms).toBeGreaterThanOrEqual(1900);
-    expect(ms).toBeLessThan(4000);
     expect(proxy.accepted()).toBeGreaterThanOrEqual(1);
   });
 
@@ -108,7 +110,6 @@ describe('defect 1: a proxy that accepts and never answers', () => {
   test('the CLI with INVICTI_HTTP_PROXY=https://<silent> and --timeout-ms 2000: exit 4, TIMEOUT', async () => {
     const target = await server(created, { tls: true });
     const proxy = await silentTcpServer();
-    const t0 = Date.now();
     const result = await runCli(['run', 'invicti_scan_retest', '--input', '-', '--timeout-ms', '2000'], {
       stdin: JSON.stringify(retest),
       env: {
@@ -119,7 +120,7 @@ describe('defect 1: a proxy that accepts and never answers', () => {
         INVICTI_CA_FILE: tlsFixture('ca.pem'),
       },
     });
-    expect(Date.now() - t0).toBeLessThan(8000);
+    // TIMEOUT (not a hang ended by jest) is what shows the 2000 ms deadline ended it; the child's start-up time is the machine's.
     expect(result.code).toBe(4);
     expect(errorOf(result).code).toBe('TIMEOUT');
     expect(result.stdout + result.stderr).not.toContain('proxy-pass-SECRET');
@@ -195,10 +196,10 @@ describe('defect 7: ca_file must be a regular file of sane size', () => {
   };
 
   test('/dev/zero is refused at once, without reading it', async () => {
-    const { ms, value: error } = await caFailure('/dev/zero');
+    const { value: error } = await caFailure('/dev/zero');
     expect(error.code).toBe('CONFIG_INVALID');
+    // "Not a regular file" is decided from stat, before any read: reading /dev/zero would never end (or end at the size cap).
     expect(error.details).toEqual([{ field: 'connection.ca_file', message: expect.stringContaining('not a regular file') }]);
-    expect(ms).toBeLessThan(1000);
   });
 
   test('a FIFO without a writer is refused at once (no hang)', async () => {
@@ -206,10 +207,10 @@ describe('defect 7: ca_file must be a regular file of sane size', () => {
     closers.push(async () => rmSync(dir, { recursive: true, force: true }));
     const fifo = join(dir, 'ca.pem');
     execFileSync('mkfifo', [fifo]);
-    const { ms, value: error } = await caFailure(fifo);
+    const { value: error } = await caFailure(fifo);
     expect(error.code).toBe('CONFIG_INVALID');
-    expect(error.details?.[0]?.field).toBe('connection.ca_file');
-    expect(ms).toBeLessThan(1000);
+    // Opening a FIFO without a writer blocks until one comes: any answer at all shows it was not opened.
+    expect(error.details).toEqual([{ field: 'connection.ca_file', message: expect.stringContaining('not a regular file') }]);
   });
 
   test('a regular file over 1 MiB is refused', async () => {
@@ -239,7 +240,8 @@ describe('AbortSignal: the transport aborts at once with ABORTED', () => {
     expect(error.code).toBe('ABORTED');
     expect(error.message).toContain('may have reached the server');
     expect(wasNotSent(error)).toBe(false); // never retried as "not sent"
-    expect(ms).toBeLessThan(2000);
+    // ABORTED, not TIMEOUT (timeout_ms is 10 s): the signal ended it, not the deadline; the abort came after 200 ms at least.
+    expect(ms).toBeGreaterThanOrEqual(150);
   });
 
   test('already aborted: nothing is sent', async () => {

@@ -98,13 +98,13 @@ function runWithFds(args: string[], io: { stdin?: string; stdout?: string; input
 describe('defect 4: inputs are read up to 1 MiB and no further', () => {
   test('--input - < /dev/zero: INPUT_INVALID at once, exit 3, nothing sent', async () => {
     const s = await server(() => http('201 Created', ['Content-Type: application/json'], '{}'));
-    const started = Date.now();
+    // /dev/zero never ends: that the run ends at all, with this message, shows the read stopped at the cap
+    // (a wall-time bound would only measure the machine's load).
     const result = await runWithFds(['run', 'invicti_scan_retest', '--input', '-'], { stdin: '/dev/zero' }, env(s.url));
     expect(result.code).toBe(3);
     expect(errorOf(result)).toMatchObject({ code: 'INPUT_INVALID', message: 'The input on stdin is larger than 1 MiB; reading stopped there.' });
     expect(result.stdout).toBe('');
     expect(s.requests).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   test.each([

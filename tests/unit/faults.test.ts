@@ -241,13 +241,12 @@ describe('input hardening', () => {
     json_body: { retesting_window_start: '2025-03-23T00:00:00.000Z', vulnerability_ids },
   });
 
-  test('100,000 vulnerability ids: one short INPUT_INVALID, quickly, nothing sent', async () => {
-    const started = Date.now();
+  test('100,000 vulnerability ids: one short INPUT_INVALID decided by size (not 100,000 item checks), nothing sent', async () => {
     const error = await runAction('attackforge_request_new_project_retest', afInput(ids(100_000)), attackforge).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);
     expect(error).toMatchObject({ code: 'INPUT_INVALID', details: [{ field: '(input)', message: expect.stringMatching(/too large .* limit 1 MiB/) }] });
+    // One '(input)' detail about the size, not one per id: the size was checked first (no wall-time bound).
     expect((error as Error).message.length).toBeLessThan(200);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   test('a megabyte string is refused before any request', async () => {

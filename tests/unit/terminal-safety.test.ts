@@ -96,11 +96,8 @@ describe('defect 6: C1 controls and bidi overrides', () => {
     expect(readdirSync(dir)).toEqual(['invoicefdp.exe']);
     expect(saved.out.stdout).not.toMatch(RAW_CONTROL);
 
-    // A name that cannot be written (here: its directory is a file) fails with one JSON line, no raw control in it.
-    nock(ORIGIN)
-      .get('/api/1.0/scans/report/')
-      .query(true)
-      .reply(200, '%PDF-1.4\n', { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent('x\u0085\u2028\u009b.pdf')}` });
+    // A directory that cannot be made (here: its parent is a file, its name holds controls) fails with one JSON
+    // line, no raw control in it; the sink is opened before the request, so nothing is sent (no interceptor).
     const failed = fakeIo(JSON.stringify(report));
     const notADir = join(dir, 'invoicefdp.exe', `sub\u202e\u0085`);
     expect(await cli(['run', 'invicti_scan_report', '--input', '-', '--save-file', notADir], failed.io)).toBe(6);

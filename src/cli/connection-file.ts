@@ -2,7 +2,9 @@
  * A connection as the commands read it (run, mcp): the environment first
  * (<CONNECTION>_<FIELD>), the fields of a --connection file over it.
  */
+import { existsSync } from 'node:fs';
 import { ConnectorError } from '../contract/errors.js';
+import { inlinedSchema } from '../contract/inline-refs.js';
 import { connectionFromEnv, connectionVariables } from './connection-env.js';
 import { parseJsonDocument, readTextFile } from './json-file.js';
 import { manifest } from '../contract/manifest.js';
@@ -48,17 +50,42 @@ export function withEnvironmentHint(error: ConnectorError, connectionId: string)
   );
 }
 
-/** `invicti=./invicti.json` -> { invicti: './invicti.json' }. */
-export function parseConnectionFlags(flags: string[], command: string): Record<string, string> {
+/** The fields a connection's schema declares (shared transport fields included). */
+function declaredFields(connectionId: string): Set<string> {
+  const schema = inlinedSchema(manifest.connections[connectionId]!.schema) as { properties?: Record<string, unknown> };
+  return new Set(Object.keys(schema.properties ?? {}));
+}
+
+/**
+ * The connection a bare `--connection <file>` is for: the one connection whose schema declares every field the
+ * file holds. None or several (a file of shared fields only) is a usage error that asks for `<id>=<file>`.
+ */
+async function connectionOfFile(file: string, command: string): Promise<string> {
+  const text = await readTextFile(file, '--connection', command, 'CONFIG_INVALID');
+  const parsed = parseJsonDocument(text, `The --connection file ${JSON.stringify(file)}`, 'CONFIG_INVALID');
+  const ids = Object.keys(manifest.connections);
+  const fits = parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? ids.filter((id) => { const declared = declaredFields(id); return Object.keys(parsed).every((name) => declared.has(name)); })
+    : [];
+  if (fits.length === 1) return fits[0]!;
+  const why = fits.length === 0 ? 'its fields fit no connection' : `its fields fit ${fits.join(' and ')}`;
+  throw new UsageError(`--connection ${file}: cannot tell which connection it is for (${why}); write --connection <id>=<file>, e.g. --connection ${ids[0]}=${file} (connections: ${ids.join(', ')}).`, command);
+}
+
+/**
+ * `--connection` flags as connection id -> file: `invicti=./invicti.json`, or a bare `./invicti.json` (as `run`
+ * takes it), whose connection is the one whose schema declares every field in it.
+ */
+export async function resolveConnectionFlags(flags: string[], command: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const flag of flags) {
     const match = /^([^=]+)=(.+)$/.exec(flag);
-    if (!match) throw new UsageError(`--connection takes <id>=<file>, e.g. --connection ${Object.keys(manifest.connections)[0]}=./${Object.keys(manifest.connections)[0]}.json (got ${JSON.stringify(flag)}).`, command);
-    const [, id, file] = match as unknown as [string, string, string];
-    if (!Object.hasOwn(manifest.connections, id)) {
-      throw new UsageError(`Unknown connection ${JSON.stringify(id)} in --connection; connections: ${Object.keys(manifest.connections).join(', ')}.`, command);
-    }
-    if (files[id] !== undefined) throw new UsageError(`--connection ${id}=... is given twice.`, command);
+    let id: string;
+    let file: string;
+    if (match && Object.hasOwn(manifest.connections, match[1]!)) [, id, file] = match as unknown as [string, string, string];
+    else if (existsSync(flag) || !match) [id, file] = [await connectionOfFile(flag, command), flag];
+    else throw new UsageError(`Unknown connection ${JSON.stringify(match[1])} in --connection; connections: ${Object.keys(manifest.connections).join(', ')}.`, command);
+    if (files[id] !== undefined) throw new UsageError(`--connection: connection ${id} is given twice.`, command);
     files[id] = file;
   }
   return files;

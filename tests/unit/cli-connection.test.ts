@@ -1,6 +1,11 @@
 // The connection the CLI builds: environment variables derived from the
 // connection schemas, coerced by type; JSON files read without ever quoting them.
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConnectionFlags } from '../../src/cli/connection-file.js';
+import { UsageError } from '../../src/cli/errors.js';
 import { connectionFromEnv, connectionVariables } from '../../src/cli/connection-env.js';
 import { parseJsonDocument } from '../../src/cli/json-file.js';
 import { ConnectorError } from '../../src/contract/errors.js';
@@ -87,5 +92,53 @@ describe('JSON documents from files', () => {
   test('an empty or truncated document is named as such', () => {
     expect(thrown(() => parseJsonDocument('  \n', 'The input on stdin', 'INPUT_INVALID')).message).toBe('The input on stdin is empty: expected a JSON document.');
     expect(thrown(() => parseJsonDocument('{"json_body": {', 'f', 'INPUT_INVALID')).message).toMatch(/^f is not valid JSON/);
+  });
+});
+
+describe('--connection flags of mcp and palette: <id>=<file>, or a bare <file> as run takes it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'connection-flags-'));
+  const write = (name: string, fields: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(fields));
+    return path;
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a bare file is for the one connection whose schema declares every field it holds', async () => {
+    const invicti = write('inv.json', { url: 'https://invicti.example', user_id: 'u', api_token: 't', timeout_ms: 5000 });
+    const attackforge = write('af.json', { url: 'https://af.example', api_key: 'k' });
+    await expect(resolveConnectionFlags([invicti, attackforge], 'palette')).resolves.toEqual({ invicti, attackforge });
+    await expect(resolveConnectionFlags([`attackforge=${invicti}`], 'mcp')).resolves.toEqual({ attackforge: invicti });
+  });
+
+  test('a file that fits no connection, or several, asks for <id>=<file>; a missing file and an unknown id are usage errors', async () => {
+    const shared = write('shared.json', { url: 'https://x.example', timeout_ms: 5000 });
+    const foreign = write('foreign.json', { url: 'https://x.example', password: 'p' });
+    const list = write('list.json', [1]);
+    for (const [flags, message] of [
+      [[shared], /fit invicti and attackforge\); write --connection <id>=<file>/],
+      [[foreign], /fit no connection/],
+      [[list], /fit no connection/],
+      [[join(dir, 'absent.json')], /Cannot read the --connection file .*no such file/],
+      [['nope=x.json'], /Unknown connection "nope"/],
+      [[write('a.json', { api_key: 'k' }), 'attackforge=y.json'], /connection attackforge is given twice/],
+    ] as const) {
+      const error = await resolveConnectionFlags([...flags], 'palette').then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+
+  test('the error never quotes the file (a connection file holds secrets)', async () => {
+    const secret = 'do-not-print-this-secret-value';
+    const file = write('leaky.json', { url: 'https://x.example', api_key: secret, user_id: 'u' });
+    const error = await resolveConnectionFlags([file], 'mcp').then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/fit no connection/);
+    expect(error?.message).not.toContain(secret);
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, `{"api_key": "${secret}"`);
+    const parseError = await resolveConnectionFlags([broken], 'mcp').then(() => undefined, (e: unknown) => e as Error);
+    expect(parseError).toBeInstanceOf(ConnectorError);
+    expect(JSON.stringify((parseError as ConnectorError).toJSON())).not.toContain(secret);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `retest-connectors mcp [--http [--port N] [--host H]] [--connection <id>=<file>]... [--simulator]`:
+ * `retest-connectors mcp [--http [--port N] [--host H]] [--connection [<id>=]<file>]... [--simulator]`:
  * every action as an MCP tool, over stdio (default: what desktop agents spawn)
  * or Streamable HTTP. Connections are read once at start, exactly as `run`
  * reads them; no tool argument carries a secret. In stdio mode stdout belongs
@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { manifest } from '../../contract/manifest.js';
 import { isLoopbackHost } from '../../server/loopback.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
-import { describeConnection, loadConnection, parseConnectionFlags, withEnvironmentHint } from '../connection-file.js';
+import { describeConnection, loadConnection, resolveConnectionFlags, withEnvironmentHint } from '../connection-file.js';
 import { connectionVariables } from '../connection-env.js';
 import { UsageError } from '../errors.js';
 import { simulatorConnections } from '../simulator-connections.js';
@@ -26,8 +26,8 @@ function exampleVariables(): string[] {
   return Object.keys(manifest.connections).flatMap((id) => connectionVariables(id).filter((v) => v.required || v.secret || v.field === 'url').map((v) => v.name));
 }
 
-export const HELP = () => `Usage: retest-connectors mcp [--connection <id>=<file>]... [--simulator]
-       retest-connectors mcp --http [--port N] [--host 127.0.0.1] [--connection <id>=<file>]... [--simulator]
+export const HELP = () => `Usage: retest-connectors mcp [--connection [<id>=]<file>]... [--simulator]
+       retest-connectors mcp --http [--port N] [--host 127.0.0.1] [--connection [<id>=]<file>]... [--simulator]
 
 Serves every action as an MCP tool (name = action id). The tool's result is the envelope
 {status_code, reason, response_headers, json_body} as structuredContent; a non-2xx status
@@ -42,7 +42,9 @@ Transports:
   --host <host>            HTTP address (default 127.0.0.1); a non-loopback host needs ${TOKEN_VARIABLE}
 
 Connections (read once at start, as "run" reads them):
-  --connection <id>=<file> a connection file for connection <id> (${Object.keys(manifest.connections).join(', ')}); repeatable.
+  --connection [<id>=]<file>
+                           a connection file for connection <id> (${Object.keys(manifest.connections).join(', ')}); repeatable.
+                           Without <id>=, the connection whose fields the file holds.
                            Its fields win over the environment (<ID>_<FIELD>: ${exampleVariables().slice(0, 2).join(', ')},
                            ...; see: run --help)
   --simulator              start the built-in simulator and point every connection it plays at it
@@ -81,7 +83,7 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   if (!http && (values.port !== undefined || values.host !== undefined)) throw new UsageError('--port and --host apply to --http only.', 'mcp');
   const port = parsePort(values.port as string | undefined);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
-  const files = parseConnectionFlags((values.connection as string[] | undefined) ?? [], 'mcp');
+  const files = await resolveConnectionFlags((values.connection as string[] | undefined) ?? [], 'mcp');
   const simulatorWanted = values.simulator === true;
   await requireMcpSdk();
   if (simulatorWanted && Object.keys(files).length > 0) throw new UsageError('--simulator sets every connection; it does not combine with --connection.', 'mcp');

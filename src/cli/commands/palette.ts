@@ -1,5 +1,5 @@
 /**
- * `retest-connectors palette [--port N] [--host H] [--token T] [--connection <id>=<file>]... [--simulator]`:
+ * `retest-connectors palette [--port N] [--host H] [--token T] [--connection [<id>=]<file>]... [--simulator]`:
  * the action palette served on loopback, with a Run button that runs the action
  * through runAction with the connections this process holds (read once at start,
  * exactly as `run` and `mcp` read them). Prints the page's URL, token included.
@@ -11,7 +11,7 @@ import { manifest } from '../../contract/manifest.js';
 import { packageRoot } from '../../contract/package-root.js';
 import { isLoopbackHost } from '../../server/loopback.js';
 import { expectPositionals, parseCommandArgs } from '../args.js';
-import { describeConnection, loadConnection, parseConnectionFlags, withEnvironmentHint } from '../connection-file.js';
+import { describeConnection, loadConnection, resolveConnectionFlags, withEnvironmentHint } from '../connection-file.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -21,7 +21,7 @@ export const DEFAULT_PORT = 8790;
 export const TOKEN_VARIABLE = 'RETEST_PALETTE_TOKEN';
 
 export const HELP = `Usage: retest-connectors palette [--port N] [--host 127.0.0.1] [--token T]
-                                [--connection <id>=<file>]... [--simulator]
+                                [--connection [<id>=]<file>]... [--simulator]
 
 Serves the action palette (every action's form, from connector.json) at http://<host>:<port>/ and
 prints its URL with the token. Fill in an action's input and press Run: the action runs here,
@@ -34,7 +34,9 @@ Options:
   --host <host>            address (default 127.0.0.1); a non-loopback host needs --token (or ${TOKEN_VARIABLE})
   --token <T>              the token every run request must carry (default: generated for this run;
                            ${TOKEN_VARIABLE} works too)
-  --connection <id>=<file> a connection file for connection <id> (${Object.keys(manifest.connections).join(', ')}); repeatable.
+  --connection [<id>=]<file>
+                           a connection file for connection <id> (${Object.keys(manifest.connections).join(', ')}); repeatable.
+                           Without <id>=, the connection whose fields the file holds.
                            Its fields win over the environment (see: retest-connectors run --help)
   --simulator              start the built-in simulator on loopback and point every connection at it
                            with the demo credentials (no account needed)
@@ -64,7 +66,7 @@ export async function paletteCommand(args: string[], io: CliIo): Promise<ExitCod
   expectPositionals('palette', positionals, []);
   const port = parsePort(values.port as string | undefined);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
-  const files = parseConnectionFlags((values.connection as string[] | undefined) ?? [], 'palette');
+  const files = await resolveConnectionFlags((values.connection as string[] | undefined) ?? [], 'palette');
   const simulatorWanted = values.simulator === true;
   if (simulatorWanted && Object.keys(files).length > 0) throw new UsageError('--simulator sets every connection; it does not combine with --connection.', 'palette');
   const given = (values.token as string | undefined) ?? io.env[TOKEN_VARIABLE];

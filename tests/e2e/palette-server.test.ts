@@ -148,3 +148,20 @@ describe('retest-connectors palette --connection <file>', () => {
     }
   });
 });
+
+describe('retest-connectors palette: usage errors exit 2 before serving', () => {
+  test('a non-loopback --host without a token, a short token, a bad port, --simulator with --connection', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--host', '0.0.0.0'], {}, /not loopback: give --token \(or RETEST_PALETTE_TOKEN\)/],
+      [['--host', '0.0.0.0'], { RETEST_PALETTE_TOKEN: '' }, /not loopback/],
+      [['--token', 'short'], {}, /--token must be 16 to 512 printable characters/],
+      [['--port', '70000'], {}, /--port must be a number from 0 to 65535/],
+      [['--simulator', '--connection', 'invicti=x.json'], {}, /does not combine with --connection/],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await runCli(['palette', ...args], { env });
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(result.stderr).toMatch(message);
+    }
+  });
+});

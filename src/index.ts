@@ -8,6 +8,7 @@ export { runAction, dryRun, prepareAction, type RunOptions, type PreparedAction,
 export { manifest, actionIds, getAction, type ActionDeclaration, type ConnectionDeclaration, type ConnectorManifest } from './contract/manifest.js';
 export { ConnectorError, isConnectorError, ERROR_CODES, type ErrorCode, type FieldProblem } from './contract/errors.js';
 export { summarize } from './runtime/summary.js';
+export { problemLine } from './contract/validation.js';
 export { bundleSchema } from './contract/bundle.js';
 export type { Envelope } from './runtime/envelope.js';
 export type { PreparedRequest } from './runtime/request.js';

@@ -85,12 +85,15 @@ export async function executeItems(ctx: IExecuteFunctions, node: GeneratedNode, 
       }
       if (error instanceof NodeOperationError) throw error;
       const json = errorJson(error);
-      const details = Array.isArray(json.details) ? (json.details as { field: string; message: string }[]) : [];
-      // n8n rewords messages that mention a Node error code (ECONNREFUSED ...); the description keeps the runtime's own words.
+      const details = Array.isArray(json.details) ? (json.details as Runtime.FieldProblem[]) : [];
+      // n8n rewords messages that mention a Node error code (ECONNREFUSED ...); the description keeps the runtime's own words:
+      // one line per mistake as the CLI, the MCP server and the palette say it (the field's title, what is expected).
       const message = `${typeof json.code === 'string' ? `${json.code}: ` : ''}${String(json.message)}`;
+      const words = details.length > 0 ? await (deps.loadRuntime ?? loadRuntime)().catch(() => undefined) : undefined;
+      const line = (d: Runtime.FieldProblem) => (words ? words.problemLine(d) : `${d.title ?? d.field}: ${d.message}`);
       throw new NodeOperationError(ctx.getNode(), message, {
         itemIndex: i,
-        description: details.length > 0 ? details.map((d) => `${d.field}: ${d.message}`).join('\n') : message,
+        description: details.length > 0 ? details.map(line).join('\n') : message,
       });
     }
   }

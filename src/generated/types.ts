@@ -312,6 +312,7 @@ export interface RetestConnectorsSchemas {
   ConnectorManifest?: ConnectorManifest;
   SchemaPath?: SchemaPath;
   JsonPointer?: JsonPointer;
+  NextStep?: NextStep;
   Vendor?: Vendor;
   Connection?: Connection;
   Auth?: Auth;
@@ -3779,6 +3780,10 @@ export interface Action {
   summary?: {
     [k: string]: JsonPointer;
   };
+  /**
+   * What usually follows this action in the retest loop (a retest is followed by a wait, a finished wait by its report): the action, and which of its input fields this run fills in. A palette offers each as a button once the run succeeded (a 2xx; for a wait, outcome completed) and every source it names has a value; a playbook author reads it as the next step.
+   */
+  next?: NextStep[];
   poll?: PollDeclaration;
   response?: ResponseDeclaration;
 }
@@ -3799,6 +3804,22 @@ export interface RequestDeclaration {
      */
     encoding: 'json';
     source: JsonPointer;
+  };
+}
+export interface NextStep {
+  /**
+   * The id of the action that follows.
+   */
+  action: string;
+  /**
+   * What the step does, as a button says it (e.g. "Wait for this scan").
+   */
+  title: string;
+  /**
+   * Its input fields this run fills in: JSON Pointer into the next action's input -> JSON Pointer into this run, /input/... (what was sent) or /envelope/... (what came back).
+   */
+  input: {
+    [k: string]: string;
   };
 }
 /**

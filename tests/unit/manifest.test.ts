@@ -6,6 +6,8 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifest } from '../../src/contract/manifest.js';
+import { inlinedSchema } from '../../src/contract/inline-refs.js';
+import { pointerTokens } from '../../src/contract/json-pointer.js';
 import { packageRoot } from '../../src/contract/package-root.js';
 import { createAjv, getSchema, compileValidator, listSchemaFiles } from '../../src/contract/schemas.js';
 
@@ -104,6 +106,33 @@ describe('connector.json', () => {
       }
       // The output schema requires wait.
       expect(JSON.stringify(getSchema(action.output_schema))).toContain('"wait"');
+    }
+  });
+
+  test('a next step names a declared action of the same connection; each field it fills exists there and has a source of the same type in this run', () => {
+    /** The schema of the instance at `pointer`: properties by name, array items by index, any branch of a union that has it. */
+    const schemaAt = (schema: unknown, pointer: string): Record<string, any> | undefined => {
+      let nodes: unknown[] = [schema];
+      for (const token of pointerTokens(pointer)) {
+        const expand = (n: any): any[] => (n && typeof n === 'object' ? [n, ...[...(n.anyOf ?? []), ...(n.oneOf ?? []), ...(n.allOf ?? [])].flatMap(expand)] : []);
+        nodes = nodes.flatMap(expand).flatMap((n: any) => [n.properties?.[token], /^\d+$/.test(token) ? n.items : undefined]).filter((n) => n && typeof n === 'object');
+      }
+      return nodes.find((n: any) => n.type !== undefined) as Record<string, any> | undefined;
+    };
+    const withNext = manifest.actions.filter((a) => a.next);
+    expect(withNext.length).toBeGreaterThan(0);
+    for (const action of withNext) {
+      for (const step of action.next!) {
+        const next = manifest.actions.find((a) => a.id === step.action);
+        expect({ from: action.id, to: step.action, declared: next !== undefined, connection: next?.connection }).toEqual({ from: action.id, to: step.action, declared: true, connection: action.connection });
+        for (const [target, source] of Object.entries(step.input)) {
+          const field = schemaAt(inlinedSchema(next!.input_schema), target);
+          const [, root, ...rest] = source.split('/');
+          const from = schemaAt(inlinedSchema(root === 'input' ? action.input_schema : action.output_schema), `/${rest.join('/')}`);
+          const types = (s: Record<string, any> | undefined) => [s?.type].flat().filter((t) => t !== 'null');
+          expect({ step: `${action.id} -> ${step.action}${target}`, target: types(field), source: types(from) }).toEqual({ step: `${action.id} -> ${step.action}${target}`, target: ['string'], source: ['string'] });
+        }
+      }
     }
   });
 

@@ -359,6 +359,14 @@ function renderAction(action: Action): string {
       .join(', ')} (then \`wait.done\` is true) or \`${poll.options.slice(1)}.timeout_s\` has passed; returns the last envelope plus \`wait\` (README "Waiting for a scan"). With \`${poll.options.slice(1)}.once\` true it sends exactly one status request and returns at once. \`wait.outcome\`: \`completed\` when the value is ${(poll.until as { ok: unknown[] }).ok
       .map((v) => `\`${String(v)}\``)
       .join(', ')} (CLI exit ${EXIT.OK}), \`ended\` for the other terminal values (CLI exit ${EXIT.WAIT_UNSUCCESSFUL}), \`pending\` when not terminal yet (CLI exit ${EXIT.WAIT_PENDING}): check again after \`wait.next_check_after_s\` seconds ([docs/waiting.md](../waiting.md))`;
+  // connector.json's `next`: what usually follows, and which of its input fields this run fills in.
+  const nextLine = (step: NonNullable<Action['next']>[number]) =>
+    `${md(step.title)}: [\`${step.action}\`](${step.action}.md) with ${Object.entries(step.input)
+      .map(([target, source]) => {
+        const [, root, ...rest] = source.split('/');
+        return `\`${pointerToDotted(target)}\` from ${root === 'input' ? "the input's" : "the result's"} \`${pointerToDotted(`/${rest.join('/')}`)}\``;
+      })
+      .join(', ')}`;
   const lines = [
     `# ${action.title}`,
     '',
@@ -379,6 +387,7 @@ function renderAction(action: Action): string {
     `- **Response:** ${responseLine(action)}`,
     `- **Authentication:** ${describeAuth(connection.auth)}`,
     ...(action.poll ? [`- **Wait:** ${pollLine(action.poll)}`] : []),
+    ...(action.next ? [`- **Next:** ${action.next.map(nextLine).join('; ')}`] : []),
 
     `- **Hints:** readOnly ${action.hints.readOnly}, idempotent ${action.hints.idempotent}, destructive ${action.hints.destructive}`,
     '',

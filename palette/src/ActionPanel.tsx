@@ -17,6 +17,7 @@ import { describeProblems, type LocatedProblem, problemLine } from '../../src/co
 import { cleaned, errorSchemaOf, templates, uiSchemaFor, validator, widgets } from './form-setup.js';
 import { runCommand } from './run-command.js';
 import { fileUrl, type Progress, type RunError, runOnServer, type Session } from './server-api.js';
+import { offeredSteps } from './next-steps.js';
 
 interface Props {
   action: Action;
@@ -26,12 +27,18 @@ interface Props {
   connectionSchema: RJSFSchema;
   /** Present when the page is served by `retest-connectors palette`: the server's connections, masked. */
   session: Session | undefined;
+  /** The input the form starts from (a next step filled it in from the run before). */
+  initialInput?: Data;
+  /** Opens a next step's action with the input this run filled in. */
+  onNext?: (actionId: string, input: Data) => void;
 }
 
 type Data = Record<string, unknown>;
 
 interface RunState {
   running: boolean;
+  /** The input the run was given (a next step may take a field from it). */
+  input?: unknown;
   progress?: Progress;
   result?: { envelope: Record<string, unknown> & { status_code: number; reason: string }; summary: Record<string, unknown> };
   error?: RunError;
@@ -72,8 +79,9 @@ function shownEnvelope(envelope: Data): string {
   return JSON.stringify(shown, null, 2);
 }
 
-function RunResult({ state }: { state: RunState }) {
+function RunResult({ state, action, onNext }: { state: RunState; action: Action; onNext?: (actionId: string, input: Data) => void }) {
   const { result, error, progress } = state;
+  const steps = useMemo(() => (result ? offeredSteps(action, state.input, result.envelope) : []), [action, state.input, result]);
   const file = result?.envelope.file as { file_name: string; content_type?: string; size_bytes?: number; content_base64: string } | undefined;
   const href = useMemo(() => (file && typeof file.content_base64 === 'string' ? fileUrl(file) : undefined), [file]);
   useEffect(() => () => (href ? URL.revokeObjectURL(href) : undefined), [href]);
@@ -116,6 +124,16 @@ function RunResult({ state }: { state: RunState }) {
                 Download {file.file_name}
               </a>{' '}
               ({file.size_bytes ?? '?'} bytes, {file.content_type ?? 'unknown type'})
+            </p>
+          )}
+          {onNext && steps.length > 0 && (
+            <p className="next-steps" data-testid="next-steps">
+              Next:{' '}
+              {steps.map(({ step, input }) => (
+                <button type="button" key={step.action} data-next={step.action} onClick={() => onNext(step.action, input)}>
+                  {step.title}
+                </button>
+              ))}
             </p>
           )}
           <details className="body" data-testid="body">
@@ -166,10 +184,10 @@ function ServerConnection({ connection, session, connectionId, required }: { con
   );
 }
 
-export function ActionPanel({ action, connectionId, connection, inputSchema, connectionSchema, session }: Props) {
+export function ActionPanel({ action, connectionId, connection, inputSchema, connectionSchema, session, initialInput, onNext }: Props) {
   const server = session !== undefined;
   const [connectionData, setConnectionData] = useState<Data | undefined>(undefined);
-  const [inputData, setInputData] = useState<Data>({});
+  const [inputData, setInputData] = useState<Data>(() => initialInput ?? {});
   const [problems, setProblems] = useState<LocatedProblem[]>([]);
   const [staticResult, setStaticResult] = useState<StaticResult | undefined>(undefined);
   const [runState, setRunState] = useState<RunState | undefined>(undefined);
@@ -208,7 +226,7 @@ export function ActionPanel({ action, connectionId, connection, inputSchema, con
     aborter.current?.abort();
     const controller = new AbortController();
     aborter.current = controller;
-    let state: RunState = { running: true };
+    let state: RunState = { running: true, input };
     setRunState(state);
     const update = (next: Partial<RunState>) => {
       state = { ...state, ...next };
@@ -292,7 +310,7 @@ export function ActionPanel({ action, connectionId, connection, inputSchema, con
             {server ? 'Fill in the input and press Run: the server runs the action and shows what came back.' : 'Fill in the input and submit to see the input JSON and the command that runs it.'}
           </p>
         )}
-        {runState && <RunResult state={runState} />}
+        {runState && <RunResult state={runState} action={action} onNext={onNext} />}
         {staticResult && (
           <>
             <h3>input.json</h3>

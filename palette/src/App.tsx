@@ -23,8 +23,14 @@ function schemaAt(path: string) {
 
 export function App() {
   const [selected, setSelected] = useState(selectedFromHash);
+  // A next step's input, for the action it opens (and only until another action is chosen).
+  const [prefill, setPrefill] = useState<{ action: string; input: Record<string, unknown>; serial: number } | undefined>(undefined);
   useEffect(() => {
-    const onHashChange = () => setSelected(selectedFromHash());
+    const onHashChange = () => {
+      const id = selectedFromHash();
+      setSelected(id);
+      setPrefill((current) => (current?.action === id ? current : undefined));
+    };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
@@ -40,6 +46,12 @@ export function App() {
   const go = (id: string) => {
     window.location.hash = id;
   };
+  const openNext = (id: string, input: Record<string, unknown>) => {
+    setPrefill((current) => ({ action: id, input, serial: (current?.serial ?? 0) + 1 }));
+    setSelected(id);
+    go(id);
+  };
+  const initialInput = prefill?.action === selected ? prefill.input : undefined;
 
   return (
     <div className="layout">
@@ -86,15 +98,17 @@ export function App() {
           </p>
         )}
         {server && !session && !sessionError && <p>Connecting to the palette server…</p>}
-        {/* keyed by action: switching actions starts from fresh forms */}
+        {/* keyed by action (and by the next step that opened it): switching actions starts from fresh forms */}
         {(!server || session) && <ActionPanel
-          key={action.id}
+          key={initialInput ? `${action.id}#${prefill!.serial}` : action.id}
           action={action}
           connectionId={action.connection}
           connection={connection}
           inputSchema={schemaAt(action.input_schema)}
           connectionSchema={schemaAt(connection.schema)}
           session={session}
+          initialInput={initialInput}
+          onNext={server ? openNext : undefined}
         />}
       </main>
     </div>

@@ -491,6 +491,52 @@ describe('served with --simulator: Run', () => {
     await wait.close();
   }, TIMEOUT);
 
+  test('a newcomer follows the loop by its Next buttons: retest, wait for this scan, get its report, download it', async () => {
+    const page = await open(demo.url, 'invicti_scan_retest');
+    await type(page, 'Base scan ID', SEED_SCAN_IDS.completed);
+    await submit(page, 'Run');
+    await page.getByTestId('status').waitFor();
+    const id = (await page.getByTestId('summary').locator('dd[data-summary="Id"]').innerText()).trim();
+    // connector.json's next step: the wait, with this run's new scan id filled in.
+    await page.getByTestId('next-steps').getByRole('button', { name: 'Wait for this scan' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Wait for Scan' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#invicti_scan_wait');
+    expect(await field(page, 'Scan ID').inputValue()).toBe(id);
+    await type(page, 'Poll interval (seconds)', '1');
+    await submit(page, 'Run');
+    const outcome = page.getByTestId('outcome');
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await outcome.innerText()).toMatch(/^Outcome: completed\b/);
+    // A finished wait offers its report, for the scan it waited on.
+    await page.getByTestId('next-steps').getByRole('button', { name: 'Get its report' }).click();
+    await page.getByRole('heading', { level: 1, name: manifest.actions.find((a) => a.id === 'invicti_scan_report')!.title }).waitFor();
+    expect(await field(page, 'Scan ID').inputValue()).toBe(id);
+    await field(page, 'Report type').selectOption('ScanDetail');
+    await field(page, 'Format').selectOption('Pdf');
+    await submit(page, 'Run');
+    const link = page.getByTestId('download');
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const bytes = readFileSync((await download.path())!);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // Choosing another action by hand starts from a fresh form: the filled-in id does not follow.
+    await page.locator('nav a[data-action="invicti_scan_wait"]').click();
+    await page.getByRole('heading', { level: 1, name: 'Wait for Scan' }).waitFor();
+    expect(await field(page, 'Scan ID').inputValue()).toBe('');
+    await page.close();
+  }, TIMEOUT);
+
+  test('no next step is offered for a run that failed', async () => {
+    const page = await open(demo.url, 'invicti_scan_retest');
+    await type(page, 'Base scan ID', SEED_SCAN_IDS.running);
+    await submit(page, 'Run');
+    const status = page.getByTestId('status');
+    await status.waitFor();
+    expect(await status.innerText()).toMatch(/^400\b/);
+    expect(await page.getByTestId('next-steps').count()).toBe(0);
+    await page.close();
+  }, TIMEOUT);
+
   test('a report downloads with the bytes the server returned', async () => {
     const page = await open(demo.url, 'invicti_scan_report');
     await type(page, 'Scan ID', SEED_SCAN_IDS.completed);

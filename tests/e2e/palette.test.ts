@@ -118,6 +118,11 @@ beforeAll(async () => {
     if (new URL(url).hostname !== '127.0.0.1') foreignRequests.push(url);
   });
   await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+  // A Content-Security-Policy violation (an eval the served page's policy forbids, even one the page's code catches)
+  // is a console error, so the "no console error" check below sees it.
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
+  );
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, TIMEOUT);
 
@@ -585,6 +590,15 @@ describe('the server guards its runs', () => {
     expect((await post({})).status).toBe(401);
     expect((await post({ Authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
     expect((await fetch(`${demo.origin}/api/session`)).status).toBe(401);
+  });
+
+  test('the page is served under a policy without eval, inline script or any other origin', async () => {
+    const response = await fetch(demo.url);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline'[^;]*script|\*/);
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
   });
 
   test('a foreign Origin or Host is refused; no CORS headers', async () => {

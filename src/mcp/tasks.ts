@@ -6,8 +6,11 @@
  * Bounds: a task lives no longer than its wait's own timeout plus a margin (the
  * TTL a client asks for is cut to that); an owner holds at most
  * MAX_TASKS_PER_SESSION running tasks and the store MAX_TASKS in all (past
- * either, a new task is refused). Over Streamable HTTP one store serves every
- * session, so "in all" is the whole server.
+ * either, a new task is refused). Finished tasks keep their results until
+ * their TTL: the store keeps at most MAX_KEPT_TASKS tasks, running or
+ * finished, and MAX_KEPT_RESULT_BYTES of results (as JSON); past either a new
+ * task is refused until results expire. Over Streamable HTTP one store serves
+ * every session, so "in all" is the whole server.
  *
  * Scope: every task belongs to its creator: the MCP session when the request
  * has one, else the client identity the server was started for (over HTTP a
@@ -29,6 +32,19 @@ import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 export const TASK_TTL_MARGIN_MS = 5 * 60_000;
 export const MAX_TASKS_PER_SESSION = 16;
 export const MAX_TASKS = 256;
+export const MAX_KEPT_TASKS = 1024;
+export const MAX_KEPT_RESULT_BYTES = 64 * 1024 * 1024;
+
+export interface TaskLimits {
+  /** Running tasks of one owner. */
+  perSession: number;
+  /** Running tasks in all. */
+  total: number;
+  /** Tasks kept in all, running or finished with a result not yet expired (default MAX_KEPT_TASKS). */
+  kept?: number;
+  /** Bytes of finished results kept in all, as JSON (default MAX_KEPT_RESULT_BYTES). */
+  keptBytes?: number;
+}
 
 /** The owner of tasks created without a session on stdio: the one client at the other end of the pipe. */
 export const STDIO_OWNER = 'stdio';
@@ -47,11 +63,13 @@ export class BoundedTaskStore extends InMemoryTaskStore {
   private readonly cancelHooks = new Map<string, () => void>();
   /** Running tasks by id and their owner (counted for the caps; removed when the task's work ends). */
   private readonly owners = new Map<string, string>();
+  /** Every task the store still holds, by id: the bytes of its result (0 while it runs). */
+  private readonly keptBytes = new Map<string, number>();
+  private readonly limits: Required<TaskLimits>;
 
-  constructor(
-    private readonly limits: { perSession: number; total: number } = { perSession: MAX_TASKS_PER_SESSION, total: MAX_TASKS },
-  ) {
+  constructor(limits: TaskLimits = { perSession: MAX_TASKS_PER_SESSION, total: MAX_TASKS }) {
     super();
+    this.limits = { kept: MAX_KEPT_TASKS, keptBytes: MAX_KEPT_RESULT_BYTES, ...limits };
   }
 
   /**
@@ -72,14 +90,25 @@ export class BoundedTaskStore extends InMemoryTaskStore {
   // Every entry point below takes an owner; none is ever unscoped (a missing owner is the stdio client).
 
   override async createTask(taskParams: CreateTaskOptions, requestId: RequestId, request: Request, owner: string = STDIO_OWNER): Promise<Task> {
+    // Tasks whose TTL has passed are gone from the SDK's store: they no longer count.
     const live = new Set(this.getAllTasks().map((t) => t.taskId));
     for (const id of [...this.owners.keys()]) if (!live.has(id)) this.forget(id);
+    for (const id of [...this.keptBytes.keys()]) if (!live.has(id)) this.keptBytes.delete(id);
     const mine = [...this.owners.values()].filter((o) => o === owner).length;
     if (this.owners.size >= this.limits.total || mine >= this.limits.perSession) {
       throw new McpError(ErrorCode.InvalidRequest, `Too many tasks (at most ${this.limits.perSession} per session, ${this.limits.total} in all): wait for one to end or cancel one.`);
     }
+    let bytes = 0;
+    for (const size of this.keptBytes.values()) bytes += size;
+    if (this.keptBytes.size >= this.limits.kept || bytes >= this.limits.keptBytes) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `Too many task results kept (at most ${this.limits.kept} tasks and ${this.limits.keptBytes} bytes of results until their TTL passes): retry once older results expire.`,
+      );
+    }
     const task = await super.createTask(taskParams, requestId, request, owner);
     this.owners.set(task.taskId, owner);
+    this.keptBytes.set(task.taskId, 0);
     return task;
   }
 
@@ -87,8 +116,9 @@ export class BoundedTaskStore extends InMemoryTaskStore {
     return super.getTask(taskId, owner);
   }
 
-  override storeTaskResult(taskId: string, status: 'completed' | 'failed', result: Result, owner: string = STDIO_OWNER): Promise<void> {
-    return super.storeTaskResult(taskId, status, result, owner);
+  override async storeTaskResult(taskId: string, status: 'completed' | 'failed', result: Result, owner: string = STDIO_OWNER): Promise<void> {
+    await super.storeTaskResult(taskId, status, result, owner);
+    if (this.keptBytes.has(taskId)) this.keptBytes.set(taskId, Buffer.byteLength(JSON.stringify(result)));
   }
 
   override getTaskResult(taskId: string, owner: string = STDIO_OWNER): Promise<Result> {

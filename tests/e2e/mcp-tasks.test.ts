@@ -122,6 +122,30 @@ describe('invicti_scan_wait as an MCP task', () => {
     bounded.cleanup();
   });
 
+  test('finished tasks count until their TTL: past the kept tasks or the kept result bytes a new task is refused', async () => {
+    const request = { method: 'tools/call', params: {} } as any;
+    const result = { content: [{ type: 'text', text: 'x'.repeat(1000) }] };
+    // By count: two tasks run and finish; their results are kept, so a third is refused though none runs.
+    const byCount = new BoundedTaskStore({ perSession: 4, total: 4, kept: 2 });
+    for (const id of [1, 2]) {
+      const task = await byCount.createTask({ ttl: 60_000 }, id, request, 'session-a');
+      await byCount.storeTaskResult(task.taskId, 'completed', result, 'session-a');
+      byCount.forget(task.taskId);
+    }
+    await expect(byCount.createTask({ ttl: 60_000 }, 3, request, 'session-b')).rejects.toThrow(/Too many task results kept/);
+    byCount.cleanup();
+    // By bytes: one finished result of ~1 KB fills a 1,000-byte budget.
+    const byBytes = new BoundedTaskStore({ perSession: 4, total: 4, keptBytes: 1000 });
+    const task = await byBytes.createTask({ ttl: 60_000 }, 1, request, 'session-a');
+    await expect(byBytes.createTask({ ttl: 60_000 }, 2, request, 'session-a')).resolves.toBeDefined();
+    await byBytes.storeTaskResult(task.taskId, 'completed', result, 'session-a');
+    byBytes.forget(task.taskId);
+    await expect(byBytes.createTask({ ttl: 60_000 }, 3, request, 'session-a')).rejects.toThrow(/Too many task results kept/);
+    // The result itself is still there for its owner.
+    await expect(byBytes.getTaskResult(task.taskId, 'session-a')).resolves.toEqual(result);
+    byBytes.cleanup();
+  });
+
   test('a task is visible only to the session that created it', async () => {
     const scoped = new BoundedTaskStore();
     const task = await scoped.createTask({ ttl: 1000 }, 1, { method: 'tools/call', params: {} } as any, 'session-a');

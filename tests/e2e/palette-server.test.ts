@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPaletteServer, type RunningPaletteServer } from '../../src/palette/server.js';
 import { SEED_SCAN_IDS, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { startPalette } from '../helpers/palette.js';
 
 const TOKEN = 'palette-server-test-token-0123456789';
 let sim: Simulator;
@@ -104,21 +105,9 @@ describe('retest-connectors palette --connection <file>', () => {
     const dir = mkdtempSync(join(tmpdir(), 'palette-connection-'));
     const file = join(dir, 'forge.json');
     writeFileSync(file, JSON.stringify({ url: sim.url, api_key: sim.credentials.attackforge.api_key, allow_plain_http: true }));
-    const { child } = spawnCli(['palette', '--port', '0', '--connection', file], { env: {} });
+    const palette = await startPalette(['--connection', file]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        let err = '';
-        child.stdout!.on('data', (d: Buffer) => {
-          out += d.toString('utf8');
-          const line = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(out);
-          if (line) resolve(line[1]!);
-        });
-        child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
-        child.once('exit', (code) => reject(new Error(`palette exited (${code}): ${err}`)));
-      });
-      const parsed = new URL(url);
-      const session = (await (await fetch(`${parsed.origin}/api/session`, { headers: { Authorization: `Bearer ${parsed.searchParams.get('token')}` } })).json()) as {
+      const session = (await (await fetch(`${palette.origin}/api/session`, { headers: { Authorization: `Bearer ${palette.token}` } })).json()) as {
         connections: Record<string, { fields: { name: string; set: boolean; value?: string }[] }>;
       };
       const forge = Object.fromEntries(session.connections.attackforge!.fields.map((f) => [f.name, f]));
@@ -127,9 +116,7 @@ describe('retest-connectors palette --connection <file>', () => {
       expect(forge.api_key!.value).toBeUndefined();
       expect(JSON.stringify(session)).not.toContain(sim.credentials.attackforge.api_key);
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await palette.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -13,7 +13,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +21,8 @@ import { extname, join, normalize } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildPalette } from '../../scripts/build-palette.js';
 import { findBrowser } from '../helpers/browser.js';
-import { CLI_PATH, runCli, spawnCli } from '../helpers/cli.js';
+import { CLI_PATH, runCli } from '../helpers/cli.js';
+import { type StartedPalette, startPalette as startPaletteProcess } from '../helpers/palette.js';
 import { manifest } from '../../src/contract/manifest.js';
 import { packageRoot } from '../../src/contract/package-root.js';
 import { compileValidator } from '../../src/contract/schemas.js';
@@ -46,7 +46,7 @@ const foreignRequests: string[] = [];
 /** Console errors and uncaught exceptions, e.g. "Pattern attribute value … is not a valid regular expression". */
 const browserErrors: string[] = [];
 /** The palette server started with --simulator, and one started with an incomplete connection. */
-const palettes: { child: ChildProcess; url: string }[] = [];
+const palettes: StartedPalette[] = [];
 let demo: { url: string; origin: string; token: string };
 let incomplete: { url: string; origin: string; token: string };
 let sim: Simulator;
@@ -64,23 +64,11 @@ function serveStatic(dir: string): Promise<Server> {
   return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv)));
 }
 
-/** `retest-connectors palette …` as a person starts it; resolves with the URL it prints on stdout. */
-async function startPalette(args: string[], env: Record<string, string> = {}): Promise<{ url: string; origin: string; token: string }> {
-  const { child } = spawnCli(['palette', '--port', '0', ...args], { env });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-      const line = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(out);
-      if (line) resolve(line[1]!);
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    child.once('exit', (code) => reject(new Error(`palette exited (${code}) before printing its URL: ${err}`)));
-  });
-  palettes.push({ child, url });
-  const parsed = new URL(url);
-  return { url, origin: parsed.origin, token: parsed.searchParams.get('token')! };
+/** A palette server started for this file; stopped in afterAll. */
+async function startPalette(args: string[], env: Record<string, string> = {}): Promise<StartedPalette> {
+  const started = await startPaletteProcess(args, env);
+  palettes.push(started);
+  return started;
 }
 
 beforeAll(async () => {
@@ -128,11 +116,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  for (const { child } of palettes) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  for (const palette of palettes) await palette.stop();
   await sim?.close();
   await new Promise((resolve) => (staticServer ? staticServer.close(resolve) : resolve(undefined)));
   for (const dir of [siteDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });

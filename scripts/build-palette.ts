@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { manifest } from '../src/contract/manifest.js';
 import { packageRoot } from '../src/contract/package-root.js';
 import { inlineRefs } from '../src/contract/inline-refs.js';
+import { secretFields } from '../src/runtime/auth.js';
 
 export const DEFAULT_PALETTE_DIR = join(packageRoot, 'dist/palette');
 
@@ -20,6 +21,11 @@ export const DEFAULT_PALETTE_DIR = join(packageRoot, 'dist/palette');
 function embeddedSchemas(): Record<string, unknown> {
   const paths = [...manifest.actions.map((a) => a.input_schema), ...Object.values(manifest.connections).map((c) => c.schema)];
   return Object.fromEntries(paths.map((p) => [p, inlineRefs(p)]));
+}
+
+/** Each connection's secret fields, as src/runtime/auth.ts names them: the forms mask exactly these. */
+function embeddedSecretFields(): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(manifest.connections).map(([id, declaration]) => [id, secretFields(declaration)]));
 }
 
 /** Builds the page into `outdir` (default dist/palette) and returns the path of its index.html. */
@@ -38,7 +44,7 @@ export async function buildPalette(outdir: string = DEFAULT_PALETTE_DIR): Promis
     jsx: 'automatic',
     define: {
       'process.env.NODE_ENV': '"production"',
-      PALETTE_BUNDLE: JSON.stringify({ manifest, schemas: embeddedSchemas() }),
+      PALETTE_BUNDLE: JSON.stringify({ manifest, schemas: embeddedSchemas(), secretFields: embeddedSecretFields() }),
     },
     legalComments: 'eof',
     logLevel: 'warning',

@@ -18,6 +18,7 @@ import { cleaned, errorSchemaOf, templates, uiSchemaFor, validator, widgets } fr
 import { runCommand } from './run-command.js';
 import { fileUrl, type Progress, type RunError, runOnServer, type Session } from './server-api.js';
 import { offeredSteps } from './next-steps.js';
+import { secretFields } from './bundle-data.js';
 
 interface Props {
   action: Action;
@@ -194,7 +195,10 @@ export function ActionPanel({ action, connectionId, connection, inputSchema, con
   const aborter = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => aborter.current?.abort(), []);
   const inputUi = useMemo(() => ({ ...uiSchemaFor(inputSchema), 'ui:submitButtonOptions': { norender: true } }), [inputSchema]);
-  const connectionUi = useMemo(() => ({ ...uiSchemaFor(connectionSchema), 'ui:submitButtonOptions': { norender: true } }), [connectionSchema]);
+  const connectionUi = useMemo(
+    () => ({ ...uiSchemaFor(connectionSchema, new Set(secretFields[connectionId] ?? [])), 'ui:submitButtonOptions': { norender: true } }),
+    [connectionSchema, connectionId],
+  );
   const extraErrors = useMemo(() => (problems.length > 0 ? errorSchemaOf(problems) : undefined), [problems]);
   const requiredConnectionFields = useMemo(() => new Set(connectionSchema.required ?? []), [connectionSchema]);
   const connectionProblems = useMemo(
@@ -218,7 +222,7 @@ export function ActionPanel({ action, connectionId, connection, inputSchema, con
     if (!server) {
       setStaticResult({
         inputJson: JSON.stringify(input, null, 2),
-        command: runCommand({ actionId: action.id, connectionId, connectionSchema, connection: connectionData, inputFile: 'input.json' }),
+        command: runCommand({ actionId: action.id, connectionId, connectionSchema, secretFields: secretFields[connectionId] ?? [], connection: connectionData, inputFile: 'input.json' }),
         connectionProblems: connectionProblems.map(problemLine),
       });
       return;

@@ -10,6 +10,8 @@ declare const PALETTE_BUNDLE: {
   manifest: ConnectorManifest;
   /** Schema path as connector.json names it -> the schema. */
   schemas: Record<string, RJSFSchema>;
+  /** Connection id -> its secret fields, as src/runtime/auth.ts names them (computed at build time). */
+  secretFields: Record<string, string[]>;
 };
 
-export const { manifest, schemas } = PALETTE_BUNDLE;
+export const { manifest, schemas, secretFields } = PALETTE_BUNDLE;

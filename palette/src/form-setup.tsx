@@ -120,19 +120,17 @@ export function GroupedObjectFieldTemplate(props: ObjectFieldTemplateProps) {
 export const widgets = { DateTimeWidget: Rfc3339Widget };
 export const templates = { BaseInputTemplate: PatternedInputTemplate, ObjectFieldTemplate: GroupedObjectFieldTemplate };
 
-type SchemaNode = RJSFSchema & { writeOnly?: boolean };
-
-const isSecret = (schema: SchemaNode) => schema.writeOnly === true || schema.format === 'password';
+type SchemaNode = RJSFSchema;
 
 /** "e.g. …": a hint that reads as an example, never as a value already filled in. */
 const hint = (example: unknown) => (typeof example === 'string' || typeof example === 'number' ? `e.g. ${example}` : undefined);
 
 /**
- * ui:widget and hints for every property, derived from the schema: secrets get a masked input that the
- * browser is asked not to store; examples become "e.g. …" placeholders; a field without a title gets its
- * name in words; required fields come first.
+ * ui:widget and hints for every property, derived from the schema: the `secrets` (a connection's secret fields,
+ * as src/runtime/auth.ts names them) get a masked input that the browser is asked not to store; examples become
+ * "e.g. …" placeholders; a field without a title gets its name in words; required fields come first.
  */
-export function uiSchemaFor(schema: RJSFSchema): UiSchema {
+export function uiSchemaFor(schema: RJSFSchema, secrets: ReadonlySet<string> = new Set()): UiSchema {
   const ui: UiSchema = {};
   const properties = Object.entries(schema.properties ?? {});
   const required = new Set(schema.required ?? []);
@@ -142,7 +140,7 @@ export function uiSchemaFor(schema: RJSFSchema): UiSchema {
     const node = property as SchemaNode;
     const entry: UiSchema = node.title ? {} : { 'ui:title': humanize(name) };
     const example = Array.isArray(node.examples) ? node.examples[0] : undefined;
-    if (isSecret(node)) {
+    if (secrets.has(name)) {
       Object.assign(entry, { 'ui:widget': 'password', 'ui:autocomplete': 'new-password' });
     } else if (node.type === 'object') {
       Object.assign(entry, uiSchemaFor(node));

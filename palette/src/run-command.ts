@@ -6,7 +6,7 @@
  */
 import type { RJSFSchema } from '@rjsf/utils';
 
-type Properties = Record<string, RJSFSchema & { writeOnly?: boolean }>;
+type Properties = Record<string, RJSFSchema>;
 
 export const SECRET_PLACEHOLDER = '…';
 
@@ -22,6 +22,8 @@ export interface RunCommandParts {
   actionId: string;
   connectionId: string;
   connectionSchema: RJSFSchema;
+  /** The connection's secret fields, as src/runtime/auth.ts names them. */
+  secretFields: readonly string[];
   connection: Record<string, unknown> | undefined;
   inputFile: string;
 }
@@ -31,7 +33,8 @@ export interface RunCommandParts {
  * required fields show as `NAME=…`; optional fields left at their default or
  * empty are left out, except `url`, so the target host is always explicit.
  */
-export function runCommand({ actionId, connectionId, connectionSchema, connection = {}, inputFile }: RunCommandParts): string {
+export function runCommand({ actionId, connectionId, connectionSchema, secretFields, connection = {}, inputFile }: RunCommandParts): string {
+  const secrets = new Set(secretFields);
   const properties = (connectionSchema.properties ?? {}) as Properties;
   const required = new Set(connectionSchema.required ?? []);
   const assignments: string[] = [];
@@ -39,7 +42,7 @@ export function runCommand({ actionId, connectionId, connectionSchema, connectio
     const name = envVarName(connectionId, field);
     const value = connection[field];
     const present = value !== undefined && value !== null && value !== '';
-    if (property.writeOnly === true || property.format === 'password') {
+    if (secrets.has(field)) {
       if (present || required.has(field)) assignments.push(`${name}=${SECRET_PLACEHOLDER}`);
     } else if (!present) {
       if (required.has(field)) assignments.push(`${name}=${SECRET_PLACEHOLDER}`);

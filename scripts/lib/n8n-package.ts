@@ -28,6 +28,7 @@
  */
 import { titleCase as n8nTitleCase } from 'title-case';
 import { refTarget, type SchemaReader } from '../../src/contract/refs.js';
+import { secretFieldsOf } from '../../src/runtime/auth.js';
 import type { Action, ConnectorManifest } from '../../src/generated/types.js';
 import type { CredentialMapping, FieldMapping, OperationMapping } from '../../integrations/n8n/src/mapping-types.js';
 import { LONG_SCAN_EXAMPLE_PATH, longScanExample } from './n8n-long-scan-example.js';
@@ -216,7 +217,6 @@ function leafProperty(name: string, fallbackTitle: string, schema: Schema): { pr
   if (type === 'string') {
     const property: NodeProperty = { ...base, type: 'string', default: typeof schema.default === 'string' ? schema.default : '' };
     if (typeof example === 'string') property.placeholder = `e.g. ${example}`;
-    if (schema.format === 'password' || schema.writeOnly === true) property.typeOptions = { password: true };
     return { property: withDescription(property), kind: 'string' };
   }
   if ((type === 'integer' || type === 'number') && name === 'limit') {
@@ -357,9 +357,12 @@ function credentialModel(read: SchemaReader, manifest: ConnectorManifest, connec
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const properties: NodeProperty[] = [];
   const fields: CredentialMapping['fields'] = [];
-  for (const [field, raw] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
-    const leaf = deref(read, raw, connection.schema).schema;
-    const { property, kind } = leafProperty(field, field.replace(/_/g, ' '), leaf);
+  const leaves = Object.entries((schema.properties ?? {}) as Record<string, Schema>).map(([name, raw]) => ({ name, schema: deref(read, raw, connection.schema).schema }));
+  // Secret fields (masked as password fields) are auth.ts's to say: the auth's secret fields and any writeOnly one.
+  const secrets = new Set(secretFieldsOf(connection.auth, leaves as { name: string; schema: { writeOnly?: boolean } }[]));
+  for (const { name: field, schema: leaf } of leaves) {
+    const { property: plain, kind } = leafProperty(field, field.replace(/_/g, ' '), leaf);
+    const property = secrets.has(field) && plain.type === 'string' ? { ...plain, typeOptions: { password: true } } : plain;
     const simple = kind === 'number' || kind === 'boolean' ? kind : 'string';
     properties.push(required.has(field) ? { ...property, required: true } : property);
     // n8n fills every field with its default: the mapping keeps it, so execute() can tell a choice from a default.

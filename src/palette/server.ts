@@ -10,7 +10,7 @@
  *     `maxRuns` runs at once (503 with Retry-After);
  *   - the page never sees a secret: envelopes are scrubbed by runAction and
  *     again here like MCP results, connections are shown masked (their
- *     schema's writeOnly fields are only said to be set).
+ *     secret fields, as auth.ts names them, are only said to be set).
  * A run answers with NDJSON, one line per event, so a wait's progress shows
  * live: {"type":"progress",...}* then {"type":"result",...} or {"type":"error",...}.
  */
@@ -22,6 +22,7 @@ import { type ConnectorError, isConnectorError } from '../contract/errors.js';
 import { getAction, manifest } from '../contract/manifest.js';
 import { inlinedSchema } from '../contract/inline-refs.js';
 import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from '../server/loopback.js';
+import { secretFields } from '../runtime/auth.js';
 import { connectionSecrets } from '../runtime/connection.js';
 import { MIN_SECRET_IN_DATA, redact, scrubDeep } from '../runtime/redact.js';
 import type { RunOptions } from '../runtime/run.js';
@@ -62,13 +63,16 @@ export interface MaskedField {
   value?: string;
 }
 
-type PropertySchema = { title?: string; writeOnly?: boolean; format?: string; default?: unknown };
+type PropertySchema = { title?: string; default?: unknown };
 
 export function maskedConnection(connectionId: string, fields: Readonly<Record<string, unknown>>): MaskedField[] {
-  const schema = inlinedSchema(manifest.connections[connectionId]!.schema) as { properties?: Record<string, PropertySchema> };
+  const declaration = manifest.connections[connectionId]!;
+  const schema = inlinedSchema(declaration.schema) as { properties?: Record<string, PropertySchema> };
   const secrets = connectionSecrets(connectionId, fields);
+  // Which fields are secret is auth.ts's to say (the auth's secret fields and any writeOnly one).
+  const secretNames = new Set(secretFields(declaration));
   return Object.entries(schema.properties ?? {}).map(([name, property]) => {
-    const secret = property.writeOnly === true || property.format === 'password';
+    const secret = secretNames.has(name);
     const given = fields[name] ?? property.default;
     const set = given !== undefined && given !== null && given !== '';
     return { name, title: property.title ?? name, secret, set, ...(set && !secret ? { value: redact(String(given), secrets) } : {}) };

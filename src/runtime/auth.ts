@@ -113,8 +113,13 @@ export function openApiSecurityScheme(auth: Auth): OpenApiSecurityScheme {
  * field (env variables, CLI help, docs, MCP, n8n credentials) asks here.
  */
 export function secretFields(declaration: ConnectionDeclaration): string[] {
-  const out = new Set(authFields(declaration.auth).filter((f) => f.secret).map((f) => f.field));
-  for (const { name, schema } of connectionFields(declaration.schema)) if (schema.writeOnly === true) out.add(name);
+  return secretFieldsOf(declaration.auth, connectionFields(declaration.schema));
+}
+
+/** The rule of secretFields, for a connection whose field schemas the caller has read (the n8n generator reads its own). */
+export function secretFieldsOf(auth: Auth, fields: Iterable<{ name: string; schema: { writeOnly?: boolean } }>): string[] {
+  const out = new Set(authFields(auth).filter((f) => f.secret).map((f) => f.field));
+  for (const { name, schema } of fields) if (schema.writeOnly === true) out.add(name);
   return [...out];
 }
 

@@ -65,6 +65,23 @@ describe('generateN8nPackage', () => {
     expect([...b]).toEqual([...a]);
   });
 
+  test('a credential masks the fields auth.ts calls secret, even one its schema does not mark writeOnly', () => {
+    const file = manifest.connections.invicti!.schema;
+    // The token's schema without writeOnly / format: password; the Basic auth still names it the secret.
+    const read = (path: string) => {
+      const schema = structuredClone(getSchema(path)) as { properties: Record<string, Record<string, unknown>> };
+      if (path === file) {
+        delete schema.properties.api_token!.writeOnly;
+        delete schema.properties.api_token!.format;
+      }
+      return schema;
+    };
+    const credential = generateN8nPackage(manifest, read).files.get('credentials/RetestInvictiApi.credentials.ts')!;
+    const field = (name: string) => credential.slice(credential.indexOf(`name: '${name}'`)).split(/\n\t\t\},/)[0]!;
+    expect(field('api_token')).toMatch(/password: true/);
+    expect(field('user_id')).not.toMatch(/password: true/);
+  });
+
   test('a new action in the manifest becomes a new operation of its vendor’s node, with properties derived from its schema', () => {
     const before = generateN8nPackage(manifest, getSchema);
     const { manifest: extended, read } = withExtraAction();

@@ -24,10 +24,10 @@ export class RetestAttackforgeApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. ********',
+			description: 'The Self-Service API key (sent as X-SSAPI-KEY). Secret: never shown in output, errors or logs.',
 			typeOptions: {
 				password: true,
 			},
-			description: 'The Self-Service API key (sent as X-SSAPI-KEY). Secret: never shown in output, errors or logs.',
 			required: true,
 		},
 		{

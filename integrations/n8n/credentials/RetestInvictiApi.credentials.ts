@@ -32,10 +32,10 @@ export class RetestInvictiApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. ********',
+			description: 'The API token from the Invicti account page. Secret: never shown in output, errors or logs.',
 			typeOptions: {
 				password: true,
 			},
-			description: 'The API token from the Invicti account page. Secret: never shown in output, errors or logs.',
 			required: true,
 		},
 		{

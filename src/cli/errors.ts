@@ -6,6 +6,7 @@ import { type ConnectorError, ERROR_BRAND, isBrandedError, isConnectorError } fr
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { terminalSafeJson } from '../runtime/neutralise.js';
+import { scrubDeep } from '../runtime/scrub-deep.js';
 
 /** A command line the CLI cannot act on: unknown command, action or flag, missing or bad argument. */
 export class UsageError extends Error {
@@ -47,15 +48,18 @@ export class WriteError extends Error {
   }
 }
 
-/** Writes the error line and returns the exit status. `scrub` removes secrets from the text. */
+/**
+ * Writes the error line and returns the exit status. `scrub` removes secrets from each string before the line is
+ * serialised (after, a secret with " or \ would be looked for raw and missed in its JSON-escaped spelling).
+ */
 export function reportError(io: CliIo, error: unknown, scrub: (text: string) => string = (t) => t): ExitCode {
   // By brand, not instanceof: a command's bundle carries its own copy of these classes (scripts/build-cli.ts).
   if (isConnectorError(error) || isBrandedError(error, 'UsageError') || isBrandedError(error, 'WriteError')) {
     const known = error as ConnectorError | UsageError | WriteError;
-    io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: known.toJSON() }))) + '\n');
+    io.stderr(terminalSafeJson(JSON.stringify({ error: scrubDeep(known.toJSON(), scrub) })) + '\n');
     return exitCodeForError(known.code);
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(terminalSafeJson(scrub(JSON.stringify({ error: { code: 'INTERNAL', message: `Internal error: ${message}` } }))) + '\n');
+  io.stderr(terminalSafeJson(JSON.stringify({ error: { code: 'INTERNAL', message: scrub(`Internal error: ${message}`) } })) + '\n');
   return EXIT.INTERNAL;
 }

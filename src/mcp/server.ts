@@ -100,7 +100,8 @@ export function summaryText(actionId: string, envelope: Envelope): string {
 
 /** The same `{"error":{code,message,details?}}` the CLI prints, as an error result the model can read. */
 function errorResult(error: { code: string; message: string; details?: unknown }, scrub: (text: string) => string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text: scrub(JSON.stringify({ error })) }] };
+  // Scrubbed before it is serialised: after, a secret with " or \ would be missed in its JSON-escaped spelling.
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: scrubDeep(error, scrub) }) }] };
 }
 
 export function createMcpServer(options: McpServerOptions): Server {

@@ -186,7 +186,7 @@ export async function startPaletteServer(options: PaletteServerOptions): Promise
       if (isConnectorError(error)) {
         const explained = options.explainError ? options.explainError(error, action.connection) : error;
         log(scrub(`run ${action.id}: ${explained.code} (${Date.now() - started} ms)`));
-        line({ type: 'error', error: JSON.parse(scrub(JSON.stringify(explained.toJSON()))) as unknown });
+        line({ type: 'error', error: scrubDeep(explained.toJSON(), scrub) });
       } else {
         log(scrub(`run ${action.id}: internal error: ${error instanceof Error ? error.message : String(error)}`));
         line({ type: 'error', error: { code: 'INTERNAL', message: scrub(`Internal error: ${error instanceof Error ? error.message : String(error)}`) } });

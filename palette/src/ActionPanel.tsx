@@ -14,7 +14,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Action, Connection } from '../../src/generated/types.js';
 import { getValidator } from '../../src/contract/validators.js';
 import { describeProblems, type LocatedProblem, problemLine } from '../../src/contract/validation.js';
-import { cleaned, errorSchemaOf, templates, uiSchemaFor, validator, widgets } from './form-setup.js';
+import { cleaned, errorSchemaOf, templates, uiSchemaFor, validator, widgets, withoutValueDefaults } from './form-setup.js';
 import { runCommand } from './run-command.js';
 import { fileUrl, type Progress, type RunError, runOnServer, type Session } from './server-api.js';
 import { offeredSteps } from './next-steps.js';
@@ -195,6 +195,7 @@ export function ActionPanel({ action, connectionId, connection, inputSchema, con
   const aborter = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => aborter.current?.abort(), []);
   const inputUi = useMemo(() => ({ ...uiSchemaFor(inputSchema), 'ui:submitButtonOptions': { norender: true } }), [inputSchema]);
+  const inputRenderSchema = useMemo(() => withoutValueDefaults(inputSchema), [inputSchema]);
   const connectionUi = useMemo(
     () => ({ ...uiSchemaFor(connectionSchema, new Set(secretFields[connectionId] ?? [])), 'ui:submitButtonOptions': { norender: true } }),
     [connectionSchema, connectionId],
@@ -280,7 +281,7 @@ export function ActionPanel({ action, connectionId, connection, inputSchema, con
           </div>
         )}
         <Form
-          schema={inputSchema}
+          schema={inputRenderSchema}
           uiSchema={inputUi}
           validator={validator}
           widgets={widgets}

@@ -34,6 +34,38 @@ export const validator = customizeValidator({
 });
 
 const { BaseInputTemplate: DefaultBaseInputTemplate } = getDefaultRegistry().templates;
+const DefaultCheckboxWidget = getDefaultRegistry().widgets.CheckboxWidget!;
+
+/**
+ * The input form leaves defaults out of its data (they are the runtime's to apply, and a value already in a field
+ * is one a person types after rather than over): the form renders withoutValueDefaults(schema), and uiSchemaFor
+ * (from the schema as it is) says each default: a text or number field as a hint ("default 30"), a checkbox the
+ * person has not touched by showing it (ui:options.shownDefault).
+ */
+export function CheckboxWithDefault(props: WidgetProps) {
+  const shown = props.options.shownDefault;
+  return <DefaultCheckboxWidget {...props} value={props.value ?? (typeof shown === 'boolean' ? shown : undefined)} />;
+}
+
+/** The schema with the `default` of every string, number and boolean property taken out (rendering only: validation uses the runtime's validators). */
+export function withoutValueDefaults(schema: RJSFSchema): RJSFSchema {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties' && value && typeof value === 'object') {
+        out[key] = Object.fromEntries(Object.entries(value).map(([name, property]) => [name, walk(property)]));
+      } else if (key === 'default' && ['string', 'number', 'integer', 'boolean'].includes(String((node as { type?: unknown }).type))) {
+        continue;
+      } else {
+        out[key] = key === 'items' ? walk(value) : value;
+      }
+    }
+    return out;
+  };
+  return walk(schema) as RJSFSchema;
+}
 
 /**
  * The stock input plus the schema's `pattern` as an HTML attribute, so the
@@ -117,7 +149,7 @@ export function GroupedObjectFieldTemplate(props: ObjectFieldTemplateProps) {
   );
 }
 
-export const widgets = { DateTimeWidget: Rfc3339Widget };
+export const widgets = { DateTimeWidget: Rfc3339Widget, CheckboxWidget: CheckboxWithDefault };
 export const templates = { BaseInputTemplate: PatternedInputTemplate, ObjectFieldTemplate: GroupedObjectFieldTemplate };
 
 type SchemaNode = RJSFSchema;
@@ -142,13 +174,17 @@ export function uiSchemaFor(schema: RJSFSchema, secrets: ReadonlySet<string> = n
     const example = Array.isArray(node.examples) ? node.examples[0] : undefined;
     if (secrets.has(name)) {
       Object.assign(entry, { 'ui:widget': 'password', 'ui:autocomplete': 'new-password' });
+    } else if (node.type === 'boolean' && typeof node.default === 'boolean') {
+      entry['ui:options'] = { shownDefault: node.default };
     } else if (node.type === 'object') {
       Object.assign(entry, uiSchemaFor(node));
     } else if (node.type === 'array' && node.items && typeof node.items === 'object' && !Array.isArray(node.items)) {
       const item = node.items as SchemaNode;
       const itemExample = Array.isArray(item.examples) ? item.examples[0] : undefined;
       entry.items = item.type === 'object' ? uiSchemaFor(item) : hint(itemExample) ? { 'ui:placeholder': hint(itemExample) } : {};
-    } else if (hint(example) && node.default === undefined && node.type !== 'boolean' && !Array.isArray(node.enum)) {
+    } else if (node.default !== undefined && node.type !== 'boolean' && (typeof node.default === 'string' || typeof node.default === 'number')) {
+      entry['ui:placeholder'] = `default ${node.default}`;
+    } else if (hint(example) && node.type !== 'boolean' && !Array.isArray(node.enum)) {
       entry['ui:placeholder'] = hint(example);
     }
     if (Object.keys(entry).length > 0) ui[name] = entry;

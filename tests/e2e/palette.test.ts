@@ -491,11 +491,20 @@ describe('served with --simulator: Run', () => {
     await page.getByRole('heading', { level: 1, name: 'Wait for Scan' }).waitFor();
     expect(new URL(page.url()).hash).toBe('#invicti_scan_wait');
     expect(await field(page, 'Scan ID').inputValue()).toBe(id);
+    // Defaults are hints, not values: the interval is empty and says its default, so typing gives what was typed.
+    await expect(field(page, 'Poll interval (seconds)').getAttribute('placeholder')).resolves.toBe('default 30');
+    expect(await field(page, 'Poll interval (seconds)').inputValue()).toBe('');
+    let posted: unknown;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/run')) posted = request.postDataJSON();
+    });
     await type(page, 'Poll interval (seconds)', '1');
     await submit(page, 'Run');
     const outcome = page.getByTestId('outcome');
     await outcome.waitFor({ timeout: 60_000 });
     expect(await outcome.innerText()).toMatch(/^Outcome: completed\b/);
+    // What was sent: the id and the interval typed; the other defaults are left to the runtime.
+    expect(posted).toEqual({ action: 'invicti_scan_wait', input: { path_parameters: { id }, wait: { interval_s: 1 } } });
     // A finished wait offers its report, for the scan it waited on.
     await page.getByTestId('next-steps').getByRole('button', { name: 'Get its report' }).click();
     await page.getByRole('heading', { level: 1, name: manifest.actions.find((a) => a.id === 'invicti_scan_report')!.title }).waitFor();

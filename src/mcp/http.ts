@@ -14,8 +14,8 @@
  * notification reaches the client that started the call.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLocal } from '../server/local-http.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from '../server/loopback.js';
@@ -222,45 +222,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     return newSession(req, res, body, exchange);
   };
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`mcp http: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) reject(res, 500, 'Internal error.');
-      else res.destroy();
-    });
-  });
-  // Bounded waits for a slow or silent client.
-  http.headersTimeout = 10_000;
-  http.requestTimeout = 60_000;
-
+  // Bounded waits for a slow or silent client (server/local-http.ts).
+  const http = await listenLocal({ host: options.host, port: options.port, name: 'mcp http', log, internalError: (res) => reject(res, 500, 'Internal error.') }, handle);
   const sweep = setInterval(() => {
     const cutoff = Date.now() - sessionIdleMs;
     for (const [id, session] of sessions) if (session.lastSeen < cutoff) void closeSession(id);
   }, Math.min(60_000, sessionIdleMs));
   sweep.unref();
-
-  await new Promise<void>((resolve, rejectListen) => {
-    http.once('error', rejectListen);
-    http.listen(options.port, options.host, () => {
-      http.off('error', rejectListen);
-      resolve();
-    });
-  });
-  const { port } = http.address() as AddressInfo;
-  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://${hostForUrl}:${port}${MCP_PATH}`,
-    port,
+    url: `${http.base}${MCP_PATH}`,
+    port: http.port,
     get inFlight() {
       return inFlight;
     },
     close: async () => {
       clearInterval(sweep);
       await Promise.all([...sessions.keys()].map((id) => closeSession(id)));
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      await http.close();
     },
   };
 }

@@ -19,7 +19,7 @@ import { getValidator } from '../contract/validators.js';
 import { mcpTools } from '../generated/mcp-tools.js';
 import { connectionSecrets } from '../runtime/connection.js';
 import type { Envelope } from '../runtime/envelope.js';
-import { MIN_SECRET_IN_DATA, redact, scrubDeep } from '../runtime/redact.js';
+import { scrubbersFor, scrubDeep } from '../runtime/redact.js';
 import { waitSettings, type WaitProgress } from '../runtime/poll.js';
 import { runAction, type RunOptions } from '../runtime/run.js';
 import { summarize, vendorMessage } from '../runtime/summary.js';
@@ -180,10 +180,7 @@ export function createMcpServer(options: McpServerOptions): Server {
     if (!toolsByName.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${JSON.stringify(name)}. Tools: ${[...toolsByName.keys()].join(', ')}.`);
     const action = getAction(name);
     const connection = options.connections[action.connection] ?? {};
-    const secrets = connectionSecrets(action.connection, connection);
-    const scrub = (text: string) => redact(text, secrets);
-    const dataSecrets = secrets.filter((secret) => secret.length >= MIN_SECRET_IN_DATA);
-    const scrubData = (text: string) => redact(text, dataSecrets);
+    const { text: scrub, data: scrubData } = scrubbersFor(connectionSecrets(action.connection, connection));
     const input = request.params.arguments ?? {};
     const started = Date.now();
     try {

@@ -14,17 +14,17 @@
  * A run answers with NDJSON, one line per event, so a wait's progress shows
  * live: {"type":"progress",...}* then {"type":"result",...} or {"type":"error",...}.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ConnectorError, isConnectorError } from '../contract/errors.js';
 import { getAction, manifest } from '../contract/manifest.js';
-import { inlinedSchema } from '../contract/inline-refs.js';
+import { connectionFields } from '../contract/connection-fields.js';
+import { listenLocal } from '../server/local-http.js';
 import { bearerMatches, digest, hostNameOf, isLoopbackHost, originAllowed } from '../server/loopback.js';
 import { secretFields } from '../runtime/auth.js';
 import { connectionSecrets } from '../runtime/connection.js';
-import { MIN_SECRET_IN_DATA, redact, scrubDeep } from '../runtime/redact.js';
+import { redact, scrubbersFor, scrubDeep } from '../runtime/redact.js';
 import type { RunOptions } from '../runtime/run.js';
 import { summarize } from '../runtime/summary.js';
 
@@ -63,19 +63,16 @@ export interface MaskedField {
   value?: string;
 }
 
-type PropertySchema = { title?: string; default?: unknown };
-
 export function maskedConnection(connectionId: string, fields: Readonly<Record<string, unknown>>): MaskedField[] {
   const declaration = manifest.connections[connectionId]!;
-  const schema = inlinedSchema(declaration.schema) as { properties?: Record<string, PropertySchema> };
   const secrets = connectionSecrets(connectionId, fields);
   // Which fields are secret is auth.ts's to say (the auth's secret fields and any writeOnly one).
   const secretNames = new Set(secretFields(declaration));
-  return Object.entries(schema.properties ?? {}).map(([name, property]) => {
+  return connectionFields(declaration.schema).map(({ name, schema }) => {
     const secret = secretNames.has(name);
-    const given = fields[name] ?? property.default;
+    const given = fields[name] ?? schema.default;
     const set = given !== undefined && given !== null && given !== '';
-    return { name, title: property.title ?? name, secret, set, ...(set && !secret ? { value: redact(String(given), secrets) } : {}) };
+    return { name, title: schema.title ?? name, secret, set, ...(set && !secret ? { value: redact(String(given), secrets) } : {}) };
   });
 }
 
@@ -167,10 +164,7 @@ export async function startPaletteServer(options: PaletteServerOptions): Promise
     if (!manifest.actions.some((a) => a.id === actionId)) return reject(res, 404, `Unknown action ${JSON.stringify(actionId.slice(0, 100))}.`);
     const action = getAction(actionId);
     const connection = options.connections[action.connection] ?? {};
-    const secrets = connectionSecrets(action.connection, connection);
-    const scrub = (text: string) => redact(text, secrets);
-    const dataSecrets = secrets.filter((secret) => secret.length >= MIN_SECRET_IN_DATA);
-    const scrubData = (text: string) => redact(text, dataSecrets);
+    const { text: scrub, data: scrubData } = scrubbersFor(connectionSecrets(action.connection, connection));
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', ...SECURITY_HEADERS });
     const line = (event: unknown) => res.write(JSON.stringify(event) + '\n');
     const started = Date.now();
@@ -220,34 +214,7 @@ export async function startPaletteServer(options: PaletteServerOptions): Promise
     return reject(res, 405, 'Method not allowed.', { Allow: path === '/api/run' ? 'POST' : 'GET' });
   };
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`palette http: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) reject(res, 500, 'Internal error.');
-      else res.destroy();
-    });
-  });
-  // Bounded waits for a slow or silent client (a run's answer may stream for as long as its wait).
-  http.headersTimeout = 10_000;
-  http.requestTimeout = 60_000;
-
-  await new Promise<void>((resolve, rejectListen) => {
-    http.once('error', rejectListen);
-    http.listen(options.port, options.host, () => {
-      http.off('error', rejectListen);
-      resolve();
-    });
-  });
-  const { port } = http.address() as AddressInfo;
-  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return {
-    url: `http://${hostForUrl}:${port}/?token=${encodeURIComponent(options.token)}`,
-    port,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
-    },
-  };
+  // A run's answer may stream for as long as its wait; the request itself is bounded (server/local-http.ts).
+  const http = await listenLocal({ host: options.host, port: options.port, name: 'palette http', log, internalError: (res) => reject(res, 500, 'Internal error.') }, handle);
+  return { url: `${http.base}/?token=${encodeURIComponent(options.token)}`, port: http.port, close: http.close };
 }

@@ -191,3 +191,13 @@ export { scrubDeep } from './scrub-deep.js';
 
 /** Secrets this short would match everywhere in vendor data; they are still removed from texts and logs. */
 export const MIN_SECRET_IN_DATA = 8;
+
+/**
+ * How a server (MCP, the palette) scrubs what it sends for one connection's `secrets`: `text` for its own lines
+ * and error messages (every secret), `data` for an envelope runAction has already scrubbed, walked once more
+ * with the secrets long enough to be told apart inside vendor data.
+ */
+export function scrubbersFor(secrets: readonly string[]): { text: (text: string) => string; data: (text: string) => string } {
+  const dataSecrets = secrets.filter((secret) => secret.length >= MIN_SECRET_IN_DATA);
+  return { text: (text) => redact(text, secrets), data: (text) => redact(text, dataSecrets) };
+}

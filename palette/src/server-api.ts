@@ -6,25 +6,14 @@
  * calls out (its Content-Security-Policy forbids it).
  */
 
-export interface MaskedField {
-  name: string;
-  title: string;
-  secret: boolean;
-  set: boolean;
-  value?: string;
-}
+// The shapes the server sends (types only: erased from the page's bundle).
+import type { MaskedField } from '../../src/palette/server.js';
+import type { WaitProgress as Progress } from '../../src/runtime/poll.js';
+
+export type { MaskedField, Progress };
 
 export interface Session {
   connections: Record<string, { title: string; fields: MaskedField[] }>;
-}
-
-export interface Progress {
-  state: string | null;
-  percentage: number | null;
-  polls: number;
-  elapsed_ms: number;
-  done: boolean;
-  error?: { code: string; message: string };
 }
 
 export interface RunError {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ConnectorError } from '../contract/errors.js';
-import { inlinedSchema } from '../contract/inline-refs.js';
+import { connectionFields } from '../contract/connection-fields.js';
 import { connectionFromEnv, connectionVariables } from './connection-env.js';
 import { parseJsonDocument, readTextFile } from './json-file.js';
 import { manifest } from '../contract/manifest.js';
@@ -50,12 +50,6 @@ export function withEnvironmentHint(error: ConnectorError, connectionId: string)
   );
 }
 
-/** The fields a connection's schema declares (shared transport fields included). */
-function declaredFields(connectionId: string): Set<string> {
-  const schema = inlinedSchema(manifest.connections[connectionId]!.schema) as { properties?: Record<string, unknown> };
-  return new Set(Object.keys(schema.properties ?? {}));
-}
-
 /**
  * The connection a bare `--connection <file>` is for: the one connection whose schema declares every field the
  * file holds. None or several (a file of shared fields only) is a usage error that asks for `<id>=<file>`.
@@ -65,7 +59,10 @@ async function connectionOfFile(file: string, command: string): Promise<string> 
   const parsed = parseJsonDocument(text, `The --connection file ${JSON.stringify(file)}`, 'CONFIG_INVALID');
   const ids = Object.keys(manifest.connections);
   const fits = parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-    ? ids.filter((id) => { const declared = declaredFields(id); return Object.keys(parsed).every((name) => declared.has(name)); })
+    ? ids.filter((id) => {
+        const declared = new Set(connectionFields(manifest.connections[id]!.schema).map((f) => f.name));
+        return Object.keys(parsed).every((name) => declared.has(name));
+      })
     : [];
   if (fits.length === 1) return fits[0]!;
   const why = fits.length === 0 ? 'its fields fit no connection' : `its fields fit ${fits.join(' and ')}`;
